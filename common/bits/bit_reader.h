@@ -1,0 +1,47 @@
+// MSB-first bit reader over an RBSP (emulation-prevention bytes already removed), with the
+// Exp-Golomb codes of H.265 and Dolby Vision RPUs. Shared by the HEVC and RPU parsers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace mkvfleet::bits {
+
+// Reads bits from a borrowed buffer. Reading past the end never crashes: it yields zeros and
+// latches an error, so a parser can read a whole structure and check ok() once. The buffer must
+// outlive the reader. Not thread-safe.
+class BitReader {
+ public:
+  explicit BitReader(absl::Span<const uint8_t> data) : data_(data) {}
+
+  // Reads n bits (0..64) as an unsigned number, most significant bit first.
+  uint64_t ReadBits(int n);
+  bool ReadFlag() { return ReadBits(1) != 0; }
+  // ue(v): unsigned Exp-Golomb. More than 32 leading zeros is an error.
+  uint64_t ReadUe();
+  // se(v): signed Exp-Golomb.
+  int64_t ReadSe();
+  // Skips n bits.
+  void Skip(size_t n);
+
+  size_t position() const { return pos_; }           // bits consumed
+  size_t size_bits() const { return data_.size() * 8; }
+  size_t bits_left() const { return pos_ >= size_bits() ? 0 : size_bits() - pos_; }
+  bool byte_aligned() const { return pos_ % 8 == 0; }
+  // True until a read ran past the end or an Exp-Golomb code was malformed.
+  bool ok() const { return !overrun_; }
+  // OkStatus, or an OutOfRange error naming `what` and the bit position of the first overrun.
+  absl::Status status(absl::string_view what) const;
+
+ private:
+  absl::Span<const uint8_t> data_;
+  size_t pos_ = 0;
+  bool overrun_ = false;
+  size_t overrun_at_ = 0;
+};
+
+}  // namespace mkvfleet::bits

@@ -1,0 +1,18 @@
+// H.265 emulation prevention (7.4.2): the 0x03 bytes that keep a NAL payload from containing a
+// start code. RPUs in NAL 62 use the same escaping.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/types/span.h"
+
+namespace mkvfleet::bits {
+
+// Returns the RBSP: every 0x03 that follows two zero bytes is dropped.
+std::vector<uint8_t> RemoveEmulationPrevention(absl::Span<const uint8_t> escaped);
+// Returns the escaped form: a 0x03 is inserted before any byte <= 0x03 that follows two zero
+// bytes. RemoveEmulationPrevention(AddEmulationPrevention(x)) == x for every x.
+std::vector<uint8_t> AddEmulationPrevention(absl::Span<const uint8_t> rbsp);
+
+}  // namespace mkvfleet::bits
