@@ -1,0 +1,127 @@
+// vdr_dm_data_payload() fields in bitstream order, and the block lists around them.
+#include "common/dovi/dm_data.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace mkvfleet::dovi {
+namespace {
+
+// 16 bits of the smallest CM v4.0 list (a level 254 block) + 32 CRC bits + the 0x80 byte.
+constexpr size_t kCmV40MinBits = 56;
+
+absl::Status ParseExtList(bits::BitReader& r, CmVersion version, DmExtList& list) {
+  const uint64_t num_ext_blocks = r.ReadUe();
+  while (r.ok() && !r.byte_aligned()) {
+    if (r.ReadBits(1) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("RPU: CM v", CmVersionName(version), " dm_alignment_zero_bit is not 0"));
+    }
+  }
+  if (!r.ok()) return r.status("RPU: num_ext_blocks");
+  // Every block takes at least 9 bits (a 1-bit length and the level byte).
+  if (num_ext_blocks > r.bits_left() / 9) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU: CM v", CmVersionName(version), " has ",
+                                                   num_ext_blocks,
+                                                   " extension blocks, more than fit the data"));
+  }
+  list.blocks.resize(num_ext_blocks);
+  for (DmExtBlock& block : list.blocks) {
+    if (absl::Status s = ParseDmExtBlock(r, version, block); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteExtList(const DmExtList& list, bits::BitWriter& w) {
+  w.WriteUe(list.blocks.size());
+  w.AlignWithZeros();
+  for (const DmExtBlock& block : list.blocks) {
+    if (absl::Status s = WriteDmExtBlock(block, w); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const DmLevel1* VdrDmData::level1() const {
+  for (const DmExtBlock& b : cmv29.blocks) {
+    if (const auto* l1 = std::get_if<DmLevel1>(&b.payload)) return l1;
+  }
+  return nullptr;
+}
+
+void VdrDmData::SetLevel1(uint16_t min_pq, uint16_t max_pq, uint16_t avg_pq) {
+  for (DmExtBlock& b : cmv29.blocks) {
+    if (auto* l1 = std::get_if<DmLevel1>(&b.payload)) {
+      *l1 = DmLevel1{min_pq, max_pq, avg_pq};
+      return;
+    }
+  }
+  cmv29.blocks.insert(cmv29.blocks.begin(), MakeLevel1Block(min_pq, max_pq, avg_pq));
+}
+
+void VdrDmData::SetProfile81Matrices() {
+  ycc_to_rgb_coef = {9574, 0, 13802, 9574, -1540, -5348, 9574, 17610, 0};
+  ycc_to_rgb_offset = {16777216, 134217728, 134217728};
+  rgb_to_lms_coef = {7222, 8771, 390, 2654, 12430, 1300, 0, 422, 15962};
+  signal_color_space = 0;
+}
+
+absl::Status ParseVdrDmData(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
+  dm = VdrDmData();
+  dm.compressed = h.reserved_zero_3bits == 1;
+  dm.affected_dm_metadata_id = r.ReadUe();
+  dm.current_dm_metadata_id = r.ReadUe();
+  dm.scene_refresh_flag = r.ReadUe();
+  if (!dm.compressed) {
+    for (int16_t& c : dm.ycc_to_rgb_coef) c = static_cast<int16_t>(r.ReadBits(16));
+    for (uint32_t& o : dm.ycc_to_rgb_offset) o = static_cast<uint32_t>(r.ReadBits(32));
+    for (int16_t& c : dm.rgb_to_lms_coef) c = static_cast<int16_t>(r.ReadBits(16));
+    dm.signal_eotf = static_cast<uint16_t>(r.ReadBits(16));
+    dm.signal_eotf_param0 = static_cast<uint16_t>(r.ReadBits(16));
+    dm.signal_eotf_param1 = static_cast<uint16_t>(r.ReadBits(16));
+    dm.signal_eotf_param2 = static_cast<uint32_t>(r.ReadBits(32));
+    dm.signal_bit_depth = static_cast<uint8_t>(r.ReadBits(5));
+    dm.signal_color_space = static_cast<uint8_t>(r.ReadBits(2));
+    dm.signal_chroma_format = static_cast<uint8_t>(r.ReadBits(2));
+    dm.signal_full_range_flag = static_cast<uint8_t>(r.ReadBits(2));
+    dm.source_min_pq = static_cast<uint16_t>(r.ReadBits(12));
+    dm.source_max_pq = static_cast<uint16_t>(r.ReadBits(12));
+    dm.source_diagonal = static_cast<uint16_t>(r.ReadBits(10));
+  }
+  if (!r.ok()) return r.status("RPU: vdr_dm_data");
+  if (absl::Status s = ParseExtList(r, CmVersion::kV29, dm.cmv29); !s.ok()) return s;
+  if (r.bits_left() >= kCmV40MinBits) {
+    dm.cmv40.emplace();
+    if (absl::Status s = ParseExtList(r, CmVersion::kV40, *dm.cmv40); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteVdrDmData(const VdrDmData& dm, bits::BitWriter& w) {
+  w.WriteUe(dm.affected_dm_metadata_id);
+  w.WriteUe(dm.current_dm_metadata_id);
+  w.WriteUe(dm.scene_refresh_flag);
+  if (!dm.compressed) {
+    for (int16_t c : dm.ycc_to_rgb_coef) w.WriteBits(static_cast<uint16_t>(c), 16);
+    for (uint32_t o : dm.ycc_to_rgb_offset) w.WriteBits(o, 32);
+    for (int16_t c : dm.rgb_to_lms_coef) w.WriteBits(static_cast<uint16_t>(c), 16);
+    w.WriteBits(dm.signal_eotf, 16);
+    w.WriteBits(dm.signal_eotf_param0, 16);
+    w.WriteBits(dm.signal_eotf_param1, 16);
+    w.WriteBits(dm.signal_eotf_param2, 32);
+    w.WriteBits(dm.signal_bit_depth, 5);
+    w.WriteBits(dm.signal_color_space, 2);
+    w.WriteBits(dm.signal_chroma_format, 2);
+    w.WriteBits(dm.signal_full_range_flag, 2);
+    w.WriteBits(dm.source_min_pq, 12);
+    w.WriteBits(dm.source_max_pq, 12);
+    w.WriteBits(dm.source_diagonal, 10);
+  }
+  if (absl::Status s = WriteExtList(dm.cmv29, w); !s.ok()) return s;
+  if (dm.cmv40) {
+    if (absl::Status s = WriteExtList(*dm.cmv40, w); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mkvfleet::dovi

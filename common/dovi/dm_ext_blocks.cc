@@ -1,0 +1,179 @@
+// Reading and writing extension blocks through each level's Fields() list, with the length
+// deciding which optional trailing fields are present.
+#include "common/dovi/dm_ext_blocks.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace mkvfleet::dovi {
+namespace {
+
+// Smallest ext_block_length of each known level (its mandatory fields), 0 for unknown levels.
+uint64_t MinBlockLength(uint8_t level) {
+  switch (level) {
+    case 1: return 5;
+    case 2: return 11;
+    case 3: return 5;
+    case 4: return 3;
+    case 5: return 7;
+    case 6: return 8;
+    case 8: return 10;
+    case 9: return 1;
+    case 10: return 5;
+    case 11: return 4;
+    case 254: return 2;
+    case 255: return 6;
+    default: return 0;
+  }
+}
+
+bool IsCmV29Level(uint8_t l) { return l == 1 || l == 2 || l == 4 || l == 5 || l == 6 || l == 255; }
+bool IsCmV40Level(uint8_t l) {
+  return l == 3 || l == 8 || l == 9 || l == 10 || l == 11 || l == 254;
+}
+
+DmBlockPayload EmptyPayload(uint8_t level) {
+  switch (level) {
+    case 1: return DmLevel1();
+    case 2: return DmLevel2();
+    case 3: return DmLevel3();
+    case 4: return DmLevel4();
+    case 5: return DmLevel5();
+    case 6: return DmLevel6();
+    case 8: return DmLevel8();
+    case 9: return DmLevel9();
+    case 10: return DmLevel10();
+    case 11: return DmLevel11();
+    case 254: return DmLevel254();
+    case 255: return DmLevel255();
+    default: return DmReservedBlock();
+  }
+}
+
+// Visits fields in order while they fit in `budget` bits; the first that does not fit ends it.
+struct BudgetReader {
+  bits::BitReader& r;
+  uint64_t budget;
+  bool stopped = false;
+  template <class T> void operator()(T& field, int bits) {
+    if (stopped || static_cast<uint64_t>(bits) > budget) {
+      stopped = true;
+      return;
+    }
+    field = static_cast<T>(r.ReadBits(bits));
+    budget -= bits;
+  }
+};
+
+struct BudgetWriter {
+  bits::BitWriter& w;
+  uint64_t budget;
+  bool stopped = false;
+  template <class T> void operator()(const T& field, int bits) {
+    if (stopped || static_cast<uint64_t>(bits) > budget) {
+      stopped = true;
+      return;
+    }
+    w.WriteBits(field, bits);
+    budget -= bits;
+  }
+};
+
+}  // namespace
+
+const char* CmVersionName(CmVersion v) { return v == CmVersion::kV29 ? "2.9" : "4.0"; }
+
+absl::Status ParseDmExtBlock(bits::BitReader& r, CmVersion version, DmExtBlock& block) {
+  block.ext_block_length = r.ReadUe();
+  block.ext_block_level = static_cast<uint8_t>(r.ReadBits(8));
+  if (!r.ok()) return r.status("RPU: ext_metadata_block header");
+  const uint8_t level = block.ext_block_level;
+  const bool other_version =
+      version == CmVersion::kV29 ? IsCmV40Level(level) : IsCmV29Level(level);
+  if (other_version) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level,
+                                                   " extension block not allowed in CM v",
+                                                   CmVersionName(version)));
+  }
+  if (block.ext_block_length > r.bits_left() / 8) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level, " block length ",
+                                                   block.ext_block_length,
+                                                   " runs past the end of the RPU"));
+  }
+  if (block.ext_block_length < MinBlockLength(level)) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level, " block length ",
+                                                   block.ext_block_length, " shorter than ",
+                                                   MinBlockLength(level)));
+  }
+  block.payload = EmptyPayload(level);
+  if (auto* raw = std::get_if<DmReservedBlock>(&block.payload)) {
+    raw->bytes.resize(block.ext_block_length);
+    for (uint8_t& b : raw->bytes) b = static_cast<uint8_t>(r.ReadBits(8));
+    return r.status("RPU: reserved extension block");
+  }
+  BudgetReader reader{r, block.ext_block_length * 8};
+  std::visit(
+      [&](auto& payload) {
+        using T = std::decay_t<decltype(payload)>;
+        if constexpr (!std::is_same_v<T, DmReservedBlock>) T::Fields(payload, reader);
+      },
+      block.payload);
+  for (uint64_t left = reader.budget; left > 0;) {
+    const int n = static_cast<int>(std::min<uint64_t>(left, 32));
+    if (r.ReadBits(n) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("RPU: level ", level, " block has non-zero ext_dm_alignment_zero_bit"));
+    }
+    left -= n;
+  }
+  return r.status("RPU: extension block");
+}
+
+absl::Status WriteDmExtBlock(const DmExtBlock& block, bits::BitWriter& w) {
+  const uint8_t level = block.ext_block_level;
+  if (block.ext_block_length < MinBlockLength(level)) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level, " block length ",
+                                                   block.ext_block_length, " shorter than ",
+                                                   MinBlockLength(level)));
+  }
+  if (const auto* raw = std::get_if<DmReservedBlock>(&block.payload)) {
+    if (raw->bytes.size() != block.ext_block_length) {
+      return absl::InvalidArgumentError(absl::StrCat("RPU: reserved level ", level, " block has ",
+                                                     raw->bytes.size(), " bytes, length says ",
+                                                     block.ext_block_length));
+    }
+  } else if (EmptyPayload(level).index() != block.payload.index()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RPU: level ", level, " block holds another level's fields"));
+  }
+  w.WriteUe(block.ext_block_length);
+  w.WriteBits(level, 8);
+  BudgetWriter writer{w, block.ext_block_length * 8};
+  std::visit(
+      [&](const auto& payload) {
+        using T = std::decay_t<decltype(payload)>;
+        if constexpr (std::is_same_v<T, DmReservedBlock>) {
+          for (uint8_t b : payload.bytes) writer(b, 8);
+        } else {
+          T::Fields(payload, writer);
+        }
+      },
+      block.payload);
+  for (uint64_t left = writer.budget; left > 0;) {
+    const int n = static_cast<int>(std::min<uint64_t>(left, 32));
+    w.WriteBits(0, n);
+    left -= n;
+  }
+  return absl::OkStatus();
+}
+
+DmExtBlock MakeLevel1Block(uint16_t min_pq, uint16_t max_pq, uint16_t avg_pq) {
+  DmExtBlock b;
+  b.ext_block_length = 5;
+  b.ext_block_level = 1;
+  b.payload = DmLevel1{min_pq, max_pq, avg_pq};
+  return b;
+}
+
+}  // namespace mkvfleet::dovi

@@ -1,0 +1,109 @@
+// rpu_data_header() read and written field by field, in bitstream order.
+#include "common/dovi/rpu_header.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace mkvfleet::dovi {
+
+RpuHeader Profile8Header() {
+  RpuHeader h;
+  h.rpu_type = 2;
+  h.rpu_format = 18;
+  h.vdr_rpu_profile = 1;
+  h.vdr_seq_info_present_flag = true;
+  h.coefficient_data_type = 0;
+  h.coefficient_log2_denom = 23;
+  h.vdr_rpu_normalized_idc = 1;
+  h.bl_video_full_range_flag = false;
+  h.bl_bit_depth_minus8 = 2;
+  h.el_bit_depth_minus8 = 2;
+  h.vdr_bit_depth_minus8 = 4;
+  h.disable_residual_flag = true;
+  h.vdr_dm_metadata_present_flag = true;
+  return h;
+}
+
+absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
+  h = RpuHeader();
+  h.rpu_type = static_cast<uint8_t>(r.ReadBits(6));
+  if (r.ok() && h.rpu_type != 2) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
+  }
+  h.rpu_format = static_cast<uint16_t>(r.ReadBits(11));
+  h.vdr_rpu_profile = static_cast<uint8_t>(r.ReadBits(4));
+  h.vdr_rpu_level = static_cast<uint8_t>(r.ReadBits(4));
+  h.vdr_seq_info_present_flag = r.ReadFlag();
+  if (h.vdr_seq_info_present_flag) {
+    h.chroma_resampling_explicit_filter_flag = r.ReadFlag();
+    h.coefficient_data_type = static_cast<uint8_t>(r.ReadBits(2));
+    if (h.coefficient_data_type > 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("RPU: coefficient_data_type ", h.coefficient_data_type, " unsupported"));
+    }
+    if (h.coefficient_data_type == 0) {
+      const uint64_t denom = r.ReadUe();
+      if (denom > 32) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("RPU: coefficient_log2_denom ", denom, " above 32"));
+      }
+      h.coefficient_log2_denom = static_cast<uint32_t>(denom);
+    }
+    h.vdr_rpu_normalized_idc = static_cast<uint8_t>(r.ReadBits(2));
+    h.bl_video_full_range_flag = r.ReadFlag();
+    if ((h.rpu_format & 0x700) == 0) {
+      const uint64_t bl = r.ReadUe(), el_coded = r.ReadUe(), vdr = r.ReadUe();
+      if (el_coded > 0xFFFF) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("RPU: el_bit_depth_minus8 field ", el_coded, " above 16 bits"));
+      }
+      const uint64_t el = el_coded & 0xFF;
+      h.ext_mapping_idc_0_4 = static_cast<uint8_t>((el_coded >> 8) & 0x1F);
+      h.ext_mapping_idc_5_7 = static_cast<uint8_t>(el_coded >> 13);
+      if (bl > 8 || el > 8 || vdr > 8) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "RPU: bit depths above 16 (bl/el/vdr_bit_depth_minus8 ", bl, "/", el, "/", vdr, ")"));
+      }
+      h.bl_bit_depth_minus8 = static_cast<uint32_t>(bl);
+      h.el_bit_depth_minus8 = static_cast<uint32_t>(el);
+      h.vdr_bit_depth_minus8 = static_cast<uint32_t>(vdr);
+      h.spatial_resampling_filter_flag = r.ReadFlag();
+      h.reserved_zero_3bits = static_cast<uint8_t>(r.ReadBits(3));
+      h.el_spatial_resampling_filter_flag = r.ReadFlag();
+      h.disable_residual_flag = r.ReadFlag();
+    }
+  }
+  h.vdr_dm_metadata_present_flag = r.ReadFlag();
+  h.use_prev_vdr_rpu_flag = r.ReadFlag();
+  if (h.use_prev_vdr_rpu_flag) h.prev_vdr_rpu_id = static_cast<uint32_t>(r.ReadUe());
+  return r.status("RPU: rpu_data_header");
+}
+
+void WriteRpuHeader(const RpuHeader& h, bits::BitWriter& w) {
+  w.WriteBits(h.rpu_type, 6);
+  w.WriteBits(h.rpu_format, 11);
+  w.WriteBits(h.vdr_rpu_profile, 4);
+  w.WriteBits(h.vdr_rpu_level, 4);
+  w.WriteFlag(h.vdr_seq_info_present_flag);
+  if (h.vdr_seq_info_present_flag) {
+    w.WriteFlag(h.chroma_resampling_explicit_filter_flag);
+    w.WriteBits(h.coefficient_data_type, 2);
+    if (h.coefficient_data_type == 0) w.WriteUe(h.coefficient_log2_denom);
+    w.WriteBits(h.vdr_rpu_normalized_idc, 2);
+    w.WriteFlag(h.bl_video_full_range_flag);
+    if ((h.rpu_format & 0x700) == 0) {
+      w.WriteUe(h.bl_bit_depth_minus8);
+      w.WriteUe((uint64_t{h.ext_mapping_idc_5_7} << 13) | (uint64_t{h.ext_mapping_idc_0_4} << 8) |
+                h.el_bit_depth_minus8);
+      w.WriteUe(h.vdr_bit_depth_minus8);
+      w.WriteFlag(h.spatial_resampling_filter_flag);
+      w.WriteBits(h.reserved_zero_3bits, 3);
+      w.WriteFlag(h.el_spatial_resampling_filter_flag);
+      w.WriteFlag(h.disable_residual_flag);
+    }
+  }
+  w.WriteFlag(h.vdr_dm_metadata_present_flag);
+  w.WriteFlag(h.use_prev_vdr_rpu_flag);
+  if (h.use_prev_vdr_rpu_flag) w.WriteUe(h.prev_vdr_rpu_id);
+}
+
+}  // namespace mkvfleet::dovi

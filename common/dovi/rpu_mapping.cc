@@ -1,0 +1,178 @@
+// Mapping curves in bitstream order: pivots of all components, NLQ pivots, partitions, then the
+// piece parameters of all components, then the NLQ parameters.
+#include "common/dovi/rpu_mapping.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace mkvfleet::dovi {
+namespace {
+
+absl::Status ParsePiece(bits::BitReader& r, const RpuHeader& h, bool last_piece,
+                        MappingPiece& piece) {
+  const int coef_bits = h.coefficient_bits();
+  const bool fixed = h.coefficient_data_type == 0;
+  const uint64_t idc = r.ReadUe();
+  if (!r.ok()) return r.status("RPU: mapping_idc");
+  if (idc > 1) return absl::InvalidArgumentError(absl::StrCat("RPU: mapping_idc ", idc, " unsupported"));
+  piece.mapping_idc = static_cast<uint32_t>(idc);
+  if (idc == 0) {
+    PolynomialPiece& p = piece.poly;
+    const uint64_t order = r.ReadUe();
+    if (r.ok() && order > 1) {
+      return absl::InvalidArgumentError(absl::StrCat("RPU: poly_order_minus1 ", order, " above 1"));
+    }
+    p.poly_order_minus1 = static_cast<uint32_t>(order);
+    if (order == 0) p.linear_interp_flag = r.ReadFlag();
+    if (order == 0 && p.linear_interp_flag) {
+      const int values = last_piece ? 2 : 1;
+      for (int i = 0; i < values; ++i) {
+        if (fixed) p.pred_linear_interp_value_int[i] = r.ReadUe();
+        p.pred_linear_interp_value[i] = r.ReadBits(coef_bits);
+      }
+    } else {
+      for (uint32_t j = 0; j < order + 2; ++j) {
+        if (fixed) p.poly_coef_int[j] = r.ReadSe();
+        p.poly_coef[j] = r.ReadBits(coef_bits);
+      }
+    }
+  } else {
+    MmrPiece& m = piece.mmr;
+    m.mmr_order_minus1 = static_cast<uint8_t>(r.ReadBits(2));
+    if (r.ok() && m.mmr_order_minus1 > 2) {
+      return absl::InvalidArgumentError("RPU: mmr_order_minus1 3 above 2");
+    }
+    if (fixed) m.mmr_constant_int = r.ReadSe();
+    m.mmr_constant = r.ReadBits(coef_bits);
+    for (int j = 0; j <= m.mmr_order_minus1; ++j) {
+      for (int k = 0; k < kMmrMaxCoeffs; ++k) {
+        if (fixed) m.mmr_coef_int[j][k] = r.ReadSe();
+        m.mmr_coef[j][k] = r.ReadBits(coef_bits);
+      }
+    }
+  }
+  return r.status("RPU: mapping piece");
+}
+
+void WritePiece(const MappingPiece& piece, const RpuHeader& h, bool last_piece,
+                bits::BitWriter& w) {
+  const int coef_bits = h.coefficient_bits();
+  const bool fixed = h.coefficient_data_type == 0;
+  w.WriteUe(piece.mapping_idc);
+  if (piece.mapping_idc == 0) {
+    const PolynomialPiece& p = piece.poly;
+    w.WriteUe(p.poly_order_minus1);
+    if (p.poly_order_minus1 == 0) w.WriteFlag(p.linear_interp_flag);
+    if (p.poly_order_minus1 == 0 && p.linear_interp_flag) {
+      const int values = last_piece ? 2 : 1;
+      for (int i = 0; i < values; ++i) {
+        if (fixed) w.WriteUe(p.pred_linear_interp_value_int[i]);
+        w.WriteBits(p.pred_linear_interp_value[i], coef_bits);
+      }
+    } else {
+      for (uint32_t j = 0; j < p.poly_order_minus1 + 2; ++j) {
+        if (fixed) w.WriteSe(p.poly_coef_int[j]);
+        w.WriteBits(p.poly_coef[j], coef_bits);
+      }
+    }
+  } else {
+    const MmrPiece& m = piece.mmr;
+    w.WriteBits(m.mmr_order_minus1, 2);
+    if (fixed) w.WriteSe(m.mmr_constant_int);
+    w.WriteBits(m.mmr_constant, coef_bits);
+    for (int j = 0; j <= m.mmr_order_minus1; ++j) {
+      for (int k = 0; k < kMmrMaxCoeffs; ++k) {
+        if (fixed) w.WriteSe(m.mmr_coef_int[j][k]);
+        w.WriteBits(m.mmr_coef[j][k], coef_bits);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void ReshapingCurve::SetIdentity() {
+  num_pivots_minus2 = 0;
+  pred_pivot_value = {};
+  pred_pivot_value[1] = 1023;
+  pieces.assign(1, MappingPiece());
+  PolynomialPiece& p = pieces[0].poly;
+  p.poly_coef_int = {0, 1, 0};  // y = 0 + 1 * x
+}
+
+bool ReshapingCurve::IsIdentity() const {
+  if (num_pivots_minus2 != 0 || pred_pivot_value[0] != 0 || pred_pivot_value[1] != 1023 ||
+      pieces.size() != 1 || pieces[0].mapping_idc != 0) {
+    return false;
+  }
+  const PolynomialPiece& p = pieces[0].poly;
+  return p.poly_order_minus1 == 0 && !p.linear_interp_flag && p.poly_coef_int[0] == 0 &&
+         p.poly_coef_int[1] == 1 && p.poly_coef[0] == 0 && p.poly_coef[1] == 0;
+}
+
+absl::Status ParseRpuMapping(bits::BitReader& r, const RpuHeader& h, RpuMapping& m) {
+  m = RpuMapping();
+  m.vdr_rpu_id = r.ReadUe();
+  m.mapping_color_space = r.ReadUe();
+  m.mapping_chroma_format_idc = r.ReadUe();
+  for (ReshapingCurve& curve : m.curves) {
+    const uint64_t n = r.ReadUe();
+    if (!r.ok()) return r.status("RPU: num_pivots_minus2");
+    if (n > kMaxPivots - 2) {
+      return absl::InvalidArgumentError(absl::StrCat("RPU: num_pivots_minus2 ", n, " above 7"));
+    }
+    curve.num_pivots_minus2 = static_cast<uint32_t>(n);
+    for (int i = 0; i < curve.num_pivots(); ++i) {
+      curve.pred_pivot_value[i] = static_cast<uint16_t>(r.ReadBits(h.bl_bit_depth()));
+    }
+  }
+  if (h.has_nlq()) {
+    m.nlq.emplace();
+    if (absl::Status s = ParseNlqPivots(r, h, *m.nlq); !s.ok()) return s;
+  }
+  m.num_x_partitions_minus1 = r.ReadUe();
+  m.num_y_partitions_minus1 = r.ReadUe();
+  if (!r.ok()) return r.status("RPU: rpu_data_mapping");
+  for (ReshapingCurve& curve : m.curves) {
+    curve.pieces.resize(curve.num_pivots_minus2 + 1);
+    for (size_t i = 0; i < curve.pieces.size(); ++i) {
+      const bool last = i + 1 == curve.pieces.size();
+      if (absl::Status s = ParsePiece(r, h, last, curve.pieces[i]); !s.ok()) return s;
+    }
+  }
+  if (m.nlq) return ParseNlqParams(r, h, *m.nlq);
+  return absl::OkStatus();
+}
+
+absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
+  if (m.nlq.has_value() != h.has_nlq()) {
+    return absl::InvalidArgumentError(h.has_nlq() ? "RPU: header asks for NLQ data, mapping has none"
+                                                  : "RPU: mapping has NLQ data the header forbids");
+  }
+  for (const ReshapingCurve& curve : m.curves) {
+    if (curve.num_pivots_minus2 > kMaxPivots - 2 ||
+        curve.pieces.size() != curve.num_pivots_minus2 + 1) {
+      return absl::InvalidArgumentError(absl::StrCat("RPU: curve with num_pivots_minus2 ",
+                                                     curve.num_pivots_minus2, " has ",
+                                                     curve.pieces.size(), " pieces"));
+    }
+  }
+  w.WriteUe(m.vdr_rpu_id);
+  w.WriteUe(m.mapping_color_space);
+  w.WriteUe(m.mapping_chroma_format_idc);
+  for (const ReshapingCurve& curve : m.curves) {
+    w.WriteUe(curve.num_pivots_minus2);
+    for (int i = 0; i < curve.num_pivots(); ++i) w.WriteBits(curve.pred_pivot_value[i], h.bl_bit_depth());
+  }
+  if (m.nlq) WriteNlqPivots(*m.nlq, h, w);
+  w.WriteUe(m.num_x_partitions_minus1);
+  w.WriteUe(m.num_y_partitions_minus1);
+  for (const ReshapingCurve& curve : m.curves) {
+    for (size_t i = 0; i < curve.pieces.size(); ++i) {
+      WritePiece(curve.pieces[i], h, i + 1 == curve.pieces.size(), w);
+    }
+  }
+  if (m.nlq) WriteNlqParams(*m.nlq, h, w);
+  return absl::OkStatus();
+}
+
+}  // namespace mkvfleet::dovi
