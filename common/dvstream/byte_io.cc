@@ -1,0 +1,74 @@
+// Memory and file implementations of ByteSource / ByteSink.
+#include "common/dvstream/byte_io.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace mkvfleet::dvstream {
+namespace {
+absl::Status ErrnoError(int err, absl::string_view what, const std::string& path) {
+  const std::string msg = absl::StrCat(what, " ", path, ": ", std::strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(msg);
+  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(msg);
+  return absl::UnavailableError(msg);
+}
+}  // namespace
+
+absl::StatusOr<absl::Span<const uint8_t>> MemorySource::Read() {
+  const size_t n = std::min(chunk_size_, data_.size() - pos_);
+  absl::Span<const uint8_t> out = data_.subspan(pos_, n);
+  pos_ += n;
+  return out;
+}
+
+FileSource::FileSource(FilePtr f, std::string path, size_t chunk_size)
+    : file_(std::move(f)), path_(std::move(path)), buffer_(chunk_size == 0 ? 1 : chunk_size) {}
+
+absl::StatusOr<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path,
+                                                             size_t chunk_size) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return ErrnoError(errno, "cannot open", path);
+  return std::make_unique<FileSource>(FilePtr(f), path, chunk_size);
+}
+
+absl::StatusOr<absl::Span<const uint8_t>> FileSource::Read() {
+  const size_t n = std::fread(buffer_.data(), 1, buffer_.size(), file_.get());
+  if (n == 0 && std::ferror(file_.get())) return ErrnoError(errno, "cannot read", path_);
+  return absl::Span<const uint8_t>(buffer_.data(), n);
+}
+
+FileSink::FileSink(FilePtr f, std::string path) : file_(std::move(f)), path_(std::move(path)) {}
+
+absl::StatusOr<std::unique_ptr<FileSink>> FileSink::Create(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return ErrnoError(errno, "cannot create", path);
+  return std::make_unique<FileSink>(FilePtr(f), path);
+}
+
+absl::Status FileSink::Write(absl::Span<const uint8_t> bytes) {
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_.get()) != bytes.size()) {
+    return ErrnoError(errno, "cannot write", path_);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FileSink::Flush() {
+  if (std::fflush(file_.get()) != 0) return ErrnoError(errno, "cannot write", path_);
+  return absl::OkStatus();
+}
+
+absl::Status BufferedWriter::Drain() {
+  absl::Status st = sink_.Write(buf_);
+  buf_.clear();
+  return st;
+}
+
+absl::Status BufferedWriter::Flush() {
+  if (absl::Status st = Drain(); !st.ok()) return st;
+  return sink_.Flush();
+}
+
+}  // namespace mkvfleet::dvstream
