@@ -1,0 +1,256 @@
+// The pure job life cycle; see the header for the transitions.
+#include "server/job_state_machine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "server/backoff.h"
+
+namespace mkvfleet::server {
+namespace {
+
+int64_t Ms(absl::Duration d) { return absl::ToInt64Milliseconds(d); }
+
+void ClearLease(Job& job) { job.task.lease = Lease{}; }
+
+// The record for step `index`, created (in index order) when missing.
+StepRecord& StepAt(Job& job, int index, const std::string& name) {
+  auto it = std::lower_bound(job.steps.begin(), job.steps.end(), index,
+                             [](const StepRecord& s, int i) { return s.index < i; });
+  if (it == job.steps.end() || it->index != index) {
+    StepRecord fresh;
+    fresh.index = index;
+    it = job.steps.insert(it, fresh);
+  }
+  if (!name.empty()) it->name = name;
+  return *it;
+}
+
+absl::Status NotRunning(const Job& job, const char* what) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("job ", job.id, " is ", JobStateName(job.state), ": cannot ", what));
+}
+
+std::string StepLabel(const StepReport& r) {
+  return absl::StrCat("step ", r.step_index, " (", r.step_name, ")");
+}
+
+}  // namespace
+
+bool IsClaimable(const Job& job, int64_t now_ms) {
+  return job.state == JobState::kPending ||
+         (job.state == JobState::kFailed && job.not_before_ms <= now_ms);
+}
+
+absl::StatusOr<Note> Claim(Job& job, const std::string& agent, const std::string& lease_id,
+                           int64_t now_ms, const JobPolicy& policy) {
+  if (!IsClaimable(job, now_ms)) {
+    if (job.state == JobState::kFailed) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("job ", job.id, " is backing off until ", job.not_before_ms, " ms"));
+    }
+    return NotRunning(job, "be claimed");
+  }
+  job.state = JobState::kRunning;
+  job.attempts += 1;
+  job.agent = agent;
+  job.not_before_ms = 0;
+  job.progress = Progress{};
+  job.task.lease = Lease{lease_id, agent, now_ms + Ms(policy.lease_duration)};
+  job.updated_ms = now_ms;
+  return absl::StrCat("claimed by agent ", agent, " (attempt ", job.attempts, " of ",
+                      job.max_attempts, ")");
+}
+
+absl::Status CheckLease(const Job& job, const std::string& lease_id, int64_t now_ms) {
+  if (job.state != JobState::kRunning || job.task.lease.id.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stale lease: job ", job.id, " is ", JobStateName(job.state), " and holds no lease"));
+  }
+  if (job.task.lease.id != lease_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stale lease: job ", job.id, " is now leased to agent ", job.task.lease.agent));
+  }
+  if (job.task.lease.deadline_ms <= now_ms) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("stale lease: the lease on job ", job.id, " expired at ",
+                     job.task.lease.deadline_ms, " ms"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Renew(Job& job, const std::string& lease_id, int64_t now_ms, const JobPolicy& policy,
+                   const Progress* progress) {
+  if (auto st = CheckLease(job, lease_id, now_ms); !st.ok()) return st;
+  job.task.lease.deadline_ms = now_ms + Ms(policy.lease_duration);
+  if (progress != nullptr) job.progress = *progress;
+  job.updated_ms = now_ms;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Note> ApplyStepReport(Job& job, const StepReport& r, const std::string& agent,
+                                     int64_t now_ms, const JobPolicy& policy, double jitter) {
+  if (auto st = CheckLease(job, r.lease_id, now_ms); !st.ok()) return st;
+  if (r.step_index < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("step index ", r.step_index, " is negative"));
+  }
+  if (r.event == StepEvent::kFinished && r.outcome == TaskOutcome::kCompleted &&
+      r.output_path.empty()) {
+    return absl::InvalidArgumentError("outcome COMPLETED needs the published output_path");
+  }
+  Job next = job;  // mutate a copy so a refusal leaves `job` untouched
+  StepRecord& step = StepAt(next, r.step_index, r.step_name);
+  step.agent = agent;
+  next.step = step.name;
+  next.updated_ms = now_ms;
+  if (!r.plan.empty()) next.plan = r.plan;
+  Note note;
+  switch (r.event) {
+    case StepEvent::kStarted:
+      step.state = StepState::kRunning;
+      step.started_ms = now_ms;
+      step.finished_ms = 0;
+      step.message.clear();
+      step.checkpoint = Checkpoint{};
+      step.progress = r.progress;
+      next.progress = r.progress;
+      note = absl::StrCat(StepLabel(r), " started on agent ", agent);
+      break;
+    case StepEvent::kProgress:
+      if (step.state == StepState::kPending) step.state = StepState::kRunning;
+      step.progress = r.progress;
+      next.progress = r.progress;
+      break;
+    case StepEvent::kFinished:
+      step.state = StepState::kDone;
+      if (step.started_ms == 0) step.started_ms = now_ms;
+      step.finished_ms = now_ms;
+      step.checkpoint = r.checkpoint;
+      step.message.clear();
+      note = absl::StrCat(StepLabel(r), " finished");
+      if (r.outcome == TaskOutcome::kCompleted) {
+        next.state = JobState::kCompleted;
+        next.output = r.output_path;
+        next.error.clear();
+        ClearLease(next);
+        absl::StrAppend(&note, "; job completed, output ", r.output_path);
+      } else if (r.outcome == TaskOutcome::kSkipped) {
+        next.state = JobState::kSkipped;
+        next.error = r.reason;
+        ClearLease(next);
+        absl::StrAppend(&note, "; job skipped: ", r.reason);
+      }
+      break;
+    case StepEvent::kFailed: {
+      step.state = StepState::kFailed;
+      step.finished_ms = now_ms;
+      step.message = r.error;
+      next.error = absl::StrCat(StepLabel(r), " failed: ", r.error);
+      ClearLease(next);
+      if (!r.retryable) {
+        next.state = JobState::kFailedPermanent;
+        note = absl::StrCat(next.error, "; not retryable: failed_permanent");
+      } else if (next.attempts >= next.max_attempts) {
+        next.state = JobState::kFailedPermanent;
+        note = absl::StrCat(next.error, "; attempt ", next.attempts, " of ", next.max_attempts,
+                            ": failed_permanent");
+      } else {
+        const absl::Duration delay =
+            RetryBackoff(next.attempts, policy.backoff_base, policy.backoff_cap, jitter);
+        next.state = JobState::kFailed;
+        next.not_before_ms = now_ms + Ms(delay);
+        note = absl::StrCat(next.error, "; attempt ", next.attempts, " of ", next.max_attempts,
+                            ", retry in ", absl::FormatDuration(delay));
+      }
+      break;
+    }
+  }
+  if (next.state == JobState::kRunning) {
+    next.task.lease.deadline_ms = now_ms + Ms(policy.lease_duration);
+  }
+  job = std::move(next);
+  return note;
+}
+
+absl::StatusOr<Note> Release(Job& job, const std::string& lease_id, const std::string& reason,
+                             int64_t now_ms) {
+  if (auto st = CheckLease(job, lease_id, now_ms); !st.ok()) return st;
+  const std::string agent = job.task.lease.agent;
+  job.state = JobState::kPending;
+  job.attempts = std::max(0, job.attempts - 1);
+  ClearLease(job);
+  job.updated_ms = now_ms;
+  return absl::StrCat("lease released by agent ", agent, reason.empty() ? "" : ": ", reason,
+                      "; back to pending, attempt not counted");
+}
+
+bool IsLeaseExpired(const Job& job, int64_t now_ms) {
+  return job.state == JobState::kRunning && job.task.lease.deadline_ms <= now_ms;
+}
+
+absl::StatusOr<Note> ExpireLease(Job& job, int64_t now_ms, const JobPolicy& /*policy*/) {
+  if (!IsLeaseExpired(job, now_ms)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", job.id, " has no expired lease to end"));
+  }
+  const std::string agent = job.task.lease.agent;
+  ClearLease(job);
+  job.updated_ms = now_ms;
+  // A step still marked running was interrupted; it will be redone.
+  for (StepRecord& s : job.steps) {
+    if (s.state == StepState::kRunning) s.state = StepState::kPending;
+  }
+  if (job.attempts >= job.max_attempts) {
+    job.state = JobState::kFailedPermanent;
+    job.error = absl::StrCat("lease of agent ", agent, " expired on attempt ", job.attempts,
+                             " of ", job.max_attempts);
+    return absl::StrCat(job.error, ": failed_permanent");
+  }
+  job.state = JobState::kPending;
+  return absl::StrCat("lease of agent ", agent,
+                      " expired (no heartbeat); back to pending with finished steps kept");
+}
+
+absl::StatusOr<Note> Reset(Job& job, int from_step, int64_t now_ms) {
+  const int recorded = job.steps.empty() ? 0 : job.steps.back().index + 1;
+  if (from_step < 0 || from_step > recorded) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot reset job ", job.id, " from step ",
+                                                   from_step, ": it has steps 0..", recorded,
+                                                   " to restart from"));
+  }
+  const JobState was = job.state;
+  job.steps.erase(std::remove_if(job.steps.begin(), job.steps.end(),
+                                 [&](const StepRecord& s) { return s.index >= from_step; }),
+                  job.steps.end());
+  for (StepRecord& s : job.steps) {
+    if (s.state == StepState::kRunning || s.state == StepState::kFailed) {
+      s.state = StepState::kPending;
+    }
+  }
+  job.state = JobState::kPending;
+  job.attempts = 0;
+  job.error.clear();
+  job.output.clear();
+  job.not_before_ms = 0;
+  job.progress = Progress{};
+  job.step = job.steps.empty() ? "" : job.steps.back().name;
+  if (from_step == 0) job.plan.clear();
+  ClearLease(job);
+  job.updated_ms = now_ms;
+  return absl::StrCat("admin reset from step ", from_step, " (was ", JobStateName(was),
+                      "); attempts zeroed");
+}
+
+absl::StatusOr<Note> Cancel(Job& job, int64_t now_ms) {
+  if (IsTerminal(job.state)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "job ", job.id, " is ", JobStateName(job.state), ": only non-terminal jobs can be cancelled"));
+  }
+  const JobState was = job.state;
+  job.state = JobState::kCancelled;
+  ClearLease(job);
+  job.updated_ms = now_ms;
+  return absl::StrCat("cancelled by admin (was ", JobStateName(was), ")");
+}
+
+}  // namespace mkvfleet::server
