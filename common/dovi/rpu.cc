@@ -95,4 +95,14 @@ absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
   return bits::AddEmulationPrevention(body);
 }
 
+absl::Status SetLevel1(Rpu& rpu, uint16_t min_pq, uint16_t max_pq, uint16_t avg_pq) {
+  if (!rpu.vdr_dm_data) return absl::FailedPreconditionError("RPU: no DM data to hold level 1");
+  if (min_pq > 4095 || max_pq > 4095 || avg_pq > 4095) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU: level 1 values ", min_pq, "/", max_pq,
+                                                   "/", avg_pq, " do not fit 12 bits"));
+  }
+  rpu.vdr_dm_data->SetLevel1(min_pq, max_pq, avg_pq);
+  return absl::OkStatus();
+}
+
 }  // namespace mkvfleet::dovi

@@ -47,4 +47,9 @@ absl::StatusOr<Rpu> ParseRpu(absl::Span<const uint8_t> payload);
 // mapping or DM section the header announces, a curve whose pieces do not match its pivots).
 absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu);
 
+// Sets the level 1 (per-frame brightness) values of `rpu`, adding a level 1 block when there is
+// none; WriteRpu then writes them with a correct CRC. Returns FailedPrecondition when the RPU has
+// no DM data, InvalidArgument when a value does not fit 12 bits; `rpu` is then unchanged.
+absl::Status SetLevel1(Rpu& rpu, uint16_t min_pq, uint16_t max_pq, uint16_t avg_pq);
+
 }  // namespace mkvfleet::dovi
