@@ -1,0 +1,136 @@
+// DashboardServer lifecycle and the helpers every route shares; see dashboard_server.h and
+// dashboard_routes.h.
+#include "server/http/dashboard_server.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/http/dashboard_routes.h"
+#include "spdlog/spdlog.h"
+
+namespace mkvfleet::http {
+
+int HttpStatusFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange: return 400;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted: return 409;
+    case absl::StatusCode::kPermissionDenied: return 403;
+    case absl::StatusCode::kUnauthenticated: return 401;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded: return 503;
+    default: return 500;
+  }
+}
+
+void SendJson(httplib::Response& res, const nlohmann::json& body, int status) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
+void SendError(httplib::Response& res, const absl::Status& status) {
+  SendJson(res, {{"error", std::string(status.message())}}, HttpStatusFor(status));
+}
+
+std::optional<AuthOutcome> Guard(const httplib::Request& req, httplib::Response& res,
+                                 RouteContext& ctx, bool state_changing) {
+  RequestFacts facts;
+  facts.authorization = req.get_header_value("Authorization");
+  facts.cookie = req.get_header_value("Cookie");
+  facts.csrf_header = req.get_header_value(kCsrfHeader);
+  facts.origin = req.get_header_value("Origin");
+  facts.host = req.get_header_value("Host");
+  facts.state_changing = state_changing;
+  AuthOutcome outcome = Authorize(facts, ctx.admin_token, ctx.sessions);
+  if (outcome.verdict == AuthVerdict::kAllowed) return outcome;
+
+  const int status = outcome.verdict == AuthVerdict::kUnauthenticated ? 401 : 403;
+  spdlog::warn("http request refused path={} status={} reason=\"{}\" remote={}", req.path, status,
+               outcome.reason, req.remote_addr);
+  if (absl::StartsWith(req.path, "/api/")) {
+    SendJson(res, {{"error", outcome.reason}}, status);
+  } else {
+    res.status = status;
+    res.set_content(outcome.reason + "\n", "text/plain; charset=utf-8");
+  }
+  if (status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"mkvfleet\"");
+  return std::nullopt;
+}
+
+DashboardServer::DashboardServer(DashboardBackend& backend, OpsMetrics& metrics,
+                                 DashboardOptions options)
+    : backend_(backend), metrics_(metrics), options_(std::move(options)) {}
+
+DashboardServer::~DashboardServer() { Stop(); }
+
+absl::Status DashboardServer::Start() {
+  if (absl::Status s = CheckExposure(options_.listen, !options_.admin_token.empty()); !s.ok()) {
+    return s;
+  }
+  server_ = std::make_unique<httplib::Server>();
+  const int threads = options_.worker_threads;
+  // httplib takes ownership of the raw pointer it asks for.
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_default_headers({
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Content-Security-Policy",
+       "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+       "form-action 'self'; base-uri 'none'"},
+  });
+  server_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("http handler failed path={} error=\"{}\"", req.path, what);
+        SendJson(res, {{"error", "internal error: " + what}}, 500);
+      });
+
+  // The context lives as long as the server: handlers hold a reference to it.
+  context_ = std::make_unique<RouteContext>(RouteContext{
+      backend_, metrics_, sessions_, hub_, options_.admin_token, options_.sse_keepalive});
+  AddPageRoutes(*server_, *context_);
+  AddApiRoutes(*server_, *context_);
+
+  const std::string& host = options_.listen.host;
+  if (options_.listen.port == 0) {
+    port_ = server_->bind_to_any_port(host);
+    if (port_ <= 0) port_ = 0;
+  } else if (server_->bind_to_port(host, options_.listen.port)) {
+    port_ = options_.listen.port;
+  }
+  if (port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", host, ":",
+                                               options_.listen.port,
+                                               " for the dashboard (address in use, or not an "
+                                               "address of this machine?)"));
+  }
+  subscription_ = backend_.Subscribe([this](const v1::Event& event) {
+    hub_.Publish(event);
+    metrics_.ObserveEvent(event);
+  });
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  spdlog::info("dashboard listening address={}:{} auth={}", host, port_,
+               options_.admin_token.empty() ? "none (loopback only)" : "admin token");
+  return absl::OkStatus();
+}
+
+void DashboardServer::Stop() {
+  subscription_.reset();  // no more events into the hub
+  hub_.Close();           // event streams end, freeing their worker threads
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace mkvfleet::http

@@ -1,0 +1,311 @@
+// JobStore operations agents drive (register, claim, heartbeat, report, release, log) and the
+// reaper's housekeeping (expire leases, mark stale agents, restart grace).
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "server/constants.h"
+#include "server/job_store.h"
+#include "server/job_store_rows.h"
+#include "spdlog/spdlog.h"
+
+namespace mkvfleet::server {
+namespace {
+
+std::string Truncated(const std::string& text) {
+  return text.size() <= kMaxTextBytes ? text : text.substr(0, kMaxTextBytes) + "…";
+}
+
+absl::Status UnknownAgent(const std::string& name) {
+  return absl::NotFoundError(
+      absl::StrCat("agent ", name, " is not registered: call Register first"));
+}
+
+}  // namespace
+
+absl::StatusOr<Job> JobStore::LoadTaskJobLocked(int64_t task_id) {
+  auto job_id = rows::JobIdOfTask(*db_, task_id);
+  if (!job_id.ok()) return job_id.status();
+  auto job = rows::LoadJob(*db_, *job_id);
+  if (!job.ok()) return job.status();
+  if (job->task.id != task_id) {
+    return absl::NotFoundError(absl::StrCat("task ", task_id, " is not the active task of job ",
+                                            job->id));
+  }
+  return job;
+}
+
+absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const std::string& version,
+                                               const AgentCapabilities& capabilities) {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  auto existing = rows::LoadAgent(*db_, name);
+  if (!existing.ok()) return existing.status();
+  AgentRecord a = existing->value_or(AgentRecord{});
+  const int64_t now = clock_->NowMs();
+  a.name = name;
+  a.version = version;
+  a.capabilities = capabilities;
+  a.stale = false;
+  a.registered_ms = now;
+  a.last_heartbeat_ms = now;
+  if (auto st = rows::SaveAgent(*db_, a); !st.ok()) return st;
+  QueueAgentEventLocked(a);
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  spdlog::info("agent registered agent={} version={} threads={} tools={} drained={}", name,
+               version, capabilities.threads, capabilities.tools.size(), a.drained);
+  return a;
+}
+
+absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& agent_name) {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  auto agent = rows::LoadAgent(*db_, agent_name);
+  if (!agent.ok()) return agent.status();
+  if (!agent->has_value()) return UnknownAgent(agent_name);
+  AgentRecord a = **agent;
+  if (a.drained) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("agent ", agent_name, " is drained: it claims nothing new until undrained"));
+  }
+  const int64_t now = clock_->NowMs();
+  const bool was_stale = a.stale;
+  a.stale = false;
+  a.last_heartbeat_ms = now;
+  if (auto st = rows::SaveAgent(*db_, a); !st.ok()) return st;
+  if (was_stale) QueueAgentEventLocked(a);
+
+  auto pick = db_->Prepare(
+      "SELECT id FROM jobs WHERE state = 'pending' OR (state = 'failed' AND not_before_ms <= ?) "
+      "ORDER BY state = 'failed', id LIMIT 1");
+  if (!pick.ok()) return pick.status();
+  auto row = pick->BindAll(now).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    if (auto st = CommitLocked(*txn); !st.ok()) return st;
+    return std::optional<ClaimedTask>();
+  }
+  auto job = rows::LoadJob(*db_, pick->Int(0));
+  if (!job.ok()) return job.status();
+  const std::string lease_id = NewLeaseIdLocked();
+  auto note = server::Claim(*job, agent_name, lease_id, now, policy_);
+  if (!note.ok()) return note.status();
+  ClaimedTask claimed;
+  claimed.resume = ComputeResume(job->steps, agent_name);
+  if (auto st = rows::SaveJob(*db_, *job); !st.ok()) return st;
+  if (auto st = LogLocked(job->id, "info", *note); !st.ok()) return st;
+  if (auto st = LogLocked(job->id, "info", claimed.resume.reason); !st.ok()) return st;
+  if (auto st = QueueJobEventLocked(job->id); !st.ok()) return st;
+  a.current_job_id = job->id;
+  QueueAgentEventLocked(a);
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  spdlog::info("job claimed job={} task={} agent={} attempt={} resume_from_step={} reason=\"{}\"",
+               job->id, job->task.id, agent_name, job->attempts, claimed.resume.from_step,
+               claimed.resume.reason);
+  claimed.job = std::move(*job);
+  return std::optional<ClaimedTask>(std::move(claimed));
+}
+
+absl::StatusOr<HeartbeatResult> JobStore::Heartbeat(const std::string& agent_name,
+                                                    const std::vector<LeaseRenewal>& leases,
+                                                    int64_t free_temp_bytes) {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  auto agent = rows::LoadAgent(*db_, agent_name);
+  if (!agent.ok()) return agent.status();
+  if (!agent->has_value()) return UnknownAgent(agent_name);
+  AgentRecord a = **agent;
+  const int64_t now = clock_->NowMs();
+  const bool was_stale = a.stale;
+  a.stale = false;
+  a.last_heartbeat_ms = now;
+  a.capabilities.free_temp_bytes = free_temp_bytes;
+  HeartbeatResult result;
+  result.drained = a.drained;
+  for (const LeaseRenewal& l : leases) {
+    auto job = LoadTaskJobLocked(l.task_id);
+    absl::Status st = job.ok() ? absl::OkStatus() : job.status();
+    if (st.ok() && job->task.lease.agent != agent_name) {
+      st = absl::FailedPreconditionError("lease held by another agent");
+    }
+    if (st.ok()) st = Renew(*job, l.lease_id, now, policy_, &l.progress);
+    if (!st.ok()) {
+      if (!absl::IsFailedPrecondition(st) && !absl::IsNotFound(st)) return st;
+      result.revoked_lease_ids.push_back(l.lease_id);
+      spdlog::warn("heartbeat lease revoked agent={} task={} reason=\"{}\"", agent_name,
+                   l.task_id, std::string(st.message()));
+      continue;
+    }
+    if (auto s = rows::SaveJob(*db_, *job); !s.ok()) return s;
+    if (auto s = QueueJobEventLocked(job->id); !s.ok()) return s;
+    result.renewed_deadlines_ms[l.lease_id] = job->task.lease.deadline_ms;
+    a.progress = l.progress;
+  }
+  if (leases.empty()) a.progress = Progress{};
+  if (auto st = rows::SaveAgent(*db_, a); !st.ok()) return st;
+  if (was_stale || !leases.empty()) {
+    auto fresh = rows::LoadAgent(*db_, agent_name);
+    if (fresh.ok() && fresh->has_value()) QueueAgentEventLocked(**fresh);
+  }
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (was_stale) spdlog::info("agent alive again agent={}", agent_name);
+  return result;
+}
+
+absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& report) {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  auto job = LoadTaskJobLocked(task_id);
+  if (!job.ok()) return job.status();
+  const std::string agent = job->task.lease.agent;
+  StepReport r = report;
+  r.error = Truncated(r.error);
+  const double jitter = absl::Uniform(rng_, 0.0, 1.0);
+  auto note = ApplyStepReport(*job, r, agent, clock_->NowMs(), policy_, jitter);
+  if (!note.ok()) {
+    spdlog::warn("report refused job={} task={} step={} reason=\"{}\"", job->id, task_id,
+                 report.step_index, std::string(note.status().message()));
+    return note.status();
+  }
+  if (auto st = rows::SaveJob(*db_, *job); !st.ok()) return st;
+  const bool failed = report.event == StepEvent::kFailed;
+  if (!note->empty()) {
+    if (auto st = LogLocked(job->id, failed ? "error" : "info", *note); !st.ok()) return st;
+  }
+  if (auto st = QueueJobEventLocked(job->id); !st.ok()) return st;
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (!note->empty()) {
+    spdlog::info("step report job={} step={} name={} agent={} state={} note=\"{}\"", job->id,
+                 report.step_index, report.step_name, agent, JobStateName(job->state), *note);
+  }
+  return job;
+}
+
+absl::StatusOr<Job> JobStore::Release(int64_t task_id, const std::string& lease_id,
+                                      const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  auto job = LoadTaskJobLocked(task_id);
+  if (!job.ok()) return job.status();
+  auto note = server::Release(*job, lease_id, Truncated(reason), clock_->NowMs());
+  if (!note.ok()) return note.status();
+  if (auto st = rows::SaveJob(*db_, *job); !st.ok()) return st;
+  if (auto st = LogLocked(job->id, "info", *note); !st.ok()) return st;
+  if (auto st = QueueJobEventLocked(job->id); !st.ok()) return st;
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  spdlog::info("lease released job={} task={} reason=\"{}\"", job->id, task_id, reason);
+  return job;
+}
+
+absl::Status JobStore::AppendLog(int64_t task_id, const std::string& lease_id,
+                                 const std::vector<LogLine>& lines) {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  auto job = LoadTaskJobLocked(task_id);
+  if (!job.ok()) return job.status();
+  const int64_t now = clock_->NowMs();
+  if (auto st = CheckLease(*job, lease_id, now); !st.ok()) return st;
+  for (LogLine line : lines) {
+    if (line.time_ms == 0) line.time_ms = now;
+    line.source = job->task.lease.agent;  // the lease says who is talking
+    if (line.level.empty()) line.level = "info";
+    line.text = Truncated(line.text);
+    if (auto st = rows::InsertLog(*db_, job->id, line); !st.ok()) return st;
+    StoreEvent ev;
+    ev.kind = StoreEvent::Kind::kLog;
+    ev.time_ms = line.time_ms;
+    ev.job.id = job->id;
+    ev.log = line;
+    pending_events_.push_back(std::move(ev));
+  }
+  return CommitLocked(*txn);
+}
+
+absl::StatusOr<std::vector<Job>> JobStore::ExpireLeases() {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  const int64_t now = clock_->NowMs();
+  auto s = db_->Prepare(
+      "SELECT job_id FROM tasks WHERE lease_id != '' AND lease_deadline_ms <= ? ORDER BY id");
+  if (!s.ok()) return s.status();
+  s->BindAll(now);
+  std::vector<int64_t> ids;
+  while (true) {
+    auto row = s->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ids.push_back(s->Int(0));
+  }
+  std::vector<Job> changed;
+  for (int64_t id : ids) {
+    auto job = rows::LoadJob(*db_, id);
+    if (!job.ok()) return job.status();
+    const std::string agent = job->task.lease.agent;
+    auto note = ExpireLease(*job, now, policy_);
+    if (!note.ok()) continue;  // e.g. a lease left on a non-running job: nothing to end
+    if (auto st = rows::SaveJob(*db_, *job); !st.ok()) return st;
+    if (auto st = LogLocked(id, "warn", *note); !st.ok()) return st;
+    if (auto st = QueueJobEventLocked(id); !st.ok()) return st;
+    spdlog::warn("lease expired job={} agent={} state={}", id, agent, JobStateName(job->state));
+    changed.push_back(std::move(*job));
+  }
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  return changed;
+}
+
+absl::StatusOr<std::vector<AgentRecord>> JobStore::MarkStaleAgents() {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  const int64_t cutoff = clock_->NowMs() - absl::ToInt64Milliseconds(policy_.lease_duration);
+  auto agents = rows::LoadAgents(*db_);
+  if (!agents.ok()) return agents.status();
+  std::vector<AgentRecord> stale;
+  for (AgentRecord& a : *agents) {
+    if (a.stale || a.last_heartbeat_ms > cutoff) continue;
+    a.stale = true;
+    if (auto st = rows::SaveAgent(*db_, a); !st.ok()) return st;
+    QueueAgentEventLocked(a);
+    spdlog::warn("agent stale agent={} last_heartbeat_ms={}", a.name, a.last_heartbeat_ms);
+    stale.push_back(a);
+  }
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  return stale;
+}
+
+absl::StatusOr<int> JobStore::GraceLeasesAfterRestart() {
+  absl::MutexLock lock(&mu_);
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  const int64_t now = clock_->NowMs();
+  const int64_t floor = now + absl::ToInt64Milliseconds(policy_.lease_duration);
+  auto s = db_->Prepare(
+      "UPDATE tasks SET lease_deadline_ms = ? WHERE lease_id != '' AND lease_deadline_ms < ?");
+  if (!s.ok()) return s.status();
+  if (auto st = s->BindAll(floor, floor).Run(); !st.ok()) return st;
+  const int extended = db_->Changes();
+  // Agents get the same grace before being called stale.
+  auto a = db_->Prepare("UPDATE agents SET last_heartbeat_ms = ? WHERE last_heartbeat_ms < ?");
+  if (!a.ok()) return a.status();
+  if (auto st = a->BindAll(now, now).Run(); !st.ok()) return st;
+  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (extended > 0) spdlog::info("leases extended after restart count={}", extended);
+  return extended;
+}
+
+}  // namespace mkvfleet::server
