@@ -2,10 +2,7 @@
 // against splitting in one piece), access-unit grouping with POC/slice parsing, the drop-EL and
 // RPU-extraction operations, and length-prefixed packet rewriting. Any crash or sanitizer report
 // is a bug; errors are fine.
-// fuzz-sources: common/bits/*.cc common/hevc/*.cc common/dvstream/access_unit_reader.cc
-// common/dvstream/annexb_writer.cc common/dvstream/byte_io.cc common/dvstream/extract.cc
-// common/dvstream/layer_operations.cc common/dvstream/rpu_file.cc
-// common/dvstream/packet_rewriter.cc
+// fuzz-sources: common/bits/*.cc common/hevc/*.cc common/dvstream/[abelpr]*.cc
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
