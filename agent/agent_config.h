@@ -1,0 +1,50 @@
+// The agent's settings, resolved from common/config layers (flags > MKVFLEET_* env > TOML file >
+// defaults). Keys (TOML name = env MKVFLEET_<UPPER>):
+//   server            coordinator HOST:PORT                     (flag --server)
+//   name              unique agent name, e.g. the hostname      (flag --name)
+//   work_dir          local folder for per-job temp files       (flag --work-dir)
+//   agent_token       bearer token (env MKVFLEET_AGENT_TOKEN); "" = none
+//   path_map          list of "COORDINATOR_PREFIX=LOCAL_PREFIX" (env: ':'-separated)
+//   shared_work_dir   work dir every agent mounts, "" = none (coordinator namespace path)
+//   pipeline          "placeholder" (default), or a test pipeline ("test-sleep") for tests
+//   test_step_ms      how long each test-pipeline step sleeps (default 300)
+//   claim_poll_ms     pause between claims while idle (default 1000)
+//   log_level         spdlog level (default "info")
+//   tls, tls_ca_file, tls_server_name   channel security, see common/auth
+//   [tools] ffmpeg = "/opt/ffmpeg/bin/ffmpeg", ...   paths instead of a PATH search
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "agent/path_translation.h"
+#include "common/config/config_layers.h"
+
+namespace mkvfleet::agent {
+
+struct AgentConfig {
+  std::string server;
+  std::string name;
+  std::string work_dir;
+  std::string token;  // never logged
+  std::vector<PathMapping> path_map;
+  std::string shared_work_dir;
+  std::string pipeline = "placeholder";
+  absl::Duration test_step_duration = absl::Milliseconds(300);
+  absl::Duration claim_poll_interval = absl::Seconds(1);
+  std::string log_level = "info";
+  bool tls = false;
+  std::string tls_ca_file;
+  std::string tls_server_name;
+  std::map<std::string, std::string> tool_paths;
+};
+
+// Reads every key above. InvalidArgument naming the key and its origin when a value has the wrong
+// type, when server, name or work_dir is missing, or when path_map is malformed.
+absl::StatusOr<AgentConfig> LoadAgentConfig(const config::ConfigLayers& layers);
+
+}  // namespace mkvfleet::agent

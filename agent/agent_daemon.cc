@@ -1,0 +1,188 @@
+// The agent's register / claim / run loop (see the header).
+#include "agent/agent_daemon.h"
+
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "agent/backoff.h"
+#include "agent/coordinator_reporter.h"
+#include "agent/step_runner.h"
+#include "agent/tool_discovery.h"
+#include "spdlog/spdlog.h"
+
+#ifndef MKVFLEET_VERSION
+#define MKVFLEET_VERSION "0.0.0"
+#endif
+
+namespace mkvfleet::agent {
+namespace {
+
+bool IsAuthError(const absl::Status& s) {
+  return absl::IsUnauthenticated(s) || absl::IsPermissionDenied(s);
+}
+
+auth::ClientConnectOptions ConnectOptions(const AgentConfig& c) {
+  return auth::ClientConnectOptions{c.server, c.tls, c.tls_ca_file, c.tls_server_name};
+}
+
+}  // namespace
+
+AgentDaemon::AgentDaemon(AgentConfig config, std::unique_ptr<Pipeline> pipeline)
+    : config_(std::move(config)), pipeline_(std::move(pipeline)),
+      client_(ConnectOptions(config_), config_.token),
+      keeper_(client_, config_.name, config_.work_dir), work_dirs_(config_.work_dir) {}
+
+void AgentDaemon::RequestStop() {
+  if (stopping_.exchange(true)) return;
+  task_cancel_ = true;
+  stop_.Notify();
+}
+
+void AgentDaemon::Pause(absl::Duration d) { stop_.WaitForNotificationWithTimeout(d); }
+
+absl::Status AgentDaemon::RegisterOnce() {
+  RegisterInfo info;
+  info.name = config_.name;
+  info.version = MKVFLEET_VERSION;
+  info.tools = DiscoverTools(config_.tool_paths);
+  info.threads = static_cast<int>(std::thread::hardware_concurrency());
+  auto free_bytes = FreeBytes(config_.work_dir);
+  info.free_temp_bytes = free_bytes.ok() ? *free_bytes : 0;
+  info.work_dir = config_.work_dir;
+  info.shared_work_dir = config_.shared_work_dir;
+  auto reply = client_.Register(info);
+  if (!reply.ok()) return reply.status();
+  for (const auto& t : info.tools) {
+    if (t.problem.empty()) {
+      spdlog::info("tool found name={} version={} path={}", t.name, t.version, t.path);
+    } else {
+      spdlog::warn("tool problem name={} problem=\"{}\"", t.name, t.problem);
+    }
+  }
+  keeper_.SetInterval(reply->heartbeat_interval);
+  spdlog::info("registered agent={} server={} heartbeat_ms={} lease_ms={} drained={}",
+               config_.name, config_.server,
+               absl::ToInt64Milliseconds(reply->heartbeat_interval),
+               absl::ToInt64Milliseconds(reply->lease_duration), reply->drained);
+  return absl::OkStatus();
+}
+
+absl::Status AgentDaemon::Run() {
+  if (absl::Status s = work_dirs_.Prepare(); !s.ok()) return s;
+  const std::optional<int64_t> last = work_dirs_.LastHeldJob();
+  if (int removed = work_dirs_.RemoveAllExcept(last); removed > 0) {
+    spdlog::info("removed leftover job folders count={} kept_job={}", removed, last.value_or(0));
+  }
+  spdlog::info("agent starting name={} server={} pipeline={} work_dir={} token={}", config_.name,
+               config_.server, pipeline_->name(), config_.work_dir,
+               config_.token.empty() ? "none" : "set");
+  if (pipeline_->name() == "placeholder") {
+    spdlog::warn("running the placeholder pipeline: jobs are read and checksummed, not converted");
+  }
+
+  keeper_.Start(absl::Seconds(5));
+  Backoff reconnect(kReconnectInitial, kReconnectMax);
+  bool registered = false;
+  absl::Status exit_status = absl::OkStatus();
+  while (!stopping_.load()) {
+    if (!registered) {
+      absl::Status s = RegisterOnce();
+      if (IsAuthError(s)) {
+        exit_status = absl::PermissionDeniedError(absl::StrCat(
+            "coordinator ", config_.server, " refused the agent token (", s.message(),
+            "): set MKVFLEET_AGENT_TOKEN to the coordinator's agent token"));
+        break;
+      }
+      if (!s.ok()) {
+        if (reconnect.attempts() == 0 || reconnect.attempts() % 10 == 0) {
+          spdlog::warn("coordinator not reachable, retrying server={} error=\"{}\"",
+                       config_.server, std::string(s.message()));
+        }
+        (void)client_.Reconnect();
+        Pause(reconnect.Next());
+        continue;
+      }
+      registered = true;
+      reconnect.Reset();
+    }
+    if (keeper_.drained()) {
+      Pause(config_.claim_poll_interval);
+      continue;
+    }
+    auto claim = client_.Claim(config_.name);
+    if (!claim.ok()) {
+      if (IsAuthError(claim.status())) {
+        exit_status = claim.status();
+        break;
+      }
+      if (IsUnreachable(claim.status())) {
+        spdlog::warn("claim failed, reconnecting error=\"{}\"",
+                     std::string(claim.status().message()));
+        registered = false;
+      } else if (absl::IsNotFound(claim.status())) {
+        registered = false;  // the coordinator forgot us: register again
+      } else if (!absl::IsFailedPrecondition(claim.status())) {  // drained: just wait
+        spdlog::warn("claim refused error=\"{}\"", std::string(claim.status().message()));
+      }
+      Pause(config_.claim_poll_interval);
+      continue;
+    }
+    if (!claim->has_value()) {
+      Pause(config_.claim_poll_interval);
+      continue;
+    }
+    RunTask(**claim);
+  }
+  keeper_.Stop();
+  spdlog::info("agent stopped name={}", config_.name);
+  return exit_status;
+}
+
+void AgentDaemon::RunTask(const Task& task) {
+  task_cancel_ = stopping_.load();
+  spdlog::info("task claimed job={} task={} path=\"{}\" resume_from={} attempts={}", task.job_id,
+               task.task_id, task.source_path, task.resume_from_step, task.attempts);
+  work_dirs_.RemoveAllExcept(task.job_id);
+  auto dir = work_dirs_.ForJob(task.job_id);
+  keeper_.Hold(task, &task_cancel_);
+  CoordinatorReporter reporter(client_, keeper_, task, config_.name, &task_cancel_);
+  if (!dir.ok()) {
+    (void)reporter.StepFailed(std::max(0, task.resume_from_step), "", std::string(dir.status().message()), true);
+    keeper_.Drop();
+    return;
+  }
+  RunnerEnvironment env;
+  env.agent_name = config_.name;
+  env.source_path = ToLocalPath(task.source_path, config_.path_map);
+  env.job_work_dir = *dir;
+  env.path_map = &config_.path_map;
+  env.file_exists = [](const std::string& p) { return std::filesystem::exists(p); };
+  RunSummary summary = RunPipeline(*pipeline_, task, env, reporter, &task_cancel_);
+  const bool revoked = keeper_.revoked();
+  keeper_.Drop();
+  spdlog::info("task ended job={} outcome={} revoked={} message=\"{}\"", task.job_id,
+               RunOutcomeName(summary.outcome), revoked, summary.message);
+
+  switch (summary.outcome) {
+    case RunOutcome::kCompleted:
+    case RunOutcome::kSkipped:
+    case RunOutcome::kFailedPermanent:
+    case RunOutcome::kRefused:
+      work_dirs_.Remove(task.job_id);
+      break;
+    case RunOutcome::kFailedRetryable:
+      break;  // the job may come back here and resume from the folder
+    case RunOutcome::kCancelled:
+    case RunOutcome::kUndelivered:
+      if (revoked) {
+        work_dirs_.Remove(task.job_id);
+      } else if (stopping_.load()) {
+        absl::Status s = client_.ReleaseTask(task.lease_id, task.task_id, "agent stopping");
+        spdlog::info("lease handed back job={} ok={}", task.job_id, s.ok());
+      }
+      break;
+  }
+}
+
+}  // namespace mkvfleet::agent

@@ -1,0 +1,82 @@
+// mkv-agent: parses flags, loads the config, runs the AgentDaemon until SIGINT/SIGTERM.
+//   mkv-agent --server HOST:PORT --name NAME --work-dir DIR [--config FILE]
+// Token: MKVFLEET_AGENT_TOKEN (env) or agent_token (config).
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "agent/agent_config.h"
+#include "agent/agent_daemon.h"
+#include "agent/pipelines/pipelines.h"
+#include "common/config/config_layers.h"
+#include "common/log/log.h"
+
+int main(int argc, char** argv) {
+  // Block the stop signals in every thread; one thread waits for them (see below).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"mkv-agent: claims mkvfleet jobs from the coordinator and runs them"};
+  std::string config_file, server, name, work_dir, pipeline, log_level;
+  int64_t test_step_ms = 0, claim_poll_ms = 0;
+  app.add_option("--config", config_file, "TOML config file");
+  app.add_option("--server", server, "coordinator HOST:PORT");
+  app.add_option("--name", name, "unique agent name");
+  app.add_option("--work-dir", work_dir, "folder for per-job temp files");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  app.add_option("--claim-poll-ms", claim_poll_ms, "pause between claims while idle");
+  // Test-only knobs, hidden from --help.
+  app.add_option("--pipeline", pipeline)->group("");
+  app.add_option("--test-step-ms", test_step_ms)->group("");
+  CLI11_PARSE(app, argc, argv);
+
+  auto layers = mkvfleet::config::ConfigLayers::Load(config_file);
+  if (!layers.ok()) {
+    std::cerr << "mkv-agent: " << layers.status().message() << "\n";
+    return 1;
+  }
+  if (!server.empty()) layers->SetFlag("server", server);
+  if (!name.empty()) layers->SetFlag("name", name);
+  if (!work_dir.empty()) layers->SetFlag("work_dir", work_dir);
+  if (!log_level.empty()) layers->SetFlag("log_level", log_level);
+  if (!pipeline.empty()) layers->SetFlag("pipeline", pipeline);
+  if (test_step_ms > 0) layers->SetFlag("test_step_ms", std::to_string(test_step_ms));
+  if (claim_poll_ms > 0) layers->SetFlag("claim_poll_ms", std::to_string(claim_poll_ms));
+
+  auto config = mkvfleet::agent::LoadAgentConfig(*layers);
+  if (!config.ok()) {
+    std::cerr << "mkv-agent: " << config.status().message() << "\n";
+    return 1;
+  }
+  if (auto s = mkvfleet::log::InitLogging("mkv-agent", config->log_level); !s.ok()) {
+    std::cerr << "mkv-agent: " << s.message() << "\n";
+    return 1;
+  }
+  auto pipe = mkvfleet::agent::MakePipeline(config->pipeline, {config->test_step_duration});
+  if (!pipe.ok()) {
+    std::cerr << "mkv-agent: " << pipe.status().message() << "\n";
+    return 1;
+  }
+
+  mkvfleet::agent::AgentDaemon daemon(*std::move(config), *std::move(pipe));
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    daemon.RequestStop();
+  });
+  absl::Status status = daemon.Run();
+  // Wake the signal thread if the daemon ended by itself.
+  kill(getpid(), SIGTERM);
+  signal_thread.join();
+  if (!status.ok()) {
+    std::cerr << "mkv-agent: " << status.message() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,42 @@
+// StepContext helpers and the failure classification of pipeline.h.
+#include "agent/pipeline.h"
+
+namespace mkvfleet::agent {
+
+const Checkpoint* StepContext::CheckpointOf(absl::string_view name) const {
+  for (const auto& s : earlier_steps_) {
+    if (s.name == name) return &s.checkpoint;
+  }
+  return nullptr;
+}
+
+std::string StepContext::ToLocal(absl::string_view coordinator_path) const {
+  return path_map_ ? ToLocalPath(coordinator_path, *path_map_) : std::string(coordinator_path);
+}
+
+std::string StepContext::ToCoordinator(absl::string_view local_path) const {
+  return path_map_ ? ToCoordinatorPath(local_path, *path_map_) : std::string(local_path);
+}
+
+void StepContext::ReportProgress(const Progress& p) const {
+  if (hooks_.report_progress) hooks_.report_progress(p);
+}
+
+void StepContext::Log(LogLevel level, const std::string& text) const {
+  if (hooks_.log) hooks_.log(level, text);
+}
+
+bool IsPermanentFailure(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnimplemented:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace mkvfleet::agent

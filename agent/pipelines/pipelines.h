@@ -1,0 +1,32 @@
+// The pipelines this agent can run, by name. The media pipeline (issue 5) will register here as
+// "media" and become the default; until then "placeholder" is the default.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "agent/pipeline.h"
+
+namespace mkvfleet::agent {
+
+struct PipelineOptions {
+  absl::Duration test_step_duration = absl::Milliseconds(300);  // test pipelines only
+};
+
+// "placeholder" or "test-sleep". InvalidArgument naming the known names otherwise.
+absl::StatusOr<std::unique_ptr<Pipeline>> MakePipeline(const std::string& name,
+                                                       const PipelineOptions& options);
+
+// Steps "probe" (reads the whole source, records size and sha256 as facts) and "publish" (reports
+// the job completed without writing anything). Logs that it is a placeholder.
+std::unique_ptr<Pipeline> MakePlaceholderPipeline();
+
+// For integration tests: steps "one", "two", "three"; each sleeps `step_duration` (cancellable),
+// writes "<work_dir>/<step>.txt" and records it as an agent-local artifact. "two" and "three"
+// require the previous step's artifact (a lost artifact is a retryable failure). A source whose
+// file name contains "FAILPERM" fails step "two" permanently; "FAILRETRY" fails it retryably.
+std::unique_ptr<Pipeline> MakeTestSleepPipeline(absl::Duration step_duration);
+
+}  // namespace mkvfleet::agent

@@ -1,0 +1,154 @@
+// The step runner (see the header): resume point, per-step reports, stop on refusal or cancel.
+#include "agent/step_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace mkvfleet::agent {
+namespace {
+
+const StepRecord* RecordAt(const Task& task, int index) {
+  for (const auto& s : task.steps) {
+    if (s.index == index) return &s;
+  }
+  return nullptr;
+}
+
+// Empty when every artifact of `record` is reachable here, else the first unreachable one.
+std::string UnreachableArtifact(const StepRecord& record, const RunnerEnvironment& env) {
+  for (const auto& a : record.checkpoint.artifacts) {
+    std::string local;
+    if (a.location == ArtifactLocation::kShared) {
+      local = env.path_map ? ToLocalPath(a.path, *env.path_map) : a.path;
+    } else if (a.agent.empty() || a.agent == env.agent_name) {
+      local = a.path;
+    } else {
+      return absl::StrCat(a.name, " (local to agent ", a.agent, ")");
+    }
+    if (!env.file_exists || !env.file_exists(local)) return absl::StrCat(a.name, " (", local, " is gone)");
+  }
+  return "";
+}
+
+bool IsRefusal(const absl::Status& s) { return absl::IsFailedPrecondition(s); }
+
+RunSummary Stop(RunOutcome outcome, int first, std::string message) {
+  return RunSummary{outcome, first, std::move(message)};
+}
+
+}  // namespace
+
+const char* RunOutcomeName(RunOutcome outcome) {
+  switch (outcome) {
+    case RunOutcome::kCompleted: return "completed";
+    case RunOutcome::kSkipped: return "skipped";
+    case RunOutcome::kFailedRetryable: return "failed";
+    case RunOutcome::kFailedPermanent: return "failed_permanent";
+    case RunOutcome::kRefused: return "refused";
+    case RunOutcome::kCancelled: return "cancelled";
+    case RunOutcome::kUndelivered: return "undelivered";
+  }
+  return "unknown";
+}
+
+int EffectiveResumeStep(const Task& task, const Pipeline& pipeline, const RunnerEnvironment& env,
+                        std::string* why) {
+  const int n = static_cast<int>(pipeline.steps().size());
+  int start = std::clamp(task.resume_from_step, 0, std::max(0, n - 1));
+  for (int i = 0; i < start; ++i) {
+    const StepRecord* rec = RecordAt(task, i);
+    const std::string& name = pipeline.steps()[i]->name();
+    std::string reason;
+    if (rec == nullptr || rec->name != name ||
+        (rec->status != StepStatus::kDone && rec->status != StepStatus::kSkipped)) {
+      reason = absl::StrCat("step ", i, " (", name, ") is not recorded as done");
+    } else if (std::string missing = UnreachableArtifact(*rec, env); !missing.empty()) {
+      reason = absl::StrCat("artifact ", missing, " of step ", i, " (", name,
+                            ") is not reachable from agent ", env.agent_name);
+    }
+    if (!reason.empty()) {
+      if (why) {
+        *why = absl::StrCat("resuming from step ", i, " (", name, ") instead of ", start, ": ",
+                            reason);
+      }
+      return i;
+    }
+  }
+  return start;
+}
+
+RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerEnvironment& env,
+                       TaskReporter& reporter, const std::atomic<bool>* cancel) {
+  const auto& steps = pipeline.steps();
+  const int n = static_cast<int>(steps.size());
+  std::string why;
+  const int first = EffectiveResumeStep(task, pipeline, env, &why);
+  reporter.Log(LogLevel::kInfo,
+               absl::StrCat("agent ", env.agent_name, " runs pipeline ", pipeline.name(),
+                            " from step ", first, " (", steps[first]->name(), ")",
+                            task.resume_reason.empty() ? "" : ": " + task.resume_reason));
+  if (!why.empty()) reporter.Log(LogLevel::kWarn, why);
+
+  std::vector<StepRecord> earlier;
+  for (int i = 0; i < first; ++i) {
+    if (const StepRecord* rec = RecordAt(task, i)) earlier.push_back(*rec);
+  }
+  auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
+
+  for (int i = first; i < n; ++i) {
+    const std::string name = steps[i]->name();
+    if (cancelled()) return Stop(RunOutcome::kCancelled, first, "cancelled before step " + name);
+    if (absl::Status s = reporter.StepStarted(i, name); !s.ok()) {
+      return Stop(IsRefusal(s) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
+                  std::string(s.message()));
+    }
+    StepContext ctx(task, env.agent_name, env.source_path, env.job_work_dir, env.path_map,
+                    earlier, cancel,
+                    {[&reporter, name](const Progress& p) { reporter.UpdateProgress(name, p); },
+                     [&reporter](LogLevel l, const std::string& t) { reporter.Log(l, t); }});
+    const absl::Time started = absl::Now();
+    absl::StatusOr<StepResult> result = steps[i]->Run(ctx);
+    const std::string took = absl::FormatDuration(absl::Trunc(absl::Now() - started,
+                                                              absl::Milliseconds(1)));
+    if (cancelled() || (!result.ok() && absl::IsCancelled(result.status()))) {
+      return Stop(RunOutcome::kCancelled, first, absl::StrCat("cancelled during step ", name));
+    }
+    if (!result.ok()) {
+      const bool permanent = IsPermanentFailure(result.status());
+      std::string error = std::string(result.status().message());
+      reporter.Log(LogLevel::kError, absl::StrCat("step ", name, " failed after ", took, ": ",
+                                                  error));
+      absl::Status s = reporter.StepFailed(i, name, error, !permanent);
+      if (!s.ok()) {
+        return Stop(IsRefusal(s) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
+                    std::string(s.message()));
+      }
+      return Stop(permanent ? RunOutcome::kFailedPermanent : RunOutcome::kFailedRetryable, first,
+                  error);
+    }
+    StepResult r = std::move(*result);
+    if (r.outcome == StepResult::Outcome::kContinue && i == n - 1) {
+      r.outcome = StepResult::Outcome::kCompleted;
+    }
+    std::string local_output = r.output_path;
+    if (!r.output_path.empty() && env.path_map) {
+      r.output_path = ToCoordinatorPath(r.output_path, *env.path_map);
+    }
+    if (absl::Status s = reporter.StepFinished(i, name, r); !s.ok()) {
+      return Stop(IsRefusal(s) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
+                  std::string(s.message()));
+    }
+    reporter.Log(LogLevel::kInfo, absl::StrCat("step ", name, " finished in ", took));
+    if (r.outcome == StepResult::Outcome::kCompleted) {
+      return Stop(RunOutcome::kCompleted, first, local_output);
+    }
+    if (r.outcome == StepResult::Outcome::kSkipped) {
+      return Stop(RunOutcome::kSkipped, first, r.reason);
+    }
+    earlier.push_back(StepRecord{i, name, StepStatus::kDone, std::move(r.checkpoint),
+                                 env.agent_name});
+  }
+  return Stop(RunOutcome::kCompleted, first, "");  // unreachable: the last step completes
+}
+
+}  // namespace mkvfleet::agent

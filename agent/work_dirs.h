@@ -1,0 +1,36 @@
+// Per-job temp folders under the agent's --work-dir: "<work_dir>/jobs/job-<id>". A job's folder
+// lives while this agent may still resume the job and is removed when the job ends here; a
+// restarted agent keeps only the folder of the job it held last and removes every other leftover.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace mkvfleet::agent {
+
+// Not thread-safe: used by the agent's claim loop only.
+class WorkDirs {
+ public:
+  explicit WorkDirs(std::string root) : root_(std::move(root)) {}
+
+  // Creates the root (and jobs/) when missing. Internal naming the folder when it cannot.
+  absl::Status Prepare();
+  // Folder of `job_id`, created if missing. Records the job as the one held last.
+  absl::StatusOr<std::string> ForJob(int64_t job_id);
+  // Removes the folder of `job_id` (no error when it is gone).
+  void Remove(int64_t job_id);
+  // Removes every job folder except that of `keep` (when set). Returns how many were removed.
+  int RemoveAllExcept(std::optional<int64_t> keep);
+  // The job recorded by the last ForJob(), also across restarts; nullopt when none.
+  std::optional<int64_t> LastHeldJob() const;
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string JobsDir() const;
+  std::string root_;
+};
+
+}  // namespace mkvfleet::agent
