@@ -5,7 +5,7 @@
 
 namespace mkvfleet::bits {
 
-uint64_t BitReader::ReadBits(int n) {
+uint64_t BitReader::ReadBitsSlow(int n) {
   if (n <= 0) return 0;
   if (n > 64 || static_cast<size_t>(n) > bits_left()) {
     if (!overrun_) overrun_at_ = pos_;
@@ -29,7 +29,7 @@ uint64_t BitReader::ReadBits(int n) {
   return value;
 }
 
-uint64_t BitReader::ReadUe() {
+uint64_t BitReader::ReadUeSlow() {
   int leading_zeros = 0;
   while (ok() && bits_left() > 0 && ReadBits(1) == 0) {
     if (++leading_zeros > 32) {
@@ -45,12 +45,6 @@ uint64_t BitReader::ReadUe() {
   }
   const uint64_t suffix = ReadBits(leading_zeros);
   return ((uint64_t{1} << leading_zeros) - 1) + suffix;
-}
-
-int64_t BitReader::ReadSe() {
-  const uint64_t k = ReadUe();
-  if (k & 1) return static_cast<int64_t>((k + 1) / 2);
-  return -static_cast<int64_t>(k / 2);
 }
 
 void BitReader::Skip(size_t n) {

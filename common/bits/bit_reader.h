@@ -2,8 +2,10 @@
 // Exp-Golomb codes of H.265 and Dolby Vision RPUs. Shared by the HEVC and RPU parsers.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -19,12 +21,33 @@ class BitReader {
   explicit BitReader(absl::Span<const uint8_t> data) : data_(data) {}
 
   // Reads n bits (0..64) as an unsigned number, most significant bit first.
-  uint64_t ReadBits(int n);
+  uint64_t ReadBits(int n) {
+    if (n > 0 && n <= 56 && (pos_ >> 3) + 8 <= data_.size()) {  // fast path: one 8-byte load
+      const uint64_t word = Load64(pos_ >> 3) << (pos_ & 7);
+      pos_ += n;
+      return word >> (64 - n);
+    }
+    return ReadBitsSlow(n);
+  }
   bool ReadFlag() { return ReadBits(1) != 0; }
   // ue(v): unsigned Exp-Golomb. More than 32 leading zeros is an error.
-  uint64_t ReadUe();
+  uint64_t ReadUe() {
+    if ((pos_ >> 3) + 8 <= data_.size()) {  // fast path: the code fits in the next 57 bits
+      const uint64_t word = Load64(pos_ >> 3) << (pos_ & 7);
+      const int zeros = std::countl_zero(word);
+      if (zeros <= 28) {
+        const int len = 2 * zeros + 1;
+        pos_ += len;
+        return (word >> (64 - len)) - 1;
+      }
+    }
+    return ReadUeSlow();
+  }
   // se(v): signed Exp-Golomb.
-  int64_t ReadSe();
+  int64_t ReadSe() {
+    const uint64_t k = ReadUe();
+    return (k & 1) ? static_cast<int64_t>((k + 1) / 2) : -static_cast<int64_t>(k / 2);
+  }
   // Skips n bits.
   void Skip(size_t n);
 
@@ -38,6 +61,16 @@ class BitReader {
   absl::Status status(absl::string_view what) const;
 
  private:
+  // The 8 bytes at `byte` as a big-endian number. REQUIRES: byte + 8 <= data_.size().
+  uint64_t Load64(size_t byte) const {
+    uint64_t v;
+    std::memcpy(&v, data_.data() + byte, 8);
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    return v;
+  }
+  uint64_t ReadBitsSlow(int n);
+  uint64_t ReadUeSlow();
+
   absl::Span<const uint8_t> data_;
   size_t pos_ = 0;
   bool overrun_ = false;

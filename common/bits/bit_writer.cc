@@ -1,17 +1,9 @@
-// BitWriter: MSB-first appends into a growing byte vector.
+// BitWriter: MSB-first appends, collected in a 64-bit word and moved out a byte at a time.
 #include "common/bits/bit_writer.h"
 
 namespace mkvfleet::bits {
 
-void BitWriter::WriteBits(uint64_t value, int n) {
-  for (int i = n - 1; i >= 0; --i) {
-    if (bits_ % 8 == 0) out_.push_back(0);
-    if ((value >> i) & 1) out_.back() |= static_cast<uint8_t>(0x80u >> (bits_ % 8));
-    ++bits_;
-  }
-}
-
-void BitWriter::WriteUe(uint64_t value) {
+void BitWriter::WriteUeLong(uint64_t value) {
   const uint64_t code = value + 1;
   int len = 0;
   while ((code >> len) > 1) ++len;
@@ -19,21 +11,37 @@ void BitWriter::WriteUe(uint64_t value) {
   WriteBits(code, len + 1);
 }
 
-void BitWriter::WriteSe(int64_t value) {
-  if (value > 0) {
-    WriteUe(static_cast<uint64_t>(value) * 2 - 1);
-  } else {
-    WriteUe(static_cast<uint64_t>(-value) * 2);
+void BitWriter::FlushBytes() const {
+  if (tail_in_out_) {
+    out_.pop_back();
+    tail_in_out_ = false;
   }
+  if (out_.capacity() == 0) out_.reserve(256);
+  while (pending_bits_ >= 8) {
+    pending_bits_ -= 8;
+    out_.push_back(static_cast<uint8_t>(pending_ >> pending_bits_));
+  }
+  pending_ &= (uint64_t{1} << pending_bits_) - 1;
 }
 
-void BitWriter::AlignWithZeros() {
-  while (bits_ % 8 != 0) WriteBits(0, 1);
+const std::vector<uint8_t>& BitWriter::bytes() const {
+  FlushBytes();
+  if (pending_bits_ > 0) {
+    out_.push_back(static_cast<uint8_t>(pending_ << (8 - pending_bits_)));
+    tail_in_out_ = true;
+  }
+  return out_;
 }
 
-void BitWriter::WriteTrailingBits() {
-  WriteBits(1, 1);
-  AlignWithZeros();
+std::vector<uint8_t> BitWriter::Take() {
+  bytes();
+  std::vector<uint8_t> result = std::move(out_);
+  out_.clear();
+  pending_ = 0;
+  pending_bits_ = 0;
+  tail_in_out_ = false;
+  bits_ = 0;
+  return result;
 }
 
 }  // namespace mkvfleet::bits

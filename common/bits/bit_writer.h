@@ -1,34 +1,70 @@
 // MSB-first bit writer, the mirror of BitReader, used to write RPUs and HEVC headers bit-exactly.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace mkvfleet::bits {
 
-// Appends bits to an owned byte vector. Not thread-safe.
+// Appends bits to an owned byte vector. Not thread-safe (bytes() updates internal buffers).
 class BitWriter {
  public:
   // Writes the low n bits (0..64) of value, most significant first.
-  void WriteBits(uint64_t value, int n);
+  void WriteBits(uint64_t value, int n) {
+    if (n <= 0) return;
+    if (n > 56) {  // two steps keep the pending bits within 64
+      WriteBits(value >> 32, n - 32);
+      n = 32;
+    }
+    value &= (uint64_t{1} << n) - 1;
+    if (pending_bits_ + n > 64) FlushBytes();
+    pending_ = (pending_ << n) | value;
+    pending_bits_ += n;
+    bits_ += n;
+  }
   void WriteFlag(bool b) { WriteBits(b ? 1 : 0, 1); }
   // ue(v) and se(v) Exp-Golomb codes.
-  void WriteUe(uint64_t value);
-  void WriteSe(int64_t value);
+  void WriteUe(uint64_t value) {
+    const uint64_t code = value + 1;
+    const int len = code == 0 ? 64 : std::bit_width(code) - 1;  // code == 0: value was 2^64 - 1
+    if (len <= 27) {
+      WriteBits(code, 2 * len + 1);  // len zeros, then code in len + 1 bits
+    } else {
+      WriteUeLong(value);
+    }
+  }
+  void WriteSe(int64_t value) {
+    WriteUe(value > 0 ? static_cast<uint64_t>(value) * 2 - 1 : static_cast<uint64_t>(-value) * 2);
+  }
   // Pads with zero bits up to the next byte boundary.
-  void AlignWithZeros();
+  void AlignWithZeros() { WriteBits(0, static_cast<int>((8 - bits_ % 8) % 8)); }
   // Writes a 1 then zeros up to the byte boundary (rbsp_trailing_bits).
-  void WriteTrailingBits();
+  void WriteTrailingBits() {
+    WriteBits(1, 1);
+    AlignWithZeros();
+  }
 
   size_t position() const { return bits_; }
   bool byte_aligned() const { return bits_ % 8 == 0; }
   // The bytes written so far; a partial last byte is zero-padded.
-  const std::vector<uint8_t>& bytes() const { return out_; }
-  std::vector<uint8_t> Take() { return std::move(out_); }
+  const std::vector<uint8_t>& bytes() const;
+  // Returns the bytes (as bytes()) and leaves the writer empty.
+  std::vector<uint8_t> Take();
 
  private:
-  std::vector<uint8_t> out_;
+  void WriteUeLong(uint64_t value);
+  // Moves the whole bytes of pending_ into out_ (dropping a padded tail byte bytes() added).
+  void FlushBytes() const;
+
+  // out_ holds the whole bytes written; pending_ the last pending_bits_ bits not yet in out_.
+  // bytes() may append a zero-padded copy of the pending bits (tail_in_out_), removed again
+  // before the next flush.
+  mutable std::vector<uint8_t> out_;
+  mutable uint64_t pending_ = 0;
+  mutable int pending_bits_ = 0;
+  mutable bool tail_in_out_ = false;
   size_t bits_ = 0;
 };
 
