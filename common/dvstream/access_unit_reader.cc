@@ -1,55 +1,75 @@
 // Annex B source -> NAL splitter -> access unit assembler.
 #include "common/dvstream/access_unit_reader.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 
 namespace mkvfleet::dvstream {
 
-absl::Status AccessUnitReader::Fill() {
-  auto take_spare = [this]() {
-    hevc::AccessUnit au;
-    if (!spare_.empty()) {
-      au = std::move(spare_.back());
-      spare_.pop_back();
-    }
-    return au;
-  };
-  while (ready_.empty() && !eof_) {
-    absl::StatusOr<absl::Span<const uint8_t>> chunk = source_.Read();
-    if (!chunk.ok()) return chunk.status();
-    hevc::AccessUnit scratch = take_spare();
-    auto add = [&](const hevc::AnnexBNal& nal) {
-      if (assembler_.Add(nal.data, nal.start_code_size, &scratch)) {
-        ready_.push_back(std::move(scratch));
-        scratch = take_spare();
-      }
-      return absl::OkStatus();
-    };
-    absl::Status st;
-    if (chunk->empty()) {
-      eof_ = true;
-      st = splitter_.Finish(add);
-      if (st.ok() && assembler_.Finish(&scratch)) {
-        ready_.push_back(std::move(scratch));
-        scratch = take_spare();
-      }
-    } else {
-      st = splitter_.Feed(*chunk, add);
-    }
-    scratch.Clear();
-    spare_.push_back(std::move(scratch));
-    if (!st.ok()) return st;
+namespace {
+// Chunks are fed to the splitter in slices of this size, so a chunk full of tiny access units
+// does not become thousands of buffered units at once.
+constexpr size_t kFeedSlice = 64 << 10;
+constexpr size_t kMaxSpare = 64;
+}  // namespace
+
+hevc::AccessUnit AccessUnitReader::TakeSpare() {
+  hevc::AccessUnit au;
+  if (!spare_.empty()) {
+    au = std::move(spare_.back());
+    spare_.pop_back();
   }
-  return absl::OkStatus();
+  return au;
+}
+
+void AccessUnitReader::Recycle(hevc::AccessUnit au) {
+  if (spare_.size() >= kMaxSpare) return;
+  au.Clear();
+  spare_.push_back(std::move(au));
+}
+
+absl::Status AccessUnitReader::Fill() {
+  hevc::AccessUnit scratch = TakeSpare();
+  auto add = [&](const hevc::AnnexBNal& nal) {
+    if (assembler_.Add(nal.data, nal.start_code_size, &scratch)) {
+      ready_.push_back(std::move(scratch));
+      scratch = TakeSpare();
+    }
+    return absl::OkStatus();
+  };
+  absl::Status st;
+  while (st.ok() && ready_.empty() && !eof_) {
+    if (pending_.empty()) {
+      absl::StatusOr<absl::Span<const uint8_t>> chunk = source_.Read();
+      if (!chunk.ok()) {
+        st = chunk.status();
+        break;
+      }
+      pending_ = *chunk;
+      if (pending_.empty()) {
+        eof_ = true;
+        st = splitter_.Finish(add);
+        if (st.ok() && assembler_.Finish(&scratch)) {
+          ready_.push_back(std::move(scratch));
+          scratch = TakeSpare();
+        }
+        break;
+      }
+    }
+    const size_t n = std::min(pending_.size(), kFeedSlice);
+    st = splitter_.Feed(pending_.subspan(0, n), add);
+    pending_.remove_prefix(n);
+  }
+  Recycle(std::move(scratch));
+  return st;
 }
 
 absl::StatusOr<bool> AccessUnitReader::Next(hevc::AccessUnit* au) {
   if (absl::Status st = Fill(); !st.ok()) return st;
   if (ready_.empty()) return false;
-  au->Clear();
-  if (spare_.size() < 4) spare_.push_back(std::move(*au));
+  Recycle(std::move(*au));
   *au = std::move(ready_.front());
   ready_.pop_front();
   ++count_;

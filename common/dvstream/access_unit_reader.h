@@ -29,12 +29,15 @@ class AccessUnitReader {
 
  private:
   absl::Status Fill();
+  hevc::AccessUnit TakeSpare();
+  void Recycle(hevc::AccessUnit au);
 
   ByteSource& source_;
   hevc::NalSplitter splitter_;
   hevc::AccessUnitAssembler assembler_;
   std::deque<hevc::AccessUnit> ready_;
   std::vector<hevc::AccessUnit> spare_;  // finished units kept for their buffers
+  absl::Span<const uint8_t> pending_;    // rest of the source's last chunk
   bool eof_ = false;
   uint64_t count_ = 0;
 };

@@ -48,13 +48,17 @@ absl::StatusOr<StreamStats> Route(ByteSource& in, AnnexBWriter* bl, AnnexBWriter
         st = AtAccessUnit(absl::InvalidArgumentError("RPU NAL has no payload"), index);
         break;
       }
-      absl::StatusOr<std::vector<uint8_t>> rpu = ApplyTransform(transform, rpus[i]);
+      ++stats.rpus;
+      if (!transform) {
+        st = rpu_to->WriteRpu(rpus[i]);
+        continue;
+      }
+      absl::StatusOr<std::vector<uint8_t>> rpu = transform(rpus[i]);
       if (!rpu.ok()) {
         st = AtAccessUnit(rpu.status(), index);
         break;
       }
       st = rpu_to->WriteRpu(*rpu);
-      ++stats.rpus;
     }
   }
   for (AnnexBWriter* w : {bl, el}) {

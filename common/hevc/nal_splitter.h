@@ -8,6 +8,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
 namespace mkvfleet::hevc {
@@ -48,15 +49,18 @@ class NalSplitter {
   static constexpr size_t kDefaultMaxNalSize = size_t{512} << 20;
 
  private:
-  absl::Status Emit(Sink sink, uint64_t offset);
-  absl::Status Append(absl::Span<const uint8_t> bytes);
+  // Handles the bytes between two start codes (or before the first one): emits them as a NAL
+  // without trailing zeros, then notes the size of the start code that ended them.
+  absl::Status EndSegment(absl::Span<const uint8_t> segment, uint64_t offset, Sink sink);
+  // Keeps the bytes after the chunk's last start code for the next chunk.
+  absl::Status Keep(absl::Span<const uint8_t> tail, uint64_t offset);
 
   size_t max_nal_size_;
-  std::vector<uint8_t> nal_;  // the NAL being assembled, without pending zeros
-  bool in_nal_ = false;       // a start code has been seen
+  // Bytes after the last start code that no chunk has completed yet (or leading zeros).
+  std::vector<uint8_t> buf_;
+  bool in_nal_ = false;  // a start code has been seen
   int start_code_size_ = 4;
-  size_t zeros_ = 0;  // zero bytes seen after the last non-zero byte, not yet in nal_
-  uint64_t consumed_ = 0;
+  uint64_t consumed_ = 0;  // stream bytes fed before the current chunk
 };
 
 }  // namespace mkvfleet::hevc

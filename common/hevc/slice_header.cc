@@ -1,19 +1,17 @@
 // Slice segment header prefix parsing (H.265 7.3.6.1).
 #include "common/hevc/slice_header.h"
 
-#include <algorithm>
+#include <array>
 #include <bit>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/bits/bit_reader.h"
-#include "common/bits/emulation_prevention.h"
 #include "common/hevc/nal_unit.h"
 
 namespace mkvfleet::hevc {
 namespace {
-// The fields parsed here fit well within this many escaped bytes after the NAL header.
+// The fields parsed here fit well within this many RBSP bytes after the NAL header.
 constexpr size_t kHeaderBytesToRead = 64;
 }  // namespace
 
@@ -26,9 +24,19 @@ absl::StatusOr<SliceHeader> ParseSliceHeader(absl::Span<const uint8_t> nal,
     return absl::InvalidArgumentError(
         absl::StrCat("slice header requested for a ", NalTypeName(type), " NAL"));
   }
-  const std::vector<uint8_t> rbsp =
-      bits::RemoveEmulationPrevention(nal.subspan(2, std::min(nal.size() - 2, kHeaderBytesToRead)));
-  bits::BitReader r(rbsp);
+  // Unescape the first bytes into a stack buffer (no allocation per slice).
+  std::array<uint8_t, kHeaderBytesToRead> rbsp;
+  size_t len = 0;
+  int zeros = 0;
+  for (size_t i = 2; i < nal.size() && len < rbsp.size(); ++i) {
+    if (zeros >= 2 && nal[i] == 3) {
+      zeros = 0;
+      continue;
+    }
+    zeros = nal[i] == 0 ? zeros + 1 : 0;
+    rbsp[len++] = nal[i];
+  }
+  bits::BitReader r(absl::MakeConstSpan(rbsp.data(), len));
   SliceHeader s;
   s.first_slice_segment_in_pic_flag = r.ReadFlag();
   if (IsIrap(type)) s.no_output_of_prior_pics_flag = r.ReadFlag();

@@ -1,0 +1,160 @@
+// Throughput and memory of the dual-layer stream operations on a large Annex B file, measured
+// against `cat FILE > /dev/null` of the same file in the same run (the I/O floor). Each operation
+// runs in a child process so its peak RSS is its own; memory must not grow with file size.
+//
+// Usage: hevc_stream_bench [FILE]   without FILE, two kinds of temp file (removed afterwards) are
+// made from the muxed dual-layer sample, each at 256 MiB and 1 GiB:
+//   sample-repeated  the 256x144 sample as is, repeated (~340-byte frames: per-frame cost bound)
+//   large-slices     the same stream with every BL slice grown to ~200 KB and every EL slice to
+//                    ~50 KB of filler (frame sizes of a real UHD disc; per-byte cost bound)
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/dvstream/access_unit_reader.h"
+#include "common/dvstream/byte_io.h"
+#include "common/dvstream/operations.h"
+#include "common/hevc/nal_unit.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using mkvfleet::dvstream::FileSink;
+using mkvfleet::dvstream::FileSource;
+
+struct Run {
+  double seconds = 0;
+  long max_rss_kib = 0;
+  bool ok = false;
+};
+
+// Runs `body` in a child; returns wall time, the child's peak RSS and whether it exited 0.
+Run InChild(const std::function<int()>& body) {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) _exit(body());
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  Run r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.max_rss_kib = usage.ru_maxrss;
+  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return r;
+}
+
+int Cat(const std::string& path) {
+  execl("/bin/sh", "sh", "-c", "cat \"$0\" > /dev/null", path.c_str(), static_cast<char*>(nullptr));
+  return 127;
+}
+
+// Runs one operation from `path` to /dev/null.
+int Operation(const std::string& op, const std::string& path) {
+  auto in = FileSource::Open(path);
+  auto out = FileSink::Create("/dev/null");
+  if (!in.ok() || !out.ok()) return 2;
+  absl::Status st;
+  if (op == "drop-el") {
+    st = mkvfleet::dvstream::DropEnhancementLayer(**in, **out).status();
+  } else if (op == "extract") {
+    st = mkvfleet::dvstream::ExtractRpus(**in, **out).status();
+  } else {
+    st = mkvfleet::dvstream::Demux(**in, **out, nullptr).status();
+  }
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s: %s\n", op.c_str(), std::string(st.message()).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+// The sample with slice NALs (BL slices, and EL slices inside type-63 wrappers) grown by filler
+// bytes that contain no zeros, so the stream stays valid Annex B.
+std::vector<char> WithLargeSlices(const std::vector<char>& sample) {
+  mkvfleet::dvstream::MemorySource src(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(sample.data()), sample.size()));
+  mkvfleet::dvstream::AccessUnitReader reader(src);
+  mkvfleet::hevc::AccessUnit au;
+  std::vector<char> out;
+  uint32_t rng = 12345;
+  while (*reader.Next(&au)) {
+    for (size_t i = 0; i < au.size(); ++i) {
+      const auto nal = au.nal(i);
+      out.insert(out.end(), {0, 0, 0, 1});
+      out.insert(out.end(), nal.begin(), nal.end());
+      size_t filler = 0;
+      if (mkvfleet::hevc::IsVcl(au.type(i))) filler = 200'000;
+      if (au.type(i) == mkvfleet::hevc::kUnspec63 && nal.size() > 2 &&
+          mkvfleet::hevc::IsVcl((nal[2] >> 1) & 0x3F)) {
+        filler = 50'000;
+      }
+      for (size_t k = 0; k < filler; ++k) {
+        rng = rng * 1664525u + 1013904223u;
+        out.push_back(static_cast<char>(1 + (rng >> 24) % 255));
+      }
+    }
+  }
+  return out;
+}
+
+std::string MakeFile(const std::vector<char>& unit, const std::string& name, uint64_t target_bytes,
+                     const fs::path& dir) {
+  const fs::path path = dir / (name + "-" + std::to_string(target_bytes >> 20) + "MiB.hevc");
+  std::ofstream out(path, std::ios::binary);
+  for (uint64_t written = 0; written < target_bytes; written += unit.size()) {
+    out.write(unit.data(), static_cast<std::streamsize>(unit.size()));
+  }
+  return path.string();
+}
+
+void Measure(const std::string& label, const std::string& path) {
+  const double mib = static_cast<double>(fs::file_size(path)) / (1 << 20);
+  InChild([&] { return Cat(path); });  // warm the page cache
+  const Run cat = InChild([&] { return Cat(path); });
+  std::printf("%s, %.0f MiB: cat %.2f s (%.0f MiB/s, peak RSS %ld KiB)\n", label.c_str(), mib,
+              cat.seconds, mib / cat.seconds, cat.max_rss_kib);
+  for (const char* op : {"drop-el", "extract", "remove-rpu-el"}) {
+    const Run r = InChild([&] { return Operation(op, path); });
+    std::printf("  %-14s %s %.2f s  %6.0f MiB/s  %.2fx cat time  peak RSS %ld KiB\n", op,
+                r.ok ? "ok " : "FAIL", r.seconds, mib / r.seconds, r.seconds / cat.seconds,
+                r.max_rss_kib);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1) {
+    Measure(argv[1], argv[1]);
+    return 0;
+  }
+  std::ifstream in(
+      std::string(MKVFLEET_SOURCE_DIR) + "/tests/data/dovi/hevc/regular_start_code_4_muxed_el.hevc",
+      std::ios::binary);
+  const std::vector<char> sample((std::istreambuf_iterator<char>(in)), {});
+  const std::vector<char> large = WithLargeSlices(sample);
+  const fs::path dir = fs::temp_directory_path() / ("hevc-bench-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (const auto& [name, unit] :
+       {std::pair<std::string, const std::vector<char>*>{"sample-repeated", &sample},
+        {"large-slices", &large}}) {
+    for (uint64_t size : {uint64_t{256} << 20, uint64_t{1} << 30}) {
+      const std::string path = MakeFile(*unit, name, size, dir);
+      Measure(name, path);
+      fs::remove(path);
+    }
+  }
+  fs::remove_all(dir);
+  return 0;
+}
