@@ -76,14 +76,13 @@ void AddApiRoutes(httplib::Server& server, RouteContext& ctx) {
     SendJson(res, JobToJson(*job));
   });
 
-  server.Get(R"(/api/jobs/(\d+)/log)", [&ctx](const httplib::Request& req,
-                                              httplib::Response& res) {
+  server.Get(R"(/api/jobs/(\d+)/log)", [&ctx](const httplib::Request& req, httplib::Response& res) {
     if (!Guard(req, res, ctx, false)) return;
     absl::StatusOr<int64_t> id = JobId(req);
     if (!id.ok()) return SendError(res, id.status());
     int32_t tail = 0;
-    if (req.has_param("tail") && (!absl::SimpleAtoi(req.get_param_value("tail"), &tail) ||
-                                  tail < 0)) {
+    if (req.has_param("tail") &&
+        (!absl::SimpleAtoi(req.get_param_value("tail"), &tail) || tail < 0)) {
       return SendError(res, absl::InvalidArgumentError("tail must be a number >= 0"));
     }
     absl::StatusOr<std::vector<v1::LogLine>> lines = ctx.backend.GetJobLog(*id, tail);
@@ -121,51 +120,51 @@ void AddApiRoutes(httplib::Server& server, RouteContext& ctx) {
     SendJson(res, EnqueueResponseToJson(*result));
   });
 
-  server.Post(R"(/api/jobs/(\d+)/reset)", [&ctx](const httplib::Request& req,
-                                                 httplib::Response& res) {
-    if (!Guard(req, res, ctx, true)) return;
-    absl::StatusOr<int64_t> id = JobId(req);
-    if (!id.ok()) return SendError(res, id.status());
-    absl::StatusOr<nlohmann::json> body = JsonBody(req);
-    if (!body.ok()) return SendError(res, body.status());
-    const nlohmann::json from = body->value("from_step", nlohmann::json(0));
-    if (!from.is_number_integer() || from.get<int64_t>() < 0 || from.get<int64_t>() > 1000) {
-      return SendError(res, absl::InvalidArgumentError("from_step must be a step index >= 0"));
-    }
-    absl::StatusOr<v1::Job> job = ctx.backend.ResetJob(*id, from.get<int32_t>());
-    if (!job.ok()) return SendError(res, job.status());
-    spdlog::info("dashboard action=reset job={} from_step={} remote={}", *id, from.get<int>(),
-                 req.remote_addr);
-    SendJson(res, JobToJson(*job));
-  });
+  server.Post(
+      R"(/api/jobs/(\d+)/reset)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (!Guard(req, res, ctx, true)) return;
+        absl::StatusOr<int64_t> id = JobId(req);
+        if (!id.ok()) return SendError(res, id.status());
+        absl::StatusOr<nlohmann::json> body = JsonBody(req);
+        if (!body.ok()) return SendError(res, body.status());
+        const nlohmann::json from = body->value("from_step", nlohmann::json(0));
+        if (!from.is_number_integer() || from.get<int64_t>() < 0 || from.get<int64_t>() > 1000) {
+          return SendError(res, absl::InvalidArgumentError("from_step must be a step index >= 0"));
+        }
+        absl::StatusOr<v1::Job> job = ctx.backend.ResetJob(*id, from.get<int32_t>());
+        if (!job.ok()) return SendError(res, job.status());
+        spdlog::info("dashboard action=reset job={} from_step={} remote={}", *id, from.get<int>(),
+                     req.remote_addr);
+        SendJson(res, JobToJson(*job));
+      });
 
-  server.Post(R"(/api/jobs/(\d+)/cancel)", [&ctx](const httplib::Request& req,
-                                                  httplib::Response& res) {
-    if (!Guard(req, res, ctx, true)) return;
-    absl::StatusOr<int64_t> id = JobId(req);
-    if (!id.ok()) return SendError(res, id.status());
-    absl::StatusOr<v1::Job> job = ctx.backend.CancelJob(*id);
-    if (!job.ok()) return SendError(res, job.status());
-    spdlog::info("dashboard action=cancel job={} remote={}", *id, req.remote_addr);
-    SendJson(res, JobToJson(*job));
-  });
+  server.Post(R"(/api/jobs/(\d+)/cancel)",
+              [&ctx](const httplib::Request& req, httplib::Response& res) {
+                if (!Guard(req, res, ctx, true)) return;
+                absl::StatusOr<int64_t> id = JobId(req);
+                if (!id.ok()) return SendError(res, id.status());
+                absl::StatusOr<v1::Job> job = ctx.backend.CancelJob(*id);
+                if (!job.ok()) return SendError(res, job.status());
+                spdlog::info("dashboard action=cancel job={} remote={}", *id, req.remote_addr);
+                SendJson(res, JobToJson(*job));
+              });
 
-  server.Post("/api/agents/(.+)/drain", [&ctx](const httplib::Request& req,
-                                               httplib::Response& res) {
-    if (!Guard(req, res, ctx, true)) return;
-    absl::StatusOr<nlohmann::json> body = JsonBody(req);
-    if (!body.ok()) return SendError(res, body.status());
-    const nlohmann::json undrain = body->value("undrain", nlohmann::json(false));
-    if (!undrain.is_boolean()) {
-      return SendError(res, absl::InvalidArgumentError("undrain must be true or false"));
-    }
-    const std::string name = req.matches[1].str();
-    absl::StatusOr<v1::Agent> agent = ctx.backend.DrainAgent(name, undrain.get<bool>());
-    if (!agent.ok()) return SendError(res, agent.status());
-    spdlog::info("dashboard action={} agent={} remote={}", undrain.get<bool>() ? "undrain" : "drain",
-                 name, req.remote_addr);
-    SendJson(res, AgentToJson(*agent));
-  });
+  server.Post(
+      "/api/agents/(.+)/drain", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (!Guard(req, res, ctx, true)) return;
+        absl::StatusOr<nlohmann::json> body = JsonBody(req);
+        if (!body.ok()) return SendError(res, body.status());
+        const nlohmann::json undrain = body->value("undrain", nlohmann::json(false));
+        if (!undrain.is_boolean()) {
+          return SendError(res, absl::InvalidArgumentError("undrain must be true or false"));
+        }
+        const std::string name = req.matches[1].str();
+        absl::StatusOr<v1::Agent> agent = ctx.backend.DrainAgent(name, undrain.get<bool>());
+        if (!agent.ok()) return SendError(res, agent.status());
+        spdlog::info("dashboard action={} agent={} remote={}",
+                     undrain.get<bool>() ? "undrain" : "drain", name, req.remote_addr);
+        SendJson(res, AgentToJson(*agent));
+      });
 }
 
 }  // namespace mkvfleet::http

@@ -2,6 +2,9 @@
 // dashboard_routes.h.
 #include "server/http/dashboard_server.h"
 
+#include <atomic>
+#include <chrono>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/http/dashboard_routes.h"
@@ -11,18 +14,26 @@ namespace mkvfleet::http {
 
 int HttpStatusFor(const absl::Status& status) {
   switch (status.code()) {
-    case absl::StatusCode::kOk: return 200;
-    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kNotFound:
+      return 404;
     case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange: return 400;
+    case absl::StatusCode::kOutOfRange:
+      return 400;
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted: return 409;
-    case absl::StatusCode::kPermissionDenied: return 403;
-    case absl::StatusCode::kUnauthenticated: return 401;
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
     case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded: return 503;
-    default: return 500;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 503;
+    default:
+      return 500;
   }
 }
 
@@ -111,8 +122,7 @@ absl::Status DashboardServer::Start() {
     port_ = options_.listen.port;
   }
   if (port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", host, ":",
-                                               options_.listen.port,
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", host, ":", options_.listen.port,
                                                " for the dashboard (address in use, or not an "
                                                "address of this machine?)"));
   }
@@ -120,7 +130,16 @@ absl::Status DashboardServer::Start() {
     hub_.Publish(event);
     metrics_.ObserveEvent(event);
   });
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  auto listen_returned = std::make_shared<std::atomic<bool>>(false);
+  thread_ = std::thread([this, listen_returned] {
+    server_->listen_after_bind();
+    listen_returned->store(true);
+  });
+  // httplib's stop() only works once the accept loop runs: wait for it, so a Stop() right after
+  // Start() cannot leave the loop blocked in accept forever.
+  while (!server_->is_running() && !listen_returned->load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   spdlog::info("dashboard listening address={}:{} auth={}", host, port_,
                options_.admin_token.empty() ? "none (loopback only)" : "admin token");
   return absl::OkStatus();

@@ -133,8 +133,8 @@ absl::StatusOr<std::vector<v1::LogLine>> GrpcAdminBackend::GetJobLog(int64_t id,
 absl::StatusOr<std::vector<v1::Agent>> GrpcAdminBackend::ListAgents() {
   v1::ListAgentsResponse response;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->ListAgents(context.get(), v1::ListAgentsRequest(),
-                                                  &response));
+  if (absl::Status s =
+          FromGrpc(stub_->ListAgents(context.get(), v1::ListAgentsRequest(), &response));
       !s.ok()) {
     return s;
   }

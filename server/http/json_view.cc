@@ -7,21 +7,29 @@ namespace mkvfleet::http {
 
 std::string JobStateName(v1::JobState state) {
   switch (state) {
-    case v1::JOB_STATE_PENDING: return "pending";
-    case v1::JOB_STATE_RUNNING: return "running";
-    case v1::JOB_STATE_COMPLETED: return "completed";
-    case v1::JOB_STATE_SKIPPED: return "skipped";
-    case v1::JOB_STATE_FAILED: return "failed";
-    case v1::JOB_STATE_FAILED_PERMANENT: return "failed_permanent";
-    case v1::JOB_STATE_CANCELLED: return "cancelled";
-    default: return "unspecified";
+    case v1::JOB_STATE_PENDING:
+      return "pending";
+    case v1::JOB_STATE_RUNNING:
+      return "running";
+    case v1::JOB_STATE_COMPLETED:
+      return "completed";
+    case v1::JOB_STATE_SKIPPED:
+      return "skipped";
+    case v1::JOB_STATE_FAILED:
+      return "failed";
+    case v1::JOB_STATE_FAILED_PERMANENT:
+      return "failed_permanent";
+    case v1::JOB_STATE_CANCELLED:
+      return "cancelled";
+    default:
+      return "unspecified";
   }
 }
 
 const std::vector<v1::JobState>& AllJobStates() {
   static const std::vector<v1::JobState> states = {
-      v1::JOB_STATE_PENDING, v1::JOB_STATE_RUNNING,          v1::JOB_STATE_COMPLETED,
-      v1::JOB_STATE_SKIPPED, v1::JOB_STATE_FAILED,           v1::JOB_STATE_FAILED_PERMANENT,
+      v1::JOB_STATE_PENDING,  v1::JOB_STATE_RUNNING, v1::JOB_STATE_COMPLETED,
+      v1::JOB_STATE_SKIPPED,  v1::JOB_STATE_FAILED,  v1::JOB_STATE_FAILED_PERMANENT,
       v1::JOB_STATE_CANCELLED};
   return states;
 }
@@ -42,22 +50,33 @@ std::optional<v1::JobState> ParseJobStateName(absl::string_view name) {
 
 std::string AgentStatusName(v1::AgentStatus status) {
   switch (status) {
-    case v1::AGENT_STATUS_IDLE: return "idle";
-    case v1::AGENT_STATUS_BUSY: return "busy";
-    case v1::AGENT_STATUS_DRAINING: return "draining";
-    case v1::AGENT_STATUS_STALE: return "stale";
-    default: return "unspecified";
+    case v1::AGENT_STATUS_IDLE:
+      return "idle";
+    case v1::AGENT_STATUS_BUSY:
+      return "busy";
+    case v1::AGENT_STATUS_DRAINING:
+      return "draining";
+    case v1::AGENT_STATUS_STALE:
+      return "stale";
+    default:
+      return "unspecified";
   }
 }
 
 std::string StepStateName(v1::StepState state) {
   switch (state) {
-    case v1::STEP_STATE_PENDING: return "pending";
-    case v1::STEP_STATE_RUNNING: return "running";
-    case v1::STEP_STATE_DONE: return "done";
-    case v1::STEP_STATE_FAILED: return "failed";
-    case v1::STEP_STATE_SKIPPED: return "skipped";
-    default: return "unspecified";
+    case v1::STEP_STATE_PENDING:
+      return "pending";
+    case v1::STEP_STATE_RUNNING:
+      return "running";
+    case v1::STEP_STATE_DONE:
+      return "done";
+    case v1::STEP_STATE_FAILED:
+      return "failed";
+    case v1::STEP_STATE_SKIPPED:
+      return "skipped";
+    default:
+      return "unspecified";
   }
 }
 
@@ -168,12 +187,23 @@ nlohmann::json EnqueueResponseToJson(const v1::EnqueueResponse& response) {
   for (const v1::EnqueueResult& r : response.results()) {
     std::string outcome = "unspecified";
     switch (r.outcome()) {
-      case v1::ENQUEUE_OUTCOME_CREATED: outcome = "created"; break;
-      case v1::ENQUEUE_OUTCOME_DUPLICATE: outcome = "duplicate"; break;
-      case v1::ENQUEUE_OUTCOME_REQUEUED: outcome = "requeued"; break;
-      case v1::ENQUEUE_OUTCOME_REFUSED: outcome = "refused"; break;
-      case v1::ENQUEUE_OUTCOME_WOULD_CREATE: outcome = "would_create"; break;
-      default: break;
+      case v1::ENQUEUE_OUTCOME_CREATED:
+        outcome = "created";
+        break;
+      case v1::ENQUEUE_OUTCOME_DUPLICATE:
+        outcome = "duplicate";
+        break;
+      case v1::ENQUEUE_OUTCOME_REQUEUED:
+        outcome = "requeued";
+        break;
+      case v1::ENQUEUE_OUTCOME_REFUSED:
+        outcome = "refused";
+        break;
+      case v1::ENQUEUE_OUTCOME_WOULD_CREATE:
+        outcome = "would_create";
+        break;
+      default:
+        break;
     }
     out.push_back(
         {{"path", r.path()}, {"outcome", outcome}, {"job_id", r.job_id()}, {"reason", r.reason()}});

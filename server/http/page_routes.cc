@@ -13,11 +13,8 @@ namespace mkvfleet::http {
 namespace {
 
 std::string HtmlEscape(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"},
-                                    {"<", "&lt;"},
-                                    {">", "&gt;"},
-                                    {"\"", "&quot;"},
-                                    {"'", "&#39;"}});
+  return absl::StrReplaceAll(
+      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
 }
 
 std::string AssetText(absl::string_view name) {
@@ -131,7 +128,7 @@ void AddPageRoutes(httplib::Server& server, RouteContext& ctx) {
     if (!Guard(req, res, ctx, /*state_changing=*/false)) return;
     if (absl::Status s = ctx.metrics.Refresh(ctx.backend); !s.ok()) {
       // Serve the last known values rather than nothing; the scrape still shows counters.
-      spdlog::warn("metrics refresh failed error=\"{}\"", s.message());
+      spdlog::warn("metrics refresh failed error=\"{}\"", std::string(s.message()));
     }
     res.set_header("Cache-Control", "no-store");
     res.set_content(ctx.metrics.registry().Render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -155,9 +152,9 @@ void AddPageRoutes(httplib::Server& server, RouteContext& ctx) {
           if (first) {
             first = false;
             chunk = "retry: 3000\n\n" +
-                    FormatSse("hello", nlohmann::json{{"server_time_ms", absl::ToUnixMillis(
-                                                                             absl::Now())}}
-                                           .dump());
+                    FormatSse(
+                        "hello",
+                        nlohmann::json{{"server_time_ms", absl::ToUnixMillis(absl::Now())}}.dump());
           } else {
             std::optional<std::string> next = listener->Next(keepalive);
             if (!next.has_value()) {

@@ -8,8 +8,7 @@
 namespace mkvfleet::http {
 
 bool IsAdminToken(absl::string_view token, absl::string_view admin_token) {
-  return !admin_token.empty() && !token.empty() &&
-         auth::ConstantTimeEquals(token, admin_token);
+  return !admin_token.empty() && !token.empty() && auth::ConstantTimeEquals(token, admin_token);
 }
 
 AuthOutcome Authorize(const RequestFacts& facts, absl::string_view admin_token,

@@ -3,8 +3,8 @@
 
 #include <sys/random.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -76,8 +76,9 @@ std::string CookieValue(absl::string_view cookie_header, absl::string_view name)
 }
 
 std::string SessionCookie(absl::string_view session_id, absl::Duration lifetime) {
-  return absl::StrCat(kSessionCookie, "=", session_id, "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
-                      absl::ToInt64Seconds(lifetime));
+  return absl::StrCat(
+      kSessionCookie, "=", session_id,
+      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=", absl::ToInt64Seconds(lifetime));
 }
 
 std::string ExpiredSessionCookie() {

@@ -1,0 +1,125 @@
+// Wiring of the coordinator's parts, and their orderly shutdown.
+#include "server/coordinator_server.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "server/constants.h"
+#include "spdlog/spdlog.h"
+
+namespace mkvfleet::server {
+namespace {
+
+constexpr absl::Duration kShutdownGrace = absl::Seconds(2);
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read TLS ", what, " file ", path, ": check the path and permissions"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const CoordinatorConfig& c) {
+  if (c.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  auto cert = ReadPem(c.tls_cert_file, "certificate");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPem(c.tls_key_file, "key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(options);
+}
+
+std::string HostPart(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  return colon == std::string::npos ? listen : listen.substr(0, colon);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
+    const CoordinatorConfig& config, const Clock* clock) {
+  if (auto st = ValidateCoordinatorConfig(config); !st.ok()) return st;
+  std::unique_ptr<CoordinatorServer> s(new CoordinatorServer());
+  if (clock == nullptr) clock = &s->system_clock_;
+
+  auto library = Library::Create(config.library_roots, config.output_dir, config.test_file);
+  if (!library.ok()) return library.status();
+  auto creds = Credentials(config);
+  if (!creds.ok()) return creds.status();
+  auto lock = StateDirLock::Acquire(config.state_dir);
+  if (!lock.ok()) return lock.status();
+  s->lock_ = std::move(*lock);
+
+  s->bus_ = std::make_unique<EventBus>();
+  EventBus* bus = s->bus_.get();
+  auto store = JobStore::Open(config.state_dir + "/jobs.db", config.policy, clock,
+                              [bus](const StoreEvent& ev) { bus->Publish(ev); });
+  if (!store.ok()) return store.status();
+  s->store_ = std::move(*store);
+  if (auto grace = s->store_->GraceLeasesAfterRestart(); !grace.ok()) return grace.status();
+
+  const ApiTokens tokens{config.admin_token, config.agent_token};
+  s->agent_service_ = std::make_unique<AgentServiceImpl>(*s->store_, *clock, tokens,
+                                                         config.heartbeat_interval);
+  s->admin_service_ =
+      std::make_unique<AdminServiceImpl>(*s->store_, *s->bus_, std::move(*library), tokens);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, *creds, &s->port_);
+  builder.RegisterService(s->agent_service_.get());
+  builder.RegisterService(s->admin_service_.get());
+  s->server_ = builder.BuildAndStart();
+  if (s->server_ == nullptr || s->port_ == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot listen on ", config.listen,
+        ": the address is invalid, not local to this machine, or the port is in use"));
+  }
+  s->address_ = absl::StrCat(HostPart(config.listen), ":", s->port_);
+
+  s->reaper_ = std::make_unique<LeaseReaper>(*s->store_, kReaperInterval);
+  s->reaper_->Start();
+  spdlog::info(
+      "coordinator started listen={} state_dir={} library_roots={} output_dir={} tls={} "
+      "admin_token={} agent_token={} lease_s={} heartbeat_s={} max_attempts={} schema={}",
+      s->address_, config.state_dir, config.library_roots.size(),
+      config.output_dir.empty() ? "(beside source)" : config.output_dir,
+      config.tls_cert_file.empty() ? "off" : "on", config.admin_token.empty() ? "unset" : "set",
+      config.agent_token.empty() ? "unset" : "set",
+      absl::ToInt64Seconds(config.policy.lease_duration),
+      absl::ToInt64Seconds(config.heartbeat_interval), config.policy.max_attempts,
+      s->store_->schema_version());
+  return s;
+}
+
+CoordinatorServer::~CoordinatorServer() { Shutdown(); }
+
+void CoordinatorServer::Shutdown() {
+  {
+    absl::MutexLock lock(&shutdown_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  const bool was_serving = server_ != nullptr;
+  if (bus_) bus_->Close();  // ends WatchEvents streams promptly
+  if (server_) {
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(absl::ToInt64Milliseconds(kShutdownGrace)));
+  }
+  if (reaper_) reaper_->Stop();
+  server_.reset();
+  admin_service_.reset();
+  agent_service_.reset();
+  store_.reset();  // closes the database (WAL checkpointed by SQLite on last close)
+  lock_.reset();
+  if (was_serving) spdlog::info("coordinator stopped");
+}
+
+}  // namespace mkvfleet::server

@@ -1,0 +1,116 @@
+// Enqueue by path and library scans.
+#include "server/library_scan.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "server/library_paths.h"
+#include "spdlog/spdlog.h"
+
+namespace mkvfleet::server {
+namespace fs = std::filesystem;
+
+absl::StatusOr<Library> Library::Create(const std::vector<std::string>& roots,
+                                        const std::string& output_dir,
+                                        const std::string& test_file) {
+  auto canonical = CanonicalLibraryRoots(roots);
+  if (!canonical.ok()) return canonical.status();
+  Library lib;
+  lib.roots = *canonical;
+  lib.output_dir = output_dir;
+  if (!output_dir.empty()) {
+    std::error_code ec;
+    fs::path c = fs::weakly_canonical(output_dir, ec);
+    if (!ec) lib.output_dir = c.string();
+  }
+  lib.test_file = test_file;
+  return lib;
+}
+
+absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const Library& library,
+                                                        const std::vector<std::string>& paths,
+                                                        const std::string& plan_override,
+                                                        bool dry_run) {
+  std::vector<EnqueueRecord> out(paths.size());
+  std::vector<EnqueueItem> items;
+  std::vector<size_t> slots;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    auto file = ResolveLibraryFile(paths[i], library.roots);
+    if (!file.ok()) {
+      out[i].path = paths[i];
+      out[i].outcome = EnqueueOutcome::kRefused;
+      out[i].reason = std::string(file.status().message());
+      spdlog::info("enqueue refused path=\"{}\" reason=\"{}\"", paths[i], out[i].reason);
+      continue;
+    }
+    EnqueueItem item;
+    item.output_path = OutputPathFor(*file, library.output_dir);
+    item.file = std::move(*file);
+    item.plan_override = plan_override;
+    items.push_back(std::move(item));
+    slots.push_back(i);
+  }
+  if (!items.empty()) {
+    auto records = store.Enqueue(items, dry_run);
+    if (!records.ok()) return records.status();
+    for (size_t k = 0; k < slots.size(); ++k) out[slots[k]] = (*records)[k];
+  }
+  return out;
+}
+
+std::vector<std::string> FindLibraryMkvs(const Library& library) {
+  std::vector<std::string> found;
+  for (const std::string& root : library.roots) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      spdlog::warn("scan cannot read library root root={} error=\"{}\"", root, ec.message());
+      continue;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        spdlog::warn("scan skipped an entry root={} error=\"{}\"", root, ec.message());
+        ec.clear();
+        continue;
+      }
+      const std::string path = it->path().string();
+      if (!library.output_dir.empty() && IsUnder(path, library.output_dir)) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file(ec) || !HasMkvExtension(path)) continue;
+      if (absl::EndsWithIgnoreCase(path, ".DV81.mkv")) continue;  // our own outputs
+      found.push_back(path);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+absl::StatusOr<std::vector<EnqueueRecord>> Scan(JobStore& store, const Library& library,
+                                                ScanMode mode,
+                                                const std::vector<std::string>& paths,
+                                                const std::string& plan_override, bool dry_run) {
+  switch (mode) {
+    case ScanMode::kFiles:
+      return EnqueuePaths(store, library, paths, plan_override, dry_run);
+    case ScanMode::kTestFile:
+      if (library.test_file.empty()) {
+        return absl::FailedPreconditionError(
+            "no test file configured: set test_file in the coordinator config "
+            "(or MKVFLEET_TEST_FILE)");
+      }
+      return EnqueuePaths(store, library, {library.test_file}, plan_override, dry_run);
+    case ScanMode::kFull: {
+      auto files = FindLibraryMkvs(library);
+      spdlog::info("full scan roots={} files={} dry_run={}", library.roots.size(), files.size(),
+                   dry_run);
+      return EnqueuePaths(store, library, files, plan_override, dry_run);
+    }
+  }
+  return absl::InvalidArgumentError("unknown scan mode");
+}
+
+}  // namespace mkvfleet::server
