@@ -2,7 +2,8 @@
 // and the bearer token added to each call's metadata.
 //
 // Usage:
-//   mkvfleet::auth::ClientConnectOptions opts{.target = "127.0.0.1:7450"};
+//   mkvfleet::auth::ClientConnectOptions opts;
+//   opts.target = "127.0.0.1:7450";
 //   auto channel = mkvfleet::auth::MakeChannel(opts);          // StatusOr
 //   if (!channel.ok()) { /* print channel.status().message(), exit 1 */ }
 //   auto stub = mkvfleet::v1::AdminService::NewStub(*channel);
