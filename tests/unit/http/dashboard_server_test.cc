@@ -1,0 +1,299 @@
+// The dashboard over real HTTP on 127.0.0.1 against an in-memory fake of the coordinator's data:
+// auth (bearer, login cookie, CSRF, origin), pages, JSON API, actions, /metrics, /healthz, SSE.
+#include "server/http/dashboard_server.h"
+
+#include <catch2/catch.hpp>
+#include <future>
+#include <thread>
+
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "tests/unit/http/fake_backend.h"
+
+namespace mkvfleet::http {
+namespace {
+
+using mkvfleet::testing::FakeBackend;
+
+constexpr char kToken[] = "test-admin-token-0123456789";
+
+v1::Job MakeJob(int64_t id, v1::JobState state) {
+  v1::Job j;
+  j.set_id(id);
+  j.set_path("/library/movie" + std::to_string(id) + ".mkv");
+  j.set_state(state);
+  j.set_max_attempts(3);
+  return j;
+}
+
+struct Fixture {
+  explicit Fixture(std::string token = kToken) : metrics(registry) {
+    backend.PutJob(MakeJob(1, v1::JOB_STATE_PENDING));
+    backend.PutJob(MakeJob(2, v1::JOB_STATE_PENDING));
+    backend.PutJob(MakeJob(3, v1::JOB_STATE_FAILED_PERMANENT));
+    v1::Agent a;
+    a.set_name("vm1");
+    a.set_status(v1::AGENT_STATUS_BUSY);
+    a.set_current_job_id(1);
+    a.mutable_progress()->set_fps(23.5);
+    backend.PutAgent(a);
+    DashboardOptions options;
+    options.admin_token = std::move(token);
+    options.sse_keepalive = absl::Milliseconds(200);
+    server = std::make_unique<DashboardServer>(backend, metrics, options);
+    REQUIRE(server->Start().ok());
+  }
+  httplib::Client Client() {
+    httplib::Client c("127.0.0.1", server->port());
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  static httplib::Headers Bearer(const std::string& token = kToken) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+
+  FakeBackend backend;
+  metrics::Registry registry;
+  OpsMetrics metrics;
+  std::unique_ptr<DashboardServer> server;
+};
+
+TEST_CASE("healthz needs no auth and follows the backend's health") {
+  Fixture f;
+  auto c = f.Client();
+  auto ok = c.Get("/healthz");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  f.backend.SetHealth(absl::UnavailableError("database is read-only"));
+  auto bad = c.Get("/healthz");
+  REQUIRE(bad);
+  CHECK(bad->status == 503);
+  CHECK(bad->body.find("read-only") != std::string::npos);
+}
+
+TEST_CASE("metrics: 401 without the token, Prometheus text with it") {
+  Fixture f;
+  auto c = f.Client();
+  auto denied = c.Get("/metrics");
+  REQUIRE(denied);
+  CHECK(denied->status == 401);
+  CHECK(c.Get("/metrics", Fixture::Bearer("wrong"))->status == 401);
+
+  f.metrics.RecordLeaseExpiry();
+  auto res = c.Get("/metrics", Fixture::Bearer());
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Type").find("text/plain") == 0);
+  const std::string& m = res->body;
+  CHECK(m.find("mkvfleet_jobs{state=\"pending\"} 2\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_jobs{state=\"failed_permanent\"} 1\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_jobs{state=\"completed\"} 0\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_agents{status=\"busy\"} 1\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_agent_frames_per_second{agent=\"vm1\"} 23.5\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_lease_expiries_total 1\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_job_retries_total 0\n") != std::string::npos);
+  CHECK(m.find(kToken) == std::string::npos);
+}
+
+TEST_CASE("step durations and retries are derived from live events") {
+  Fixture f;
+  v1::Event e;
+  e.set_kind(v1::EVENT_KIND_JOB_CHANGED);
+  *e.mutable_job() = MakeJob(1, v1::JOB_STATE_FAILED);
+  v1::Step* s = e.mutable_job()->add_steps();
+  s->set_name("encode");
+  s->set_state(v1::STEP_STATE_DONE);
+  s->set_started_ms(10'000);
+  s->set_finished_ms(40'000);
+  f.backend.Emit(e);
+  f.backend.Emit(e);  // the same finished step and failure again: counted once
+  const std::string m = f.registry.Render();
+  CHECK(m.find("mkvfleet_job_retries_total 1\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_step_duration_seconds_count{step=\"encode\"} 1\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_step_duration_seconds_sum{step=\"encode\"} 30\n") != std::string::npos);
+}
+
+TEST_CASE("GET / gives the dashboard with the token and the login form without") {
+  Fixture f;
+  auto c = f.Client();
+  auto page = c.Get("/", Fixture::Bearer());
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("<title>mkvfleet</title>") != std::string::npos);
+  CHECK(page->body.find("/assets/app.js") != std::string::npos);
+
+  auto login = c.Get("/");
+  REQUIRE(login);
+  CHECK(login->status == 401);
+  CHECK(login->body.find("name=\"token\"") != std::string::npos);
+
+  auto js = c.Get("/assets/app.js");
+  REQUIRE(js);
+  CHECK(js->status == 200);
+  CHECK(js->get_header_value("Content-Type").find("javascript") != std::string::npos);
+  CHECK(c.Get("/assets/index.html")->status == 404);  // pages only through their routes
+  CHECK(c.Get("/assets/nope.js")->status == 404);
+}
+
+TEST_CASE("login sets a session cookie (not the token); actions need its CSRF token") {
+  Fixture f;
+  auto c = f.Client();
+  auto wrong = c.Post("/login", "token=nope", "application/x-www-form-urlencoded");
+  REQUIRE(wrong);
+  CHECK(wrong->status == 401);
+  CHECK(wrong->get_header_value("Set-Cookie").empty());
+
+  auto ok = c.Post("/login", std::string("token=") + kToken, "application/x-www-form-urlencoded");
+  REQUIRE(ok);
+  CHECK(ok->status == 303);
+  const std::string set_cookie = ok->get_header_value("Set-Cookie");
+  CHECK(set_cookie.find("HttpOnly") != std::string::npos);
+  CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
+  CHECK(set_cookie.find(kToken) == std::string::npos);
+  const std::string session =
+      CookieValue(set_cookie.substr(0, set_cookie.find(';')), kSessionCookie);
+  REQUIRE(session.size() == 64);
+  const httplib::Headers cookie = {{"Cookie", std::string(kSessionCookie) + "=" + session}};
+
+  auto page = c.Get("/", cookie);
+  REQUIRE(page);
+  REQUIRE(page->status == 200);
+  const std::string marker = "name=\"csrf-token\" content=\"";
+  const size_t at = page->body.find(marker);
+  REQUIRE(at != std::string::npos);
+  const std::string csrf = page->body.substr(at + marker.size(), 64);
+
+  // Cookie alone: refused, nothing done.
+  auto no_csrf = c.Post("/api/jobs/3/reset", cookie, "{\"from_step\":2}", "application/json");
+  REQUIRE(no_csrf);
+  CHECK(no_csrf->status == 403);
+  CHECK(f.backend.actions().empty());
+
+  httplib::Headers with_csrf = cookie;
+  with_csrf.emplace(kCsrfHeader, csrf);
+  httplib::Headers cross_site = with_csrf;
+  cross_site.emplace("Origin", "http://evil.example");
+  CHECK(c.Post("/api/jobs/3/reset", cross_site, "{}", "application/json")->status == 403);
+  CHECK(f.backend.actions().empty());
+
+  auto reset = c.Post("/api/jobs/3/reset", with_csrf, "{\"from_step\":2}", "application/json");
+  REQUIRE(reset);
+  CHECK(reset->status == 200);
+  CHECK(nlohmann::json::parse(reset->body)["state"] == "pending");
+  REQUIRE(f.backend.actions().size() == 1);
+  CHECK(f.backend.actions()[0].verb == "reset");
+  CHECK(f.backend.actions()[0].target == "3");
+  CHECK(f.backend.actions()[0].step == 2);
+
+  // Logout ends the session.
+  CHECK(c.Post("/logout", with_csrf, "", "application/json")->status == 200);
+  CHECK(c.Get("/api/jobs", cookie)->status == 401);
+}
+
+TEST_CASE("JSON API: lists, detail, errors mapped to HTTP statuses, bearer actions") {
+  Fixture f;
+  auto c = f.Client();
+  const auto auth = Fixture::Bearer();
+
+  auto list = c.Get("/api/jobs?state=pending", auth);
+  REQUIRE(list);
+  REQUIRE(list->status == 200);
+  CHECK(nlohmann::json::parse(list->body).size() == 2);
+  CHECK(c.Get("/api/jobs?state=bogus", auth)->status == 400);
+  CHECK(c.Get("/api/jobs/999", auth)->status == 404);
+  CHECK(nlohmann::json::parse(c.Get("/api/jobs/1/log", auth)->body)[0]["source"] == "coordinator");
+  CHECK(nlohmann::json::parse(c.Get("/api/agents", auth)->body)[0]["name"] == "vm1");
+
+  auto enq = c.Post("/api/enqueue", auth, R"({"paths":["/library/new.mkv","/etc/passwd"]})",
+                    "application/json");
+  REQUIRE(enq);
+  CHECK(enq->status == 200);
+  const auto results = nlohmann::json::parse(enq->body);
+  CHECK(results[0]["outcome"] == "created");
+  CHECK(results[1]["outcome"] == "refused");
+  CHECK(c.Post("/api/enqueue", auth, "not json", "application/json")->status == 400);
+  CHECK(c.Post("/api/enqueue", auth, R"({"paths":[]})", "application/json")->status == 400);
+
+  CHECK(c.Post("/api/jobs/1/cancel", auth, "", "application/json")->status == 200);
+  CHECK(c.Post("/api/jobs/999/cancel", auth, "", "application/json")->status == 404);
+  auto drain = c.Post("/api/agents/vm1/drain", auth, "{}", "application/json");
+  REQUIRE(drain);
+  CHECK(nlohmann::json::parse(drain->body)["status"] == "draining");
+  CHECK(c.Post("/api/agents/vm1/drain", auth, R"({"undrain":"yes"})", "application/json")->status ==
+        400);
+
+  f.backend.SetListError(absl::UnavailableError("coordinator stopping"));
+  CHECK(c.Get("/api/jobs", auth)->status == 503);
+}
+
+TEST_CASE("live events reach an open /events stream") {
+  Fixture f;
+  std::promise<std::string> got;
+  std::thread reader([&] {
+    auto c = f.Client();
+    std::string buffer;
+    bool done = false;
+    c.Get("/events", Fixture::Bearer(), [&](const char* data, size_t n) {
+      buffer.append(data, n);
+      if (!done && buffer.find("event: job\n") != std::string::npos &&
+          buffer.find("\n\n", buffer.find("event: job\n")) != std::string::npos) {
+        done = true;
+        got.set_value(buffer);
+        return false;  // close the stream
+      }
+      return true;
+    });
+    if (!done) got.set_value(buffer);
+  });
+  // Emit until the stream is attached (the hub only delivers what is published after connect).
+  v1::Event e;
+  e.set_kind(v1::EVENT_KIND_JOB_CHANGED);
+  *e.mutable_job() = MakeJob(2, v1::JOB_STATE_RUNNING);
+  e.mutable_job()->mutable_progress()->set_fps(42);
+  std::future<std::string> result = got.get_future();
+  while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+    f.backend.Emit(e);
+  }
+  reader.join();
+  const std::string stream = result.get();
+  CHECK(stream.find("event: hello\n") != std::string::npos);
+  CHECK(stream.find("\"id\":2") != std::string::npos);
+  CHECK(stream.find("\"state\":\"running\"") != std::string::npos);
+}
+
+TEST_CASE("the event stream needs auth, and Stop ends open streams") {
+  Fixture f;
+  auto c = f.Client();
+  CHECK(c.Get("/events")->status == 401);
+  std::thread reader([&] {
+    auto c2 = f.Client();
+    c2.Get("/events", Fixture::Bearer(), [](const char*, size_t) { return true; });
+  });
+  while (f.backend.subscribers() == 0) std::this_thread::yield();
+  f.server->Stop();  // must return although a stream is open
+  reader.join();
+  CHECK(f.backend.subscribers() == 0);
+}
+
+TEST_CASE("without a token: loopback only, DNS-rebinding hosts refused, CSRF still required") {
+  FakeBackend backend;
+  metrics::Registry registry;
+  OpsMetrics metrics(registry);
+  DashboardOptions exposed;
+  exposed.listen = {"0.0.0.0", 0};
+  DashboardServer refused(backend, metrics, exposed);
+  CHECK(absl::IsFailedPrecondition(refused.Start()));
+
+  Fixture f("");
+  auto c = f.Client();
+  auto page = c.Get("/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->get_header_value("Set-Cookie").find("HttpOnly") != std::string::npos);
+  CHECK(c.Get("/metrics")->status == 200);
+  CHECK(c.Get("/", {{"Host", "evil.example:80"}})->status == 403);
+  CHECK(c.Post("/api/jobs/1/cancel", "", "application/json")->status == 403);
+}
+
+}  // namespace
+}  // namespace mkvfleet::http
