@@ -1,0 +1,198 @@
+// mkv-coordinator as a real process: the "listening on HOST:PORT" line, one-line refusals with a
+// non-zero exit, clean SIGTERM, and SIGKILL + restart losing nothing and double-assigning nothing.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "common/auth/client_channel.h"
+#include "mkvfleet/v1/admin.grpc.pb.h"
+#include "mkvfleet/v1/agent.grpc.pb.h"
+#include "tests/test_paths.h"
+
+extern char** environ;
+
+namespace mkvfleet::server {
+namespace {
+namespace fs = std::filesystem;
+
+// A child process with stdout/stderr in files; killed with SIGKILL if still running at the end.
+struct Child {
+  pid_t pid = -1;
+  std::string out, err;
+  ~Child() {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  int Wait() {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+};
+
+std::unique_ptr<Child> Spawn(const std::vector<std::string>& args, const std::string& dir,
+                             const std::string& tag) {
+  auto child = std::make_unique<Child>();
+  child->out = dir + "/" + tag + ".out";
+  child->err = dir + "/" + tag + ".err";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, child->out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, child->err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  REQUIRE(posix_spawn(&child->pid, argv[0], &fa, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  return child;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Waits for "mkv-coordinator listening on HOST:PORT" and returns HOST:PORT.
+std::string WaitListening(const Child& c) {
+  static const std::regex line("mkv-coordinator listening on (\\S+:[0-9]+)\n");
+  for (int i = 0; i < 500; ++i) {
+    std::smatch m;
+    std::string out = Slurp(c.out);
+    if (std::regex_search(out, m, line)) return m[1];
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("coordinator did not print its listening line; stderr: " << Slurp(c.err));
+  return "";
+}
+
+struct Setup {
+  std::string dir = testing::MakeTempDir("coord-bin");
+  std::string lib = dir + "/lib";
+  std::string state = dir + "/state";
+  Setup() {
+    fs::create_directories(lib);
+    for (int i = 0; i < 3; ++i) std::ofstream(lib + "/m" + std::to_string(i) + ".mkv") << i;
+  }
+  std::vector<std::string> Args(const std::string& listen = "127.0.0.1:0") const {
+    return {MKV_COORDINATOR_BIN, "--listen", listen, "--state-dir", state, "--library", lib};
+  }
+};
+
+TEST_CASE("refusals exit non-zero with one line on stderr") {
+  Setup s;
+  SECTION("beyond loopback without tokens") {
+    auto c = Spawn(s.Args("0.0.0.0:0"), s.dir, "open");
+    CHECK(c->Wait() != 0);
+    const std::string err = Slurp(c->err);
+    CHECK_THAT(err, Catch::Contains("refusing to listen on 0.0.0.0:0"));
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  }
+  SECTION("missing library root") {
+    auto args = s.Args();
+    args.push_back("--library");
+    args.push_back(s.dir + "/nope");
+    auto c = Spawn(args, s.dir, "nolib");
+    CHECK(c->Wait() != 0);
+    CHECK_THAT(Slurp(c->err), Catch::Contains(s.dir + "/nope"));
+  }
+  SECTION("a second coordinator on the same state dir") {
+    auto first = Spawn(s.Args(), s.dir, "first");
+    WaitListening(*first);
+    auto second = Spawn(s.Args(), s.dir, "second");
+    CHECK(second->Wait() != 0);
+    CHECK_THAT(Slurp(second->err), Catch::Contains("already using state dir"));
+  }
+}
+
+std::unique_ptr<grpc::ClientContext> Ctx() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return ctx;
+}
+
+TEST_CASE("SIGKILL and restart lose nothing and double-assign nothing") {
+  Setup s;
+  auto coord = Spawn(s.Args(), s.dir, "run1");
+  std::string address = WaitListening(*coord);
+  auth::ClientConnectOptions options;
+  options.target = address;
+  auto channel = auth::MakeChannel(options);
+  REQUIRE(channel.ok());
+  auto admin = v1::AdminService::NewStub(*channel);
+  auto agent = v1::AgentService::NewStub(*channel);
+
+  v1::ScanRequest scan;
+  scan.set_mode(v1::SCAN_MODE_FULL);
+  v1::EnqueueResponse scanned;
+  REQUIRE(admin->Scan(Ctx().get(), scan, &scanned).ok());
+  REQUIRE(scanned.results_size() == 3);
+  v1::RegisterRequest reg;
+  reg.set_name("vm1");
+  v1::RegisterResponse reg_out;
+  REQUIRE(agent->Register(Ctx().get(), reg, &reg_out).ok());
+  v1::ClaimJobRequest claim;
+  claim.set_agent("vm1");
+  v1::ClaimJobResponse claimed;
+  REQUIRE(agent->ClaimJob(Ctx().get(), claim, &claimed).ok());
+  REQUIRE(claimed.has_task());
+  const v1::Task task = claimed.task();
+
+  ::kill(coord->pid, SIGKILL);
+  CHECK(coord->Wait() == 128 + SIGKILL);
+  auto again = Spawn(s.Args(), s.dir, "run2");
+  address = WaitListening(*again);
+  options.target = address;
+  channel = auth::MakeChannel(options);
+  REQUIRE(channel.ok());
+  admin = v1::AdminService::NewStub(*channel);
+  agent = v1::AgentService::NewStub(*channel);
+
+  v1::ListJobsResponse jobs;
+  REQUIRE(admin->ListJobs(Ctx().get(), {}, &jobs).ok());
+  REQUIRE(jobs.jobs_size() == 3);
+  int running = 0;
+  for (const auto& j : jobs.jobs()) running += j.state() == v1::JOB_STATE_RUNNING;
+  CHECK(running == 1);
+
+  // The surviving lease is still honoured: the agent's heartbeat renews it.
+  v1::HeartbeatRequest hb;
+  hb.set_agent("vm1");
+  auto* l = hb.add_leases();
+  l->set_lease_id(task.lease_id());
+  l->set_task_id(task.task_id());
+  v1::HeartbeatResponse hb_out;
+  REQUIRE(agent->Heartbeat(Ctx().get(), hb, &hb_out).ok());
+  CHECK(hb_out.revoked_lease_ids_size() == 0);
+  CHECK(hb_out.renewed_deadlines_ms().count(task.lease_id()) == 1);
+
+  // The other two jobs are claimable once each; the leased one is never handed out again.
+  std::set<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::ClaimJobResponse next;
+    REQUIRE(agent->ClaimJob(Ctx().get(), claim, &next).ok());
+    if (next.has_task()) ids.insert(next.task().job().id());
+  }
+  CHECK(ids.size() == 2);
+  CHECK(ids.count(task.job().id()) == 0);
+
+  ::kill(again->pid, SIGTERM);
+  CHECK(again->Wait() == 0);
+  CHECK_THAT(Slurp(again->err), Catch::Contains("coordinator stopped"));
+}
+
+}  // namespace
+}  // namespace mkvfleet::server
