@@ -297,3 +297,63 @@ TEST_CASE("a watcher gets UNAVAILABLE when the coordinator shuts down") {
 
 }  // namespace
 }  // namespace mkvfleet::server
+
+namespace mkvfleet::server {
+namespace {
+
+TEST_CASE("TLS from cert/key files; clients need the CA") {
+  const std::string dir = testing::MakeTempDir("tls-test");
+  const std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
+  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+                          "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+                          key + " -out " + cert + " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) {
+    WARN("openssl is not available: TLS test skipped");
+    return;
+  }
+  CoordinatorConfig config;
+  config.listen = "127.0.0.1:0";
+  config.state_dir = dir + "/state";
+  config.tls_cert_file = cert;
+  config.tls_key_file = key;
+  config.admin_token = kAdmin;
+  config.agent_token = kAgent;
+
+  SECTION("a TLS client with the CA gets through; a plaintext client does not") {
+    auto server = CoordinatorServer::Start(config);
+    REQUIRE(server.ok());
+    auth::ClientConnectOptions tls;
+    tls.target = (*server)->address();
+    tls.tls_ca_file = cert;
+    tls.tls_server_name = "localhost";
+    auto channel = auth::MakeChannel(tls);
+    REQUIRE(channel.ok());
+    v1::ListJobsResponse jobs;
+    auto status = v1::AdminService::NewStub(*channel)->ListJobs(Ctx(kAdmin).get(), {}, &jobs);
+    CHECK(status.ok());
+    INFO(status.error_message());
+
+    auth::ClientConnectOptions plain;
+    plain.target = (*server)->address();
+    auto plain_channel = auth::MakeChannel(plain);
+    REQUIRE(plain_channel.ok());
+    auto ctx = Ctx(kAdmin);
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    CHECK_FALSE(v1::AdminService::NewStub(*plain_channel)->ListJobs(ctx.get(), {}, &jobs).ok());
+  }
+  SECTION("unreadable TLS files and CA files are clear errors") {
+    config.tls_key_file = dir + "/missing.pem";
+    auto server = CoordinatorServer::Start(config);
+    REQUIRE_FALSE(server.ok());
+    CHECK_THAT(std::string(server.status().message()), Catch::Contains("missing.pem"));
+    auth::ClientConnectOptions tls;
+    tls.target = "127.0.0.1:1";
+    tls.tls_ca_file = dir + "/no-ca.pem";
+    auto channel = auth::MakeChannel(tls);
+    CHECK(channel.status().code() == absl::StatusCode::kNotFound);
+    CHECK(auth::MakeChannel({}).status().code() == absl::StatusCode::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace mkvfleet::server
