@@ -1,6 +1,10 @@
 // BitWriter: MSB-first appends, collected in a 64-bit word and moved out a byte at a time.
 #include "common/bits/bit_writer.h"
 
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
 namespace mkvfleet::bits {
 
 void BitWriter::WriteUeLong(uint64_t value) {
@@ -12,24 +16,22 @@ void BitWriter::WriteUeLong(uint64_t value) {
 }
 
 void BitWriter::FlushBytes() const {
-  if (tail_in_out_) {
-    out_.pop_back();
-    tail_in_out_ = false;
-  }
-  if (out_.capacity() == 0) out_.reserve(256);
-  while (pending_bits_ >= 8) {
-    pending_bits_ -= 8;
-    out_.push_back(static_cast<uint8_t>(pending_ >> pending_bits_));
-  }
+  if (out_.size() < size_ + 8) out_.resize(std::max<size_t>(256, 2 * (size_ + 8)));
+  const int whole = pending_bits_ / 8;
+  if (whole == 0) return;
+  // Store the pending bits left-aligned as 8 big-endian bytes; only `whole` of them count.
+  uint64_t word = pending_ << (64 - pending_bits_);
+  if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+  std::memcpy(out_.data() + size_, &word, 8);
+  size_ += whole;
+  pending_bits_ -= 8 * whole;
   pending_ &= (uint64_t{1} << pending_bits_) - 1;
 }
 
 const std::vector<uint8_t>& BitWriter::bytes() const {
   FlushBytes();
-  if (pending_bits_ > 0) {
-    out_.push_back(static_cast<uint8_t>(pending_ << (8 - pending_bits_)));
-    tail_in_out_ = true;
-  }
+  out_.resize(size_);
+  if (pending_bits_ > 0) out_.push_back(static_cast<uint8_t>(pending_ << (8 - pending_bits_)));
   return out_;
 }
 
@@ -37,9 +39,9 @@ std::vector<uint8_t> BitWriter::Take() {
   bytes();
   std::vector<uint8_t> result = std::move(out_);
   out_.clear();
+  size_ = 0;
   pending_ = 0;
   pending_bits_ = 0;
-  tail_in_out_ = false;
   bits_ = 0;
   return result;
 }

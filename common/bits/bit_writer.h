@@ -58,13 +58,13 @@ class BitWriter {
   // Moves the whole bytes of pending_ into out_ (dropping a padded tail byte bytes() added).
   void FlushBytes() const;
 
-  // out_ holds the whole bytes written; pending_ the last pending_bits_ bits not yet in out_.
-  // bytes() may append a zero-padded copy of the pending bits (tail_in_out_), removed again
-  // before the next flush.
+  // The first size_ bytes of out_ are the whole bytes written (out_ has slack beyond them);
+  // pending_ holds the last pending_bits_ bits. bytes() trims out_ to size_ and appends a
+  // zero-padded copy of the pending bits, which the next flush overwrites.
   mutable std::vector<uint8_t> out_;
+  mutable size_t size_ = 0;
   mutable uint64_t pending_ = 0;
   mutable int pending_bits_ = 0;
-  mutable bool tail_in_out_ = false;
   size_t bits_ = 0;
 };
 

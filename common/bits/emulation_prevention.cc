@@ -34,33 +34,30 @@ std::vector<uint8_t> RemoveEmulationPrevention(absl::Span<const uint8_t> escaped
 }
 
 std::vector<uint8_t> AddEmulationPrevention(absl::Span<const uint8_t> rbsp) {
-  // At most one 0x03 per two input bytes.
-  std::vector<uint8_t> out(rbsp.size() + rbsp.size() / 2 + 1);
+  // A 0x03 goes before byte i when bytes i-2 and i-1 are zero and byte i <= 3, counting zeros
+  // only from after the previous insertion. So: jump from zero byte to zero byte.
+  std::vector<uint8_t> out(rbsp.size() + rbsp.size() / 2 + 1);  // at most one per two bytes
   const uint8_t* const src = rbsp.data();
   const size_t n = rbsp.size();
   uint8_t* dst = out.data();
-  int zeros = 0;
-  size_t i = 0;
-  while (i < n) {
-    // Fast path: 8 bytes without a zero byte cannot need escaping (and end any zero run).
-    if (zeros == 0 && i + 8 <= n) {
-      uint64_t v;
-      std::memcpy(&v, src + i, 8);
-      if (((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull) == 0) {
-        std::memcpy(dst, src + i, 8);
-        dst += 8;
-        i += 8;
-        continue;
-      }
-    }
-    const uint8_t b = src[i++];
-    if (zeros >= 2 && b <= 0x03) {
+  size_t copied = 0;  // input bytes [0, copied) are in `out`
+  size_t from = 0;
+  while (from + 2 < n) {
+    const void* hit = std::memchr(src + from, 0, n - 2 - from);
+    if (hit == nullptr) break;
+    const size_t z = static_cast<size_t>(static_cast<const uint8_t*>(hit) - src);
+    if (src[z + 1] == 0 && src[z + 2] <= 0x03) {
+      std::memcpy(dst, src + copied, z + 2 - copied);
+      dst += z + 2 - copied;
       *dst++ = 0x03;
-      zeros = 0;
+      copied = z + 2;
+      from = z + 2;
+    } else {
+      from = z + 1;
     }
-    *dst++ = b;
-    zeros = (b == 0) ? zeros + 1 : 0;
   }
+  std::memcpy(dst, src + copied, n - copied);
+  dst += n - copied;
   out.resize(static_cast<size_t>(dst - out.data()));
   return out;
 }
