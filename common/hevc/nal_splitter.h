@@ -1,5 +1,5 @@
 // Incremental Annex B splitter: turns a byte stream fed in arbitrary chunks into whole NAL units.
-// It buffers only the NAL being assembled, so memory stays flat however long the stream is.
+// It buffers only a NAL cut by a chunk boundary, so memory stays flat however long the stream is.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +15,7 @@ namespace mkvfleet::hevc {
 
 // One NAL unit as found in an Annex B stream. `data` starts with the NAL header and excludes the
 // start code and any trailing_zero_8bits; it keeps emulation-prevention bytes. The span borrows
-// the splitter's buffer and is valid only during the callback.
+// the chunk being fed or the splitter's buffer and is valid only during the callback.
 struct AnnexBNal {
   absl::Span<const uint8_t> data;
   int start_code_size = 4;  // 3 for 00 00 01, 4 for 00 00 00 01 (more zeros also count as 4)
