@@ -62,6 +62,15 @@ absl::StatusOr<Note> Claim(Job& job, const std::string& agent, const std::string
                       job.max_attempts, ")");
 }
 
+void PrepareResume(Job& job, int from_step) {
+  for (StepRecord& s : job.steps) {
+    if (s.index < from_step) continue;
+    s.state = StepState::kPending;
+    s.checkpoint = Checkpoint{};
+    s.progress = Progress{};
+  }
+}
+
 absl::Status CheckLease(const Job& job, const std::string& lease_id, int64_t now_ms) {
   if (job.state != JobState::kRunning || job.task.lease.id.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -107,6 +116,10 @@ absl::StatusOr<Note> ApplyStepReport(Job& job, const StepReport& r, const std::s
   Note note;
   switch (r.event) {
     case StepEvent::kStarted:
+      // Steps run in order: records of later steps are from an earlier attempt and now void.
+      next.steps.erase(std::remove_if(next.steps.begin(), next.steps.end(),
+                                      [&](const StepRecord& s) { return s.index > r.step_index; }),
+                       next.steps.end());
       step.state = StepState::kRunning;
       step.started_ms = now_ms;
       step.finished_ms = 0;

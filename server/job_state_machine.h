@@ -62,6 +62,10 @@ bool IsClaimable(const Job& job, int64_t now_ms);
 absl::StatusOr<Note> Claim(Job& job, const std::string& agent, const std::string& lease_id,
                            int64_t now_ms, const JobPolicy& policy);
 
+// After a claim: steps at index >= from_step will be redone, so they go back to pending with
+// their checkpoints cleared (earlier steps keep theirs). No-op for from_step beyond the steps.
+void PrepareResume(Job& job, int from_step);
+
 // OK when `lease_id` is the job's live lease (running, same id, deadline not passed);
 // FailedPrecondition saying why not otherwise.
 absl::Status CheckLease(const Job& job, const std::string& lease_id, int64_t now_ms);

@@ -95,6 +95,7 @@ absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& ag
   if (!note.ok()) return note.status();
   ClaimedTask claimed;
   claimed.resume = ComputeResume(job->steps, agent_name);
+  PrepareResume(*job, claimed.resume.from_step);
   if (auto st = rows::SaveJob(*db_, *job); !st.ok()) return st;
   if (auto st = LogLocked(job->id, "info", *note); !st.ok()) return st;
   if (auto st = LogLocked(job->id, "info", claimed.resume.reason); !st.ok()) return st;

@@ -315,3 +315,34 @@ TEST_CASE("cancel stops non-terminal jobs only") {
 
 }  // namespace
 }  // namespace mkvfleet::server
+
+namespace mkvfleet::server {
+namespace {
+
+TEST_CASE("resuming voids the records of steps that will be redone") {
+  JobPolicy policy;
+  Job job = NewJob();
+  REQUIRE(Claim(job, "a1", "L1", kT0, policy).ok());
+  for (int i = 0; i < 3; ++i) {
+    auto fin = Report("L1", i, StepEvent::kFinished);
+    fin.checkpoint.facts["k"] = "v";
+    REQUIRE(ApplyStepReport(job, fin, "a1", kT0, policy, 0).ok());
+  }
+  SECTION("PrepareResume resets steps from the resume point") {
+    PrepareResume(job, 1);
+    CHECK(job.steps[0].state == StepState::kDone);
+    CHECK(job.steps[0].checkpoint.facts.size() == 1);
+    CHECK(job.steps[1].state == StepState::kPending);
+    CHECK(job.steps[1].checkpoint.facts.empty());
+    CHECK(job.steps[2].state == StepState::kPending);
+  }
+  SECTION("starting a step drops the records of later steps") {
+    REQUIRE(ApplyStepReport(job, Report("L1", 1, StepEvent::kStarted), "a1", kT0, policy, 0).ok());
+    REQUIRE(job.steps.size() == 2);
+    CHECK(job.steps[1].state == StepState::kRunning);
+    CHECK(job.steps[0].state == StepState::kDone);
+  }
+}
+
+}  // namespace
+}  // namespace mkvfleet::server

@@ -268,6 +268,7 @@ TEST_CASE("reports, heartbeats and logs follow the lease") {
     ClaimedTask t2 = f.ClaimOrFail("a2");
     CHECK(t2.resume.from_step == 0);  // a1's rpu is local to a1
     CHECK_THAT(t2.resume.reason, Catch::Contains("local to agent a1"));
+    CHECK(t2.job.steps.at(0).state == StepState::kPending);  // will be redone by a2
     fin.step_index = 1;
     CHECK(f.store->ReportStep(task, fin).status().code() ==
           absl::StatusCode::kFailedPrecondition);
