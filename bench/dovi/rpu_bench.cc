@@ -40,7 +40,8 @@ std::vector<std::vector<uint8_t>> LoadPayloads(const std::filesystem::path& dir)
     if (!payloads.ok()) continue;
     for (auto p : *payloads) {
       // Keep what a P7 -> 8.1 run would convert: RPUs that parse and accept mode 2.
-      if (dovi::ConvertRpuPayload(p, dovi::ConversionMode::kTo81).ok()) out.emplace_back(p.begin(), p.end());
+      if (dovi::ConvertRpuPayload(p, dovi::ConversionMode::kTo81).ok())
+        out.emplace_back(p.begin(), p.end());
     }
   }
   return out;
@@ -83,13 +84,16 @@ int main(int argc, char** argv) {
   size_t failures = 0;
   const double convert_ns = NsPerRpu(payloads, seconds, [&](const std::vector<uint8_t>& p) {
     auto out = dovi::ConvertRpuPayload(p, dovi::ConversionMode::kTo81);
-    if (out.ok()) sink = sink + static_cast<uint32_t>(out->size());
-    else ++failures;
+    if (out.ok())
+      sink = sink + static_cast<uint32_t>(out->size());
+    else
+      ++failures;
   });
 
   std::printf("RPU samples: %zu payloads, %.1f bytes average\n", payloads.size(),
               static_cast<double>(bytes) / static_cast<double>(payloads.size()));
-  std::printf("floor (memcpy + CRC32):     %8.1f ns/RPU  %12.0f RPUs/s\n", floor_ns, 1e9 / floor_ns);
+  std::printf("floor (memcpy + CRC32):     %8.1f ns/RPU  %12.0f RPUs/s\n", floor_ns,
+              1e9 / floor_ns);
   std::printf("parse + mode 2 + write:     %8.1f ns/RPU  %12.0f RPUs/s\n", convert_ns,
               1e9 / convert_ns);
   std::printf("ratio to floor:             %8.1fx\n", convert_ns / floor_ns);

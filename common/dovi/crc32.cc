@@ -1,4 +1,4 @@
-// Table-driven CRC-32/MPEG-2, slicing by 4 so the checksum never dominates an RPU rewrite.
+// Table-driven CRC-32/MPEG-2, slicing by 8 so the checksum never dominates an RPU rewrite.
 #include "common/dovi/crc32.h"
 
 #include <array>
@@ -6,7 +6,7 @@
 namespace mkvfleet::dovi {
 namespace {
 
-using Tables = std::array<std::array<uint32_t, 256>, 4>;
+using Tables = std::array<std::array<uint32_t, 256>, 8>;
 
 constexpr Tables MakeTables() {
   Tables t{};
@@ -16,7 +16,7 @@ constexpr Tables MakeTables() {
     t[0][i] = c;
   }
   for (uint32_t i = 0; i < 256; ++i) {
-    for (int s = 1; s < 4; ++s) t[s][i] = (t[s - 1][i] << 8) ^ t[0][t[s - 1][i] >> 24];
+    for (int s = 1; s < 8; ++s) t[s][i] = (t[s - 1][i] << 8) ^ t[0][t[s - 1][i] >> 24];
   }
   return t;
 }
@@ -29,12 +29,13 @@ uint32_t Crc32Mpeg2(absl::Span<const uint8_t> data) {
   uint32_t crc = 0xFFFFFFFFu;
   const uint8_t* p = data.data();
   size_t n = data.size();
-  while (n >= 4) {
+  while (n >= 8) {
     crc ^= (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-    crc = kTables[3][crc >> 24] ^ kTables[2][(crc >> 16) & 0xFF] ^ kTables[1][(crc >> 8) & 0xFF] ^
-          kTables[0][crc & 0xFF];
-    p += 4;
-    n -= 4;
+    crc = kTables[7][crc >> 24] ^ kTables[6][(crc >> 16) & 0xFF] ^ kTables[5][(crc >> 8) & 0xFF] ^
+          kTables[4][crc & 0xFF] ^ kTables[3][p[4]] ^ kTables[2][p[5]] ^ kTables[1][p[6]] ^
+          kTables[0][p[7]];
+    p += 8;
+    n -= 8;
   }
   while (n-- > 0) crc = (crc << 8) ^ kTables[0][(crc >> 24) ^ *p++];
   return crc;

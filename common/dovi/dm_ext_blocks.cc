@@ -12,19 +12,32 @@ namespace {
 // Smallest ext_block_length of each known level (its mandatory fields), 0 for unknown levels.
 uint64_t MinBlockLength(uint8_t level) {
   switch (level) {
-    case 1: return 5;
-    case 2: return 11;
-    case 3: return 5;
-    case 4: return 3;
-    case 5: return 7;
-    case 6: return 8;
-    case 8: return 10;
-    case 9: return 1;
-    case 10: return 5;
-    case 11: return 4;
-    case 254: return 2;
-    case 255: return 6;
-    default: return 0;
+    case 1:
+      return 5;
+    case 2:
+      return 11;
+    case 3:
+      return 5;
+    case 4:
+      return 3;
+    case 5:
+      return 7;
+    case 6:
+      return 8;
+    case 8:
+      return 10;
+    case 9:
+      return 1;
+    case 10:
+      return 5;
+    case 11:
+      return 4;
+    case 254:
+      return 2;
+    case 255:
+      return 6;
+    default:
+      return 0;
   }
 }
 
@@ -35,19 +48,32 @@ bool IsCmV40Level(uint8_t l) {
 
 DmBlockPayload EmptyPayload(uint8_t level) {
   switch (level) {
-    case 1: return DmLevel1();
-    case 2: return DmLevel2();
-    case 3: return DmLevel3();
-    case 4: return DmLevel4();
-    case 5: return DmLevel5();
-    case 6: return DmLevel6();
-    case 8: return DmLevel8();
-    case 9: return DmLevel9();
-    case 10: return DmLevel10();
-    case 11: return DmLevel11();
-    case 254: return DmLevel254();
-    case 255: return DmLevel255();
-    default: return DmReservedBlock();
+    case 1:
+      return DmLevel1();
+    case 2:
+      return DmLevel2();
+    case 3:
+      return DmLevel3();
+    case 4:
+      return DmLevel4();
+    case 5:
+      return DmLevel5();
+    case 6:
+      return DmLevel6();
+    case 8:
+      return DmLevel8();
+    case 9:
+      return DmLevel9();
+    case 10:
+      return DmLevel10();
+    case 11:
+      return DmLevel11();
+    case 254:
+      return DmLevel254();
+    case 255:
+      return DmLevel255();
+    default:
+      return DmReservedBlock();
   }
 }
 
@@ -56,7 +82,8 @@ struct BudgetReader {
   bits::BitReader& r;
   uint64_t budget;
   bool stopped = false;
-  template <class T> void operator()(T& field, int bits) {
+  template <class T>
+  void operator()(T& field, int bits) {
     if (stopped || static_cast<uint64_t>(bits) > budget) {
       stopped = true;
       return;
@@ -70,7 +97,8 @@ struct BudgetWriter {
   bits::BitWriter& w;
   uint64_t budget;
   bool stopped = false;
-  template <class T> void operator()(const T& field, int bits) {
+  template <class T>
+  void operator()(const T& field, int bits) {
     if (stopped || static_cast<uint64_t>(bits) > budget) {
       stopped = true;
       return;
@@ -89,12 +117,10 @@ absl::Status ParseDmExtBlock(bits::BitReader& r, CmVersion version, DmExtBlock& 
   block.ext_block_level = static_cast<uint8_t>(r.ReadBits(8));
   if (!r.ok()) return r.status("RPU: ext_metadata_block header");
   const uint8_t level = block.ext_block_level;
-  const bool other_version =
-      version == CmVersion::kV29 ? IsCmV40Level(level) : IsCmV29Level(level);
+  const bool other_version = version == CmVersion::kV29 ? IsCmV40Level(level) : IsCmV29Level(level);
   if (other_version) {
-    return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level,
-                                                   " extension block not allowed in CM v",
-                                                   CmVersionName(version)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "RPU: level ", level, " extension block not allowed in CM v", CmVersionName(version)));
   }
   if (block.ext_block_length > r.bits_left() / 8) {
     return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level, " block length ",

@@ -15,6 +15,8 @@ namespace mkvfleet::dovi {
 
 // Fields(self, v) calls v(field, bits) for every field in bitstream order. Blocks whose length
 // leaves no room for trailing fields (L8, L9, L10 have short and long forms) simply omit them.
+// The field lists are kept one syntax line per source line, like the spec tables.
+// clang-format off
 
 // Level 1: brightness of this frame (PQ, 12 bits).
 struct DmLevel1 {
@@ -138,6 +140,8 @@ struct DmLevel255 {
     for (auto& f : s.dm_debug) v(f, 8);
   }
 };
+// clang-format on
+
 // A level this parser does not know: its ext_block_length bytes kept verbatim.
 struct DmReservedBlock {
   std::vector<uint8_t> bytes;

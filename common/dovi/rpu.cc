@@ -47,7 +47,8 @@ absl::StatusOr<Rpu> ParseRpu(absl::Span<const uint8_t> payload) {
     if (absl::Status s = ParseVdrDmData(r, rpu.header, *rpu.vdr_dm_data); !s.ok()) return s;
   }
   while (r.ok() && !r.byte_aligned()) {
-    if (r.ReadBits(1) != 0) return absl::InvalidArgumentError("RPU: rpu_alignment_zero_bit is not 0");
+    if (r.ReadBits(1) != 0)
+      return absl::InvalidArgumentError("RPU: rpu_alignment_zero_bit is not 0");
   }
   if (!r.ok() || r.bits_left() < kCrcAndFinalBits) {
     return absl::InvalidArgumentError("RPU: data ends before the CRC32");
@@ -98,8 +99,8 @@ absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
 absl::Status SetLevel1(Rpu& rpu, uint16_t min_pq, uint16_t max_pq, uint16_t avg_pq) {
   if (!rpu.vdr_dm_data) return absl::FailedPreconditionError("RPU: no DM data to hold level 1");
   if (min_pq > 4095 || max_pq > 4095 || avg_pq > 4095) {
-    return absl::InvalidArgumentError(absl::StrCat("RPU: level 1 values ", min_pq, "/", max_pq,
-                                                   "/", avg_pq, " do not fit 12 bits"));
+    return absl::InvalidArgumentError(absl::StrCat("RPU: level 1 values ", min_pq, "/", max_pq, "/",
+                                                   avg_pq, " do not fit 12 bits"));
   }
   rpu.vdr_dm_data->SetLevel1(min_pq, max_pq, avg_pq);
   return absl::OkStatus();

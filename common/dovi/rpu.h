@@ -22,7 +22,7 @@ inline constexpr uint8_t kRpuFinalByte = 0x80;
 // parser does not interpret (`remaining`, unknown extension levels, trailing zero bytes).
 struct Rpu {
   RpuHeader header;
-  std::optional<RpuMapping> mapping;   // absent when header.use_prev_vdr_rpu_flag
+  std::optional<RpuMapping> mapping;     // absent when header.use_prev_vdr_rpu_flag
   std::optional<VdrDmData> vdr_dm_data;  // present when header.vdr_dm_metadata_present_flag
   // Whole bytes between the aligned end of the DM data and the CRC (kept verbatim).
   std::vector<uint8_t> remaining;

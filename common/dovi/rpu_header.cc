@@ -27,7 +27,8 @@ absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
   h = RpuHeader();
   h.rpu_type = static_cast<uint8_t>(r.ReadBits(6));
   if (r.ok() && h.rpu_type != 2) {
-    return absl::InvalidArgumentError(absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
   }
   h.rpu_format = static_cast<uint16_t>(r.ReadBits(11));
   h.vdr_rpu_profile = static_cast<uint8_t>(r.ReadBits(4));

@@ -13,7 +13,8 @@ absl::Status ParsePiece(bits::BitReader& r, const RpuHeader& h, bool last_piece,
   const bool fixed = h.coefficient_data_type == 0;
   const uint64_t idc = r.ReadUe();
   if (!r.ok()) return r.status("RPU: mapping_idc");
-  if (idc > 1) return absl::InvalidArgumentError(absl::StrCat("RPU: mapping_idc ", idc, " unsupported"));
+  if (idc > 1)
+    return absl::InvalidArgumentError(absl::StrCat("RPU: mapping_idc ", idc, " unsupported"));
   piece.mapping_idc = static_cast<uint32_t>(idc);
   if (idc == 0) {
     PolynomialPiece& p = piece.poly;
@@ -145,8 +146,9 @@ absl::Status ParseRpuMapping(bits::BitReader& r, const RpuHeader& h, RpuMapping&
 
 absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
   if (m.nlq.has_value() != h.has_nlq()) {
-    return absl::InvalidArgumentError(h.has_nlq() ? "RPU: header asks for NLQ data, mapping has none"
-                                                  : "RPU: mapping has NLQ data the header forbids");
+    return absl::InvalidArgumentError(h.has_nlq()
+                                          ? "RPU: header asks for NLQ data, mapping has none"
+                                          : "RPU: mapping has NLQ data the header forbids");
   }
   for (const ReshapingCurve& curve : m.curves) {
     if (curve.num_pivots_minus2 > kMaxPivots - 2 ||
@@ -161,7 +163,8 @@ absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitW
   w.WriteUe(m.mapping_chroma_format_idc);
   for (const ReshapingCurve& curve : m.curves) {
     w.WriteUe(curve.num_pivots_minus2);
-    for (int i = 0; i < curve.num_pivots(); ++i) w.WriteBits(curve.pred_pivot_value[i], h.bl_bit_depth());
+    for (int i = 0; i < curve.num_pivots(); ++i)
+      w.WriteBits(curve.pred_pivot_value[i], h.bl_bit_depth());
   }
   if (m.nlq) WriteNlqPivots(*m.nlq, h, w);
   w.WriteUe(m.num_x_partitions_minus1);

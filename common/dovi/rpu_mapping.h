@@ -23,7 +23,7 @@ inline constexpr int kMaxPolyCoeffs = 3;  // poly_order_minus1 is at most 1
 // mapping_idc 0: a polynomial of order poly_order_minus1 + 1, or a linear interpolation.
 struct PolynomialPiece {
   uint32_t poly_order_minus1 = 0;
-  bool linear_interp_flag = false;  // only coded when poly_order_minus1 == 0
+  bool linear_interp_flag = false;                      // only coded when poly_order_minus1 == 0
   std::array<int64_t, kMaxPolyCoeffs> poly_coef_int{};  // coded when coefficient_data_type == 0
   std::array<uint64_t, kMaxPolyCoeffs> poly_coef{};
   // With linear_interp_flag: the value at this pivot, and at the next one for the last piece.

@@ -64,20 +64,18 @@ RpuMapping MakeProfile84Mapping() {
     m.curves[c].num_pivots_minus2 = 0;
     m.curves[c].pred_pivot_value = {0, 1023};
   }
-  m.curves[1].pieces = {Mmr(1, 1150183,
-                            {{{-1, -2, -5, 2, 5, 9, -12},
-                              {-1, -1, 3, -1, -5, -12, 18},
-                              {-1, 0, -2, 0, 2, 7, -19}}},
-                            {{{87355, 6228986, 642500, 1023296, 6569512, 5128216, 4317296},
-                              {8299905, 5819931, 2324124, 7273546, 1562484, 3679480, 6357360},
-                              {8172981, 3261951, 5970055, 927142, 3525840, 5110348, 6236848}}})};
-  m.curves[2].pieces = {Mmr(-2, 6266112,
-                            {{{4, 0, 5, -2, -8, -1, 1},
-                              {-4, -1, -6, 1, 12, 0, -4},
-                              {1, 0, 2, -1, -8, -1, 4}}},
-                            {{{193104, 5369128, 2553116, 8009648, 2772020, 3122453, 2961581},
-                              {6769788, 2565605, 7864496, 4777288, 649616, 7036536, 1666406},
-                              {406265, 2901521, 2680224, 146340, 1008052, 4366810, 5080852}}})};
+  m.curves[1].pieces = {
+      Mmr(1, 1150183,
+          {{{-1, -2, -5, 2, 5, 9, -12}, {-1, -1, 3, -1, -5, -12, 18}, {-1, 0, -2, 0, 2, 7, -19}}},
+          {{{87355, 6228986, 642500, 1023296, 6569512, 5128216, 4317296},
+            {8299905, 5819931, 2324124, 7273546, 1562484, 3679480, 6357360},
+            {8172981, 3261951, 5970055, 927142, 3525840, 5110348, 6236848}}})};
+  m.curves[2].pieces = {
+      Mmr(-2, 6266112,
+          {{{4, 0, 5, -2, -8, -1, 1}, {-4, -1, -6, 1, 12, 0, -4}, {1, 0, 2, -1, -8, -1, 4}}},
+          {{{193104, 5369128, 2553116, 8009648, 2772020, 3122453, 2961581},
+            {6769788, 2565605, 7864496, 4777288, 649616, 7036536, 1666406},
+            {406265, 2901521, 2680224, 146340, 1008052, 4366810, 5080852}}})};
   return m;
 }
 
@@ -85,9 +83,12 @@ RpuMapping MakeProfile84Mapping() {
 
 const char* ElTypeName(ElType type) {
   switch (type) {
-    case ElType::kMel: return "MEL";
-    case ElType::kFel: return "FEL";
-    case ElType::kNone: break;
+    case ElType::kMel:
+      return "MEL";
+    case ElType::kFel:
+      return "FEL";
+    case ElType::kNone:
+      break;
   }
   return "";
 }
@@ -127,7 +128,8 @@ bool SameMapping(const RpuMapping& a, const RpuMapping& b) {
   for (int c = 0; c < kNumComponents; ++c) {
     const ReshapingCurve& x = a.curves[c];
     const ReshapingCurve& y = b.curves[c];
-    if (x.num_pivots_minus2 != y.num_pivots_minus2 || x.pieces.size() != y.pieces.size()) return false;
+    if (x.num_pivots_minus2 != y.num_pivots_minus2 || x.pieces.size() != y.pieces.size())
+      return false;
     for (int i = 0; i < x.num_pivots(); ++i) {
       if (x.pred_pivot_value[i] != y.pred_pivot_value[i]) return false;
     }
@@ -138,9 +140,10 @@ bool SameMapping(const RpuMapping& a, const RpuMapping& b) {
   if (a.nlq) {
     const RpuNlq& n = *a.nlq;
     const RpuNlq& o = *b.nlq;
-    return n.nlq_method_idc == o.nlq_method_idc && n.nlq_pred_pivot_value == o.nlq_pred_pivot_value &&
-           n.nlq_offset == o.nlq_offset && n.vdr_in_max_int == o.vdr_in_max_int &&
-           n.vdr_in_max == o.vdr_in_max && n.linear_deadzone_slope_int == o.linear_deadzone_slope_int &&
+    return n.nlq_method_idc == o.nlq_method_idc &&
+           n.nlq_pred_pivot_value == o.nlq_pred_pivot_value && n.nlq_offset == o.nlq_offset &&
+           n.vdr_in_max_int == o.vdr_in_max_int && n.vdr_in_max == o.vdr_in_max &&
+           n.linear_deadzone_slope_int == o.linear_deadzone_slope_int &&
            n.linear_deadzone_slope == o.linear_deadzone_slope &&
            n.linear_deadzone_threshold_int == o.linear_deadzone_threshold_int &&
            n.linear_deadzone_threshold == o.linear_deadzone_threshold;

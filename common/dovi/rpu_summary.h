@@ -18,15 +18,15 @@ struct PqStats {
 
 // The summary of a sequence of RPUs.
 struct RpuSummary {
-  int profile = 0;                // of the first RPU: 4, 5, 7, 8 (0 unknown or no RPU)
-  int profile8_compatibility = 0; // 1 or 4 when profile == 8 (see DetectProfile8Compatibility)
-  std::string el_type;            // "FEL" if any RPU is FEL, else "MEL" if any is MEL, else ""
+  int profile = 0;                 // of the first RPU: 4, 5, 7, 8 (0 unknown or no RPU)
+  int profile8_compatibility = 0;  // 1 or 4 when profile == 8 (see DetectProfile8Compatibility)
+  std::string el_type;             // "FEL" if any RPU is FEL, else "MEL" if any is MEL, else ""
   uint64_t rpu_count = 0;
-  std::string cm_version;         // "4.0" if any RPU has CM v4.0 blocks, "2.9" otherwise
-  uint64_t l1_count = 0;          // RPUs with a level 1 block; the stats are over these
+  std::string cm_version;  // "4.0" if any RPU has CM v4.0 blocks, "2.9" otherwise
+  uint64_t l1_count = 0;   // RPUs with a level 1 block; the stats are over these
   PqStats l1_max_pq;
   PqStats l1_avg_pq;
-  uint64_t scene_cuts = 0;        // RPUs with scene_refresh_flag set
+  uint64_t scene_cuts = 0;  // RPUs with scene_refresh_flag set
 };
 
 // Accumulates RPUs one at a time (a stream is never held in memory). Not thread-safe.

@@ -22,9 +22,9 @@ bool Exercise(absl::Span<const uint8_t> payload, std::vector<uint8_t>* written) 
   auto out = mkvfleet::dovi::WriteRpu(*rpu);
   if (!out.ok()) std::abort();  // a parsed RPU must always be writable
   *written = std::move(*out);
-  for (ConversionMode mode : {ConversionMode::kRewrite, ConversionMode::kToMel,
-                              ConversionMode::kTo81, ConversionMode::kTo84,
-                              ConversionMode::kTo81KeepMapping}) {
+  for (ConversionMode mode :
+       {ConversionMode::kRewrite, ConversionMode::kToMel, ConversionMode::kTo81,
+        ConversionMode::kTo84, ConversionMode::kTo81KeepMapping}) {
     mkvfleet::dovi::Rpu copy = *rpu;
     if (!mkvfleet::dovi::ConvertRpu(copy, mode).ok()) continue;
     auto converted = mkvfleet::dovi::WriteRpu(copy);

@@ -32,7 +32,8 @@ std::vector<uint8_t> SinglePayload(const std::string& name) {
 
 std::string Hex(absl::Span<const uint8_t> bytes) {
   std::string out;
-  for (size_t i = 0; i < bytes.size(); ++i) absl::StrAppendFormat(&out, "%s%02X", i ? " " : "", bytes[i]);
+  for (size_t i = 0; i < bytes.size(); ++i)
+    absl::StrAppendFormat(&out, "%s%02X", i ? " " : "", bytes[i]);
   return out;
 }
 

@@ -3,7 +3,6 @@
 // without a repaired CRC) and random bytes give an error or a valid Rpu, and whatever parses
 // writes back to the same bytes.
 #include <catch2/catch.hpp>
-
 #include <random>
 #include <string>
 #include <vector>
@@ -20,10 +19,22 @@ namespace {
 using testing::SamplePayloads;
 
 const char* const kSamples[] = {
-    "profile4.bin", "profile5.bin", "profile8.bin", "profile84.bin", "profile20_apple.bin",
-    "empty_dmv1_blocks.bin", "fel_orig.bin", "mel_orig.bin", "data_before_crc32.bin",
-    "fix_se_write.bin", "eof_rpu.bin", "trailing_bytes_rpu.bin", "unordered_l8_blocks.bin",
-    "cmv40_full_rpu.bin", "p8_001_end_crc32.bin", "st2094_10_level3.bin",
+    "profile4.bin",
+    "profile5.bin",
+    "profile8.bin",
+    "profile84.bin",
+    "profile20_apple.bin",
+    "empty_dmv1_blocks.bin",
+    "fel_orig.bin",
+    "mel_orig.bin",
+    "data_before_crc32.bin",
+    "fix_se_write.bin",
+    "eof_rpu.bin",
+    "trailing_bytes_rpu.bin",
+    "unordered_l8_blocks.bin",
+    "cmv40_full_rpu.bin",
+    "p8_001_end_crc32.bin",
+    "st2094_10_level3.bin",
 };
 
 // Parses `payload`; when it parses, writing, converting and re-parsing must all behave. Returns
@@ -36,8 +47,8 @@ bool ExerciseParser(absl::Span<const uint8_t> payload) {
   }
   auto written = WriteRpu(*rpu);
   CHECK(written.ok());
-  for (ConversionMode mode : {ConversionMode::kToMel, ConversionMode::kTo81,
-                              ConversionMode::kTo84, ConversionMode::kTo81KeepMapping}) {
+  for (ConversionMode mode : {ConversionMode::kToMel, ConversionMode::kTo81, ConversionMode::kTo84,
+                              ConversionMode::kTo81KeepMapping}) {
     Rpu copy = *rpu;
     if (ConvertRpu(copy, mode).ok()) {
       auto converted = WriteRpu(copy);
@@ -126,8 +137,8 @@ TEST_CASE("Fuzzer-found inputs stay fixed", "[dovi][robust]") {
   for (const auto& entry : fs::directory_iterator(dir)) {
     INFO(entry.path().string());
     const std::string data = mkvfleet::testing::ReadFileOrFail(entry.path().string());
-    ExerciseParser(absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()),
-                                             data.size()));
+    ExerciseParser(
+        absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
   }
 }
 

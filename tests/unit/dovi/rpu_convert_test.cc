@@ -1,11 +1,11 @@
 // Every conversion with an expected result in the samples README is reproduced byte for byte;
 // FEL to 8.1 (no expected file) is checked field by field.
-#include <catch2/catch.hpp>
+#include "common/dovi/rpu_convert.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "common/dovi/rpu_convert.h"
 #include "common/dovi/rpu_profile.h"
 #include "tests/unit/dovi/dovi_test_util.h"
 
@@ -92,9 +92,9 @@ TEST_CASE("Modes that do not apply to a profile fail and leave the RPU alone", "
   for (ConversionMode mode : {ConversionMode::kToMel, ConversionMode::kTo81KeepMapping}) {
     absl::Status s = ConvertRpu(*rpu, mode);
     CHECK(s.code() == absl::StatusCode::kInvalidArgument);
-    CHECK(std::string(s.message()) ==
-          "RPU: conversion mode " + std::to_string(static_cast<int>(mode)) +
-              " does not apply to profile 5");
+    CHECK(std::string(s.message()) == "RPU: conversion mode " +
+                                          std::to_string(static_cast<int>(mode)) +
+                                          " does not apply to profile 5");
   }
   CHECK(*WriteRpu(*rpu) == before);
   absl::Status unknown = ConvertRpu(*rpu, static_cast<ConversionMode>(3));

@@ -1,7 +1,6 @@
 // Exact field values read from the samples: profile and EL detection, CRC, L1 numbers, block
 // order, and level 1 editing and the `dovi info` summary built on them.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -53,14 +52,22 @@ TEST_CASE("Profile and EL type of every sample", "[dovi][profile]") {
     ElType el;
   };
   const Expect expects[] = {
-      {"profile4.bin", 4, ElType::kFel},        {"profile5.bin", 5, ElType::kNone},
-      {"profile8.bin", 8, ElType::kNone},       {"profile84.bin", 8, ElType::kNone},
-      {"profile20_apple.bin", 5, ElType::kNone}, {"empty_dmv1_blocks.bin", 5, ElType::kNone},
-      {"fel_orig.bin", 7, ElType::kFel},        {"fel_to_mel.bin", 7, ElType::kMel},
-      {"fel_to_81.bin", 8, ElType::kNone},      {"mel_orig.bin", 7, ElType::kMel},
-      {"mel_to_mel.bin", 7, ElType::kMel},      {"mel_to_81.bin", 8, ElType::kNone},
-      {"data_before_crc32.bin", 7, ElType::kFel}, {"fix_se_write.bin", 7, ElType::kFel},
-      {"eof_rpu.bin", 7, ElType::kFel},         {"trailing_bytes_rpu.bin", 7, ElType::kFel},
+      {"profile4.bin", 4, ElType::kFel},
+      {"profile5.bin", 5, ElType::kNone},
+      {"profile8.bin", 8, ElType::kNone},
+      {"profile84.bin", 8, ElType::kNone},
+      {"profile20_apple.bin", 5, ElType::kNone},
+      {"empty_dmv1_blocks.bin", 5, ElType::kNone},
+      {"fel_orig.bin", 7, ElType::kFel},
+      {"fel_to_mel.bin", 7, ElType::kMel},
+      {"fel_to_81.bin", 8, ElType::kNone},
+      {"mel_orig.bin", 7, ElType::kMel},
+      {"mel_to_mel.bin", 7, ElType::kMel},
+      {"mel_to_81.bin", 8, ElType::kNone},
+      {"data_before_crc32.bin", 7, ElType::kFel},
+      {"fix_se_write.bin", 7, ElType::kFel},
+      {"eof_rpu.bin", 7, ElType::kFel},
+      {"trailing_bytes_rpu.bin", 7, ElType::kFel},
       {"source_rpu_replaced_fel_orig.bin", 7, ElType::kFel},
       {"unordered_l8_blocks.bin", 8, ElType::kNone},
       {"source_p5_to_p8_001_end_crc32.bin", 5, ElType::kNone},
@@ -115,7 +122,8 @@ TEST_CASE("unordered_l8_blocks.bin: blocks stay in coded order", "[dovi][fields]
   std::vector<int> l8_targets;
   for (const DmExtBlock& b : rpu.vdr_dm_data->cmv40->blocks) {
     levels += std::to_string(b.ext_block_level) + " ";
-    if (const auto* l8 = std::get_if<DmLevel8>(&b.payload)) l8_targets.push_back(l8->target_display_index);
+    if (const auto* l8 = std::get_if<DmLevel8>(&b.payload))
+      l8_targets.push_back(l8->target_display_index);
   }
   CHECK(levels == "3 8 8 9 10 10 11 254 ");
   REQUIRE(l8_targets.size() == 2);

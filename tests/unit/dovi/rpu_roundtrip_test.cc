@@ -1,7 +1,6 @@
 // Every real RPU sample parses and writes back byte for byte (the documented exception being the
 // unescaped CRC of p8_001_end_crc32.bin), and the invalid sample fails with a clear message.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -17,13 +16,30 @@ using testing::ReadRpuSample;
 using testing::SamplePayloads;
 
 const char* const kValidSamples[] = {
-    "profile4.bin", "profile5.bin", "profile8.bin", "profile84.bin", "profile20_apple.bin",
-    "empty_dmv1_blocks.bin", "fel_orig.bin", "fel_to_mel.bin", "fel_to_81.bin", "mel_orig.bin",
-    "mel_to_mel.bin", "mel_to_81.bin", "data_before_crc32.bin", "fix_se_write.bin",
-    "eof_rpu.bin", "trailing_bytes_rpu.bin", "source_rpu_replaced_fel_orig.bin",
-    "unordered_l8_blocks.bin", "cmv40_full_rpu.bin", "cmv2_9_xml_with_l5_rpu.bin",
-    "cmv4_0_2_custom_displays_xml_rpu.bin", "cmv4_0_2_xml_rpu.bin",
-    "cmv4_0_2_xml_with_l5_rpu.bin", "cmv4_2_510_xml_rpu.bin",
+    "profile4.bin",
+    "profile5.bin",
+    "profile8.bin",
+    "profile84.bin",
+    "profile20_apple.bin",
+    "empty_dmv1_blocks.bin",
+    "fel_orig.bin",
+    "fel_to_mel.bin",
+    "fel_to_81.bin",
+    "mel_orig.bin",
+    "mel_to_mel.bin",
+    "mel_to_81.bin",
+    "data_before_crc32.bin",
+    "fix_se_write.bin",
+    "eof_rpu.bin",
+    "trailing_bytes_rpu.bin",
+    "source_rpu_replaced_fel_orig.bin",
+    "unordered_l8_blocks.bin",
+    "cmv40_full_rpu.bin",
+    "cmv2_9_xml_with_l5_rpu.bin",
+    "cmv4_0_2_custom_displays_xml_rpu.bin",
+    "cmv4_0_2_xml_rpu.bin",
+    "cmv4_0_2_xml_with_l5_rpu.bin",
+    "cmv4_2_510_xml_rpu.bin",
     "source_p5_to_p8_001_end_crc32.bin",
 };
 
