@@ -1,5 +1,6 @@
 // Every row of the samples README's "Stream operations with an expected result" table (except the
-// MKV row, which goes through libavformat elsewhere), byte for byte against the expected files.
+// MKV row, which goes through libavformat elsewhere), byte for byte against the expected files,
+// and the SEI edge-case samples.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -182,6 +183,27 @@ TEST_CASE("mux without adding AUDs", "[dvstream]") {
   opt.add_aud = false;
   REQUIRE(Mux(bl_src, el_src, out, opt).ok());
   CheckSame(out.data(), "no_aud_muxed.hevc");
+}
+
+TEST_CASE("SEI edge-case samples split and demux without error", "[dvstream]") {
+  for (const char* name : {"sei-double-3byte-case.hevc", "sei-double-3byte-start-code-4.hevc",
+                           "sei-suffix-muxed-rpu.hevc"}) {
+    INFO(name);
+    const auto in = Sample(name);
+    MemorySource src(in, 1);
+    MemorySink bl, el;
+    auto stats = Demux(src, bl, &el);
+    REQUIRE(stats.ok());
+    CHECK(bl.data().size() > 0);
+  }
+  // The suffix SEI stays in the BL; the three RPUs come out in display order.
+  const auto in = Sample("sei-suffix-muxed-rpu.hevc");
+  MemorySource src(in, 3);
+  MemorySink rpus;
+  auto stats = ExtractRpus(src, rpus);
+  REQUIRE(stats.ok());
+  CHECK(stats->access_units == 3);
+  CHECK(stats->rpus == 3);
 }
 
 }  // namespace
