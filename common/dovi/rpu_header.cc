@@ -26,7 +26,7 @@ RpuHeader Profile8Header() {
 absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
   h = RpuHeader();
   h.rpu_type = static_cast<uint8_t>(r.ReadBits(6));
-  if (r.ok() && h.rpu_type != 2) {
+  if (h.rpu_type != 2) {
     return absl::InvalidArgumentError(
         absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
   }

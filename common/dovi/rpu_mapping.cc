@@ -19,7 +19,7 @@ absl::Status ParsePiece(bits::BitReader& r, const RpuHeader& h, bool last_piece,
   if (idc == 0) {
     PolynomialPiece& p = piece.poly;
     const uint64_t order = r.ReadUe();
-    if (r.ok() && order > 1) {
+    if (order > 1) {
       return absl::InvalidArgumentError(absl::StrCat("RPU: poly_order_minus1 ", order, " above 1"));
     }
     p.poly_order_minus1 = static_cast<uint32_t>(order);
@@ -39,7 +39,7 @@ absl::Status ParsePiece(bits::BitReader& r, const RpuHeader& h, bool last_piece,
   } else {
     MmrPiece& m = piece.mmr;
     m.mmr_order_minus1 = static_cast<uint8_t>(r.ReadBits(2));
-    if (r.ok() && m.mmr_order_minus1 > 2) {
+    if (m.mmr_order_minus1 > 2) {
       return absl::InvalidArgumentError("RPU: mmr_order_minus1 3 above 2");
     }
     if (fixed) m.mmr_constant_int = r.ReadSe();

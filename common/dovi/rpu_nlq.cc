@@ -30,7 +30,7 @@ void RpuNlq::MakeNeutral() {
 
 absl::Status ParseNlqPivots(bits::BitReader& r, const RpuHeader& h, RpuNlq& nlq) {
   nlq.nlq_method_idc = static_cast<uint8_t>(r.ReadBits(3));
-  if (r.ok() && nlq.nlq_method_idc != 0) {
+  if (nlq.nlq_method_idc != 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("RPU: nlq_method_idc ", nlq.nlq_method_idc, " unsupported (want 0)"));
   }
