@@ -1,0 +1,50 @@
+// Per-packet drop-EL + RPU conversion for the remuxer (see the header).
+#include "agent/media/dv_convert_input.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace mkvfleet::agent::media {
+
+absl::Status DvConvertInput::Configure(const AVCodecParameters& source, AVCodecParameters&) {
+  if (source.codec_id != AV_CODEC_ID_HEVC) {
+    return absl::InvalidArgumentError("dv-convert needs an HEVC video track");
+  }
+  dvstream::PacketRewriteOptions opts;
+  opts.drop_el = true;
+  const dovi::ConversionMode mode = mode_;
+  opts.transform = [mode](absl::Span<const uint8_t> payload) {
+    return dovi::ConvertRpuPayload(payload, mode);
+  };
+  absl::StatusOr<dvstream::PacketRewriter> rw = dvstream::PacketRewriter::Create(
+      absl::Span<const uint8_t>(source.extradata, source.extradata_size), std::move(opts));
+  if (!rw.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unusable HEVC configuration (hvcC): ", rw.status().message()));
+  }
+  rewriter_.emplace(*std::move(rw));
+  return absl::OkStatus();
+}
+
+absl::Status DvConvertInput::Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) {
+  ++packets_;
+  absl::StatusOr<dvstream::RewrittenPacket> r =
+      rewriter_->Rewrite(absl::Span<const uint8_t>(source_packet.data, source_packet.size));
+  if (!r.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("video packet ", packets_, ": ", r.status().message()));
+  }
+  if (!r->rpu) ++packets_without_rpu_;
+  mkv::PacketPtr p = mkv::MakePacket();
+  if (av_new_packet(p.get(), static_cast<int>(r->data.size())) < 0) {
+    return absl::ResourceExhaustedError("out of memory for a video packet");
+  }
+  std::memcpy(p->data, r->data.data(), r->data.size());
+  av_packet_copy_props(p.get(), &source_packet);  // pts, dts, duration, flags
+  p->pos = -1;
+  out.push_back(std::move(p));
+  return absl::OkStatus();
+}
+
+}  // namespace mkvfleet::agent::media

@@ -1,0 +1,35 @@
+// The video track of the lossless dv-convert plan: each source packet rewritten in place by
+// dvstream::PacketRewriter — enhancement-layer NAL units dropped, the RPU converted to profile 8.1
+// by dovi::ConvertRpuPayload (mode 2) — on the source's own timestamps and hvcC.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/dovi/rpu_convert.h"
+#include "common/dvstream/packet_rewriter.h"
+#include "common/remux/video_track_input.h"
+
+namespace mkvfleet::agent::media {
+
+class DvConvertInput final : public remux::VideoTrackInput {
+ public:
+  explicit DvConvertInput(dovi::ConversionMode mode = dovi::ConversionMode::kTo81) : mode_(mode) {}
+
+  // Reads the hvcC of the source. InvalidArgument when the track is not HEVC or the hvcC is bad.
+  absl::Status Configure(const AVCodecParameters& source, AVCodecParameters& out) override;
+  // Errors: InvalidArgument naming the packet (malformed NALs, an RPU that does not convert).
+  absl::Status Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) override;
+  absl::Status Finish(std::vector<mkv::PacketPtr>&) override { return absl::OkStatus(); }
+
+  int64_t packets_without_rpu() const { return packets_without_rpu_; }
+
+ private:
+  dovi::ConversionMode mode_;
+  std::optional<dvstream::PacketRewriter> rewriter_;
+  int64_t packets_ = 0;
+  int64_t packets_without_rpu_ = 0;
+};
+
+}  // namespace mkvfleet::agent::media

@@ -1,0 +1,118 @@
+// Tool runs behind ProbeMedia (see the header).
+#include "agent/media/media_probe.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "agent/media/media_info_parse.h"
+#include "agent/media/rpu_scan.h"
+
+namespace mkvfleet::agent::media {
+namespace {
+
+// Most of a failing tool's stderr goes to the log, but not megabytes of it.
+constexpr size_t kLoggedStderrBytes = 2000;
+
+std::string Tail(const std::string& s) {
+  return s.size() <= kLoggedStderrBytes ? s : "..." + s.substr(s.size() - kLoggedStderrBytes);
+}
+
+// Runs a probing tool that must succeed; its failure means the file is not what we need.
+absl::StatusOr<std::string> ProbeTool(const StepContext& ctx, const MediaSettings& settings,
+                                      std::vector<std::string> argv, const std::string& file) {
+  absl::StatusOr<process::ProcessResult> r = RunLoggedTool(ctx, argv, settings.tool_timeout);
+  if (!r.ok()) return r.status();
+  // mkvmerge -J exits 2 for unrecognised files but still prints JSON describing why.
+  if (!r->success() && !(r->exit_code == 2 && !r->stdout_data.empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", argv[0], " cannot read it (",
+                                                   r->Describe(), "): ", Tail(r->stderr_tail)));
+  }
+  return r->stdout_data;
+}
+
+}  // namespace
+
+absl::StatusOr<process::ProcessResult> RunLoggedTool(const StepContext& ctx,
+                                                     const std::vector<std::string>& argv,
+                                                     absl::Duration timeout) {
+  process::ProcessSpec spec;
+  spec.argv = argv;
+  spec.stdout_sink.kind = process::StdoutSink::Kind::kCapture;
+  spec.timeout = timeout;
+  spec.cancel = ctx.cancel_flag();
+  ctx.Log(LogLevel::kInfo, absl::StrCat("run: ", process::FormatArgv(argv)));
+  absl::StatusOr<process::ProcessResult> r = process::RunProcess(std::move(spec));
+  if (!r.ok()) {
+    ctx.Log(LogLevel::kError, absl::StrCat("could not run ", argv[0], ": ", r.status().message()));
+    if (r.status().code() == absl::StatusCode::kNotFound) {
+      return absl::UnavailableError(absl::StrCat(argv[0], " is not installed on this agent (",
+                                                 r.status().message(), ")"));
+    }
+    return r.status();
+  }
+  std::string line = absl::StrFormat("%s: %s in %.2fs", argv[0], r->Describe(),
+                                     absl::ToDoubleSeconds(r->duration));
+  if (!r->stderr_tail.empty()) absl::StrAppend(&line, "; stderr: ", Tail(r->stderr_tail));
+  ctx.Log(r->success() ? LogLevel::kInfo : LogLevel::kWarn, line);
+  if (r->cancelled) return absl::CancelledError(absl::StrCat(argv[0], " cancelled"));
+  return r;
+}
+
+absl::StatusOr<MediaInfo> ProbeMedia(const StepContext& ctx, const MediaSettings& settings,
+                                     const std::string& path, const ProbeOptions& options) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    if (!std::filesystem::exists(path)) {
+      return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read size: ", ec.message()));
+  }
+  if (size == 0) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file (0 bytes)"));
+  MediaInfo info;
+  info.size_bytes = static_cast<int64_t>(size);
+
+  absl::StatusOr<std::string> out = ProbeTool(
+      ctx, settings,
+      {settings.Tool("mkvmerge"), "--identification-format", "json", "--identify", path}, path);
+  if (!out.ok()) return out.status();
+  if (absl::Status s = ApplyMkvmergeIdentify(*out, path, info); !s.ok()) return s;
+
+  out = ProbeTool(ctx, settings,
+                  {settings.Tool("ffprobe"), "-v", "error", "-show_streams", "-show_format",
+                   "-show_chapters", "-of", "json", path},
+                  path);
+  if (!out.ok()) return out.status();
+  if (absl::Status s = ApplyFfprobeStreams(*out, path, info); !s.ok()) return s;
+  if (!info.has_video) return info;
+
+  out = ProbeTool(ctx, settings,
+                  {settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0",
+                   "-read_intervals", "%+#1", "-show_frames", "-of", "json", path},
+                  path);
+  if (!out.ok()) return out.status();
+  if (absl::Status s = ApplyFfprobeFirstFrame(*out, path, info); !s.ok()) return s;
+
+  if (options.count_packets || info.frame_count == 0) {
+    out = ProbeTool(ctx, settings,
+                    {settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0",
+                     "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "json",
+                     path},
+                    path);
+    if (!out.ok()) return out.status();
+    if (absl::Status s = ApplyFfprobePacketCount(*out, path, info); !s.ok()) return s;
+  }
+  if (options.first_rpus) {
+    absl::StatusOr<RpuCheck> rpu = CheckFirstRpus(path);
+    if (!rpu.ok()) {
+      return rpu.status().code() == absl::StatusCode::kDataLoss
+                 ? absl::InvalidArgumentError(rpu.status().message())
+                 : rpu.status();
+    }
+    info.rpu = *rpu;
+  }
+  return info;
+}
+
+}  // namespace mkvfleet::agent::media

@@ -1,0 +1,53 @@
+// The media pipeline's settings, read from the agent's config (TOML table [media], env
+// MKVFLEET_MEDIA_<KEY>; the table cannot be called [pipeline] because the agent's top-level key
+// `pipeline` names the pipeline to run). Keys:
+//   fel_policy       skip (default) | convert | reencode      profile 7 FEL sources
+//   standard_policy  skip (default) | reencode                HDR10/HLG/SDR sources
+//   copy_source      false (default): read the source in place; true: copy it to the work dir first
+//   ssim_floor       0.98: minimum sampled SSIM of a re-encode against its source
+//   overwrite        false: an existing destination fails the job; true: replace it
+//   replace          false; true: after publishing, move the source to backup_dir
+//   backup_dir       folder for replaced sources (required with replace)
+//   tool_timeout_minutes  240: limit for one run of an external tool
+//   x265_profile     "default": the [media.x265.NAME] profile re-encodes use
+//   [media.x265.NAME] preset, crf, params   named x265 settings (read by the re-encode steps)
+// Tool paths come from the agent's [tools] table.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "agent/media/plan_policy.h"
+#include "agent/media/publish.h"
+#include "common/config/config_layers.h"
+
+namespace mkvfleet::agent::media {
+
+// One named x265 profile.
+struct X265Profile {
+  std::string preset = "slow";
+  double crf = 18;
+  std::string params;  // extra --x265-params style "key=value:key=value"
+};
+
+struct MediaSettings {
+  PlanPolicy plan;
+  PublishPolicy publish;
+  bool copy_source = false;
+  double ssim_floor = 0.98;
+  absl::Duration tool_timeout = absl::Hours(4);
+  std::string x265_profile = "default";
+  std::map<std::string, X265Profile> x265_profiles;  // always holds "default"
+  std::map<std::string, std::string> tool_paths;     // "ffprobe" -> "/usr/bin/ffprobe"
+
+  // The program to run for `tool` (a configured path, else the bare name for a PATH search).
+  std::string Tool(const std::string& tool) const;
+};
+
+// Reads the keys above. InvalidArgument naming the key and its origin for a bad value, for
+// replace without backup_dir, for an unknown x265 profile name.
+absl::StatusOr<MediaSettings> LoadMediaSettings(const config::ConfigLayers& layers);
+
+}  // namespace mkvfleet::agent::media

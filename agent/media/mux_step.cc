@@ -1,0 +1,98 @@
+// dv-convert's single-pass mux step (see output_steps.h).
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "agent/media/dv_convert_input.h"
+#include "agent/media/output_steps.h"
+#include "common/remux/remuxer.h"
+
+namespace mkvfleet::agent::media {
+namespace {
+
+class DvConvertMuxStep final : public Step {
+ public:
+  DvConvertMuxStep(SharedSettings s, FreeSpaceFn f)
+      : settings_(std::move(s)), free_space_(std::move(f)) {}
+  std::string name() const override { return "mux"; }
+
+  absl::StatusOr<StepResult> Run(StepContext& ctx) override {
+    absl::StatusOr<MediaInfo> info = ProbedInfo(ctx);
+    if (!info.ok()) return info.status();
+    absl::StatusOr<std::string> dest = EarlierFact(ctx, "plan", kFactDestination);
+    if (!dest.ok()) return dest.status();
+    if (absl::Status s = CheckDestinationFree(*dest, settings_->publish); !s.ok()) return s;
+    if (absl::Status s = EnsureParentDir(*dest); !s.ok()) return s;
+    const std::string folder = std::filesystem::path(*dest).parent_path().string();
+    const std::string part = PartPathFor(*dest, ctx.task().job_id);
+    std::error_code ec;
+    std::filesystem::remove(part, ec);  // an earlier attempt's leftover
+    // The output is the source minus the EL: never larger than the source.
+    const int64_t needed = info->size_bytes + kFreeSpaceMargin;
+    absl::StatusOr<int64_t> free = free_space_(folder);
+    if (free.ok()) {
+      ctx.Log(LogLevel::kInfo, absl::StrCat("free space in ", folder, ": ", *free,
+                                            " bytes; this step writes up to ", needed));
+    }
+    if (absl::Status s = CheckFreeSpace(free_space_, folder, needed, "the converted file");
+        !s.ok()) {
+      return s;
+    }
+
+    DvConvertInput video;
+    mkv::DoviConfigRecord rec;
+    rec.dv_profile = 8;
+    rec.dv_level = static_cast<uint8_t>(info->dovi.level);
+    rec.rpu_present_flag = true;
+    rec.el_present_flag = false;
+    rec.bl_present_flag = true;
+    rec.dv_bl_signal_compatibility_id = 1;
+    ProgressMeter meter(ctx, info->frame_count);
+    ctx.Log(LogLevel::kInfo, absl::StrCat("mux: ", ctx.source_path(), " -> ", part,
+                                          " (drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
+    absl::StatusOr<remux::RemuxStats> stats = remux::Remux(
+        {ctx.source_path(), part, &video, rec, [&](int64_t n) { meter.Update(n); },
+         ctx.cancel_flag()});
+    if (!stats.ok()) {
+      const absl::Status& s = stats.status();
+      if (s.code() == absl::StatusCode::kDataLoss) {  // unreadable source: retrying cannot help
+        return absl::DataLossError(absl::StrCat("mux: ", s.message()));
+      }
+      return s;
+    }
+    meter.Update(stats->source_video_packets, /*force=*/true);
+    if (info->frame_count > 0 && stats->source_video_packets != info->frame_count) {
+      std::filesystem::remove(part, ec);
+      return absl::DataLossError(absl::StrCat(
+          ctx.source_path(), ": read ", stats->source_video_packets, " video frames but the file "
+          "announces ", info->frame_count, " (truncated or damaged source)"));
+    }
+    if (video.packets_without_rpu() > 0) {
+      ctx.Log(LogLevel::kWarn, absl::StrCat(video.packets_without_rpu(),
+                                            " source frames carry no RPU"));
+    }
+    ctx.Log(LogLevel::kInfo,
+            absl::StrCat("mux: ", stats->source_video_packets, " video frames, ",
+                         stats->other_packets, " other packets, ", stats->output_bytes,
+                         " bytes written (", info->size_bytes, " bytes read)"));
+    StepResult result;
+    result.checkpoint.artifacts.push_back(Artifact{kArtifactOutput, part,
+                                                   ArtifactLocation::kAgentLocal,
+                                                   ctx.agent_name(), stats->output_bytes});
+    result.checkpoint.facts[kFactSourceFrames] = absl::StrCat(stats->source_video_packets);
+    result.checkpoint.facts[kFactOutputBytes] = absl::StrCat(stats->output_bytes);
+    result.checkpoint.facts["bytes_written"] = absl::StrCat(stats->output_bytes);
+    return result;
+  }
+
+ private:
+  SharedSettings settings_;
+  FreeSpaceFn free_space_;
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeDvConvertMuxStep(SharedSettings settings, FreeSpaceFn free_space) {
+  return std::make_unique<DvConvertMuxStep>(std::move(settings), std::move(free_space));
+}
+
+}  // namespace mkvfleet::agent::media

@@ -1,0 +1,24 @@
+// The steps that write and check the output: dv-convert's single-pass mux, and verify and
+// publish shared by every plan.
+#pragma once
+
+#include <memory>
+
+#include "agent/media/publish.h"
+#include "agent/media/step_support.h"
+
+namespace mkvfleet::agent::media {
+
+// Extra room asked for beyond the estimated output size before writing.
+inline constexpr int64_t kFreeSpaceMargin = 64LL << 20;
+
+// dv-convert's mux: source -> part file in the destination folder, EL dropped, RPUs converted to
+// 8.1, DV record profile 8 / compatibility 1, every other track and the chapters copied.
+std::unique_ptr<Step> MakeDvConvertMuxStep(SharedSettings settings, FreeSpaceFn free_space);
+// Checks the built output against the probed source (verify_rules.h) with ffprobe, mkvmerge -J
+// and our RPU scan; a failed check removes the part file and fails the job permanently.
+std::unique_ptr<Step> MakeVerifyStep(SharedSettings settings);
+// Renames the verified part file to the destination (publish.h), then applies replace.
+std::unique_ptr<Step> MakePublishStep(SharedSettings settings);
+
+}  // namespace mkvfleet::agent::media

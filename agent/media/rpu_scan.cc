@@ -1,0 +1,125 @@
+// RPU checks over a Matroska video track (see the header).
+#include "agent/media/rpu_scan.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "common/dovi/rpu.h"
+#include "common/dovi/rpu_profile.h"
+#include "common/dvstream/packet_rewriter.h"
+#include "common/mkv/matroska_reader.h"
+
+namespace mkvfleet::agent::media {
+namespace {
+
+constexpr int kElNalType = 63;
+
+struct OpenTrack {
+  std::unique_ptr<mkv::MatroskaReader> reader;
+  std::optional<dvstream::PacketRewriter> rewriter;  // unset when not HEVC
+};
+
+absl::StatusOr<OpenTrack> Open(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> reader = mkv::MatroskaReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  OpenTrack t;
+  t.reader = *std::move(reader);
+  if (!t.reader->video().is_hevc) return t;
+  dvstream::PacketRewriteOptions opts;
+  opts.drop_el = false;
+  absl::StatusOr<dvstream::PacketRewriter> rw =
+      dvstream::PacketRewriter::Create(t.reader->video().codec_private, opts);
+  if (!rw.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": unusable HEVC configuration (hvcC): ", rw.status().message()));
+  }
+  t.rewriter.emplace(*std::move(rw));
+  return t;
+}
+
+}  // namespace
+
+bool HasElNal(absl::Span<const uint8_t> packet, int nal_length_size) {
+  size_t pos = 0;
+  while (pos + nal_length_size <= packet.size()) {
+    uint64_t len = 0;
+    for (int i = 0; i < nal_length_size; ++i) len = (len << 8) | packet[pos + i];
+    pos += nal_length_size;
+    if (len == 0 || pos + len > packet.size()) return false;
+    if (((packet[pos] >> 1) & 0x3f) == kElNalType) return true;
+    pos += len;
+  }
+  return false;
+}
+
+absl::StatusOr<RpuCheck> CheckFirstRpus(const std::string& path, int max_packets) {
+  absl::StatusOr<OpenTrack> t = Open(path);
+  if (!t.ok()) return t.status();
+  RpuCheck check;
+  if (!t->rewriter) return check;
+  check.checked = true;
+  mkv::PacketPtr pkt = mkv::MakePacket();
+  while (check.packets_seen < max_packets) {
+    absl::StatusOr<bool> got = t->reader->ReadVideoPacket(*pkt);
+    if (!got.ok()) return got.status();
+    if (!*got) break;
+    absl::Span<const uint8_t> data(pkt->data, pkt->size);
+    ++check.packets_seen;
+    if (HasElNal(data, t->rewriter->nal_length_size())) check.el_nals = true;
+    absl::StatusOr<dvstream::RewrittenPacket> r = t->rewriter->Inspect(data);
+    if (!r.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": video packet ", check.packets_seen, ": ", r.status().message()));
+    }
+    if (!r->rpu) continue;
+    if (++check.rpus_seen > 1) continue;
+    absl::StatusOr<dovi::Rpu> rpu = dovi::ParseRpu(*r->rpu);
+    if (!rpu.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": first RPU does not parse: ", rpu.status().message()));
+    }
+    check.profile = dovi::DetectProfile(rpu->header);
+    check.el_type = dovi::ElTypeName(dovi::DetectElType(*rpu));
+  }
+  return check;
+}
+
+absl::StatusOr<RpuScanTotals> ScanAllRpus(const std::string& path,
+                                          const std::atomic<bool>* cancel,
+                                          const std::function<void(int64_t)>& on_packet) {
+  absl::StatusOr<OpenTrack> t = Open(path);
+  if (!t.ok()) return t.status();
+  RpuScanTotals totals;
+  if (!t->rewriter) return totals;
+  mkv::PacketPtr pkt = mkv::MakePacket();
+  while (true) {
+    if (cancel != nullptr && cancel->load()) {
+      return absl::CancelledError(absl::StrCat("RPU scan of ", path, " cancelled"));
+    }
+    absl::StatusOr<bool> got = t->reader->ReadVideoPacket(*pkt);
+    if (!got.ok()) return got.status();
+    if (!*got) break;
+    absl::Span<const uint8_t> data(pkt->data, pkt->size);
+    ++totals.packets;
+    if (HasElNal(data, t->rewriter->nal_length_size())) ++totals.packets_with_el;
+    absl::StatusOr<dvstream::RewrittenPacket> r = t->rewriter->Inspect(data);
+    if (!r.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": video packet ", totals.packets, ": ", r.status().message()));
+    }
+    if (on_packet) on_packet(totals.packets);
+    if (!r->rpu) continue;
+    ++totals.packets_with_rpu;
+    absl::StatusOr<dovi::Rpu> rpu = dovi::ParseRpu(*r->rpu);
+    if (!rpu.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": RPU of video packet ", totals.packets,
+                                                     " does not parse: ", rpu.status().message()));
+    }
+    const int profile = dovi::DetectProfile(rpu->header);
+    if (totals.packets_with_rpu == 1) totals.first_rpu_profile = profile;
+    if (profile != 8) ++totals.rpus_not_profile8;
+  }
+  return totals;
+}
+
+}  // namespace mkvfleet::agent::media

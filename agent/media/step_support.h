@@ -1,0 +1,55 @@
+// What the media pipeline's steps share: the settings, how they find earlier steps' facts (the
+// probed MediaInfo, the plan, the destination, the output being built), and a throttled progress
+// reporter. Fact names here are the checkpoint contract between the steps.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "agent/media/media_info.h"
+#include "agent/media/media_settings.h"
+#include "agent/pipeline.h"
+
+namespace mkvfleet::agent::media {
+
+// Checkpoint fact names.
+inline constexpr char kFactMediaInfo[] = "media_info";      // probe: MediaInfo JSON
+inline constexpr char kFactPlan[] = "plan";                 // plan: the chosen plan
+inline constexpr char kFactDestination[] = "destination";   // plan: local destination path
+inline constexpr char kFactSourceFrames[] = "source_frames";  // mux: source frames read
+inline constexpr char kFactOutputBytes[] = "output_bytes";    // mux: size of the built output
+inline constexpr char kArtifactOutput[] = "output";         // mux: the built, unpublished output
+
+using SharedSettings = std::shared_ptr<const MediaSettings>;
+
+// The probe step's MediaInfo. FailedPrecondition when the probe checkpoint is missing or bad.
+absl::StatusOr<MediaInfo> ProbedInfo(const StepContext& ctx);
+// A fact of an earlier step; FailedPrecondition naming step and fact when missing.
+absl::StatusOr<std::string> EarlierFact(const StepContext& ctx, const char* step, const char* fact);
+// The local path where the job's output is published: the coordinator's output_path, or beside
+// the source as NAME.DV81.mkv when the coordinator sent none.
+std::string DestinationFor(const StepContext& ctx);
+// The mux step's output file (local path), when recorded.
+absl::StatusOr<std::string> BuiltOutput(const StepContext& ctx);
+
+// Reports frames done / total with fps and ETA, at most every `interval`.
+class ProgressMeter {
+ public:
+  ProgressMeter(const StepContext& ctx, int64_t total,
+                absl::Duration interval = absl::Milliseconds(500));
+  void Update(int64_t done, bool force = false);
+
+ private:
+  const StepContext& ctx_;
+  int64_t total_;
+  absl::Duration interval_;
+  absl::Time start_;
+  absl::Time last_;
+};
+
+// fps and ETA from frames done in `elapsed` (pure; ETA 0 when unknown).
+Progress MakeProgress(int64_t done, int64_t total, absl::Duration elapsed);
+
+}  // namespace mkvfleet::agent::media

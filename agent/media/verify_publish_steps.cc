@@ -1,0 +1,134 @@
+// verify and publish steps, shared by every plan (see output_steps.h).
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "agent/media/media_probe.h"
+#include "agent/media/output_steps.h"
+#include "agent/media/plan_policy.h"
+#include "agent/media/rpu_scan.h"
+#include "agent/media/verify_rules.h"
+
+namespace mkvfleet::agent::media {
+namespace {
+
+class VerifyStep final : public Step {
+ public:
+  explicit VerifyStep(SharedSettings s) : settings_(std::move(s)) {}
+  std::string name() const override { return "verify"; }
+
+  absl::StatusOr<StepResult> Run(StepContext& ctx) override {
+    absl::StatusOr<MediaInfo> source = ProbedInfo(ctx);
+    if (!source.ok()) return source.status();
+    absl::StatusOr<std::string> plan = EarlierFact(ctx, "plan", kFactPlan);
+    if (!plan.ok()) return plan.status();
+    absl::StatusOr<std::string> part = BuiltOutput(ctx);
+    if (!part.ok()) return part.status();
+    if (!std::filesystem::exists(*part)) {
+      // Lost (e.g. cleaned up): the mux has to run again; retryable.
+      return absl::UnavailableError(absl::StrCat("built output ", *part, " is gone"));
+    }
+    VerifyTarget target;
+    target.dolby_vision_81 = *plan != kPlanStandard;
+    target.same_video_size = *plan == kPlanDvConvert;
+    absl::StatusOr<std::string> frames = EarlierFact(ctx, "mux", kFactSourceFrames);
+    if (frames.ok()) absl::SimpleAtoi(*frames, &target.source_frames);
+
+    absl::StatusOr<MediaInfo> output =
+        ProbeMedia(ctx, *settings_, *part, ProbeOptions{.count_packets = true, .first_rpus = false});
+    if (!output.ok()) return Fail(ctx, *part, output.status());
+    ProgressMeter meter(ctx, output->frame_count);
+    absl::StatusOr<RpuScanTotals> scan =
+        ScanAllRpus(*part, ctx.cancel_flag(), [&](int64_t n) { meter.Update(n); });
+    if (!scan.ok()) return Fail(ctx, *part, scan.status());
+    meter.Update(scan->packets, true);
+
+    const std::vector<CheckResult> checks = CheckOutput(*source, *output, *scan, target);
+    StepResult result;
+    for (const CheckResult& c : checks) {
+      ctx.Log(c.passed ? LogLevel::kInfo : LogLevel::kError,
+              absl::StrCat("verify ", c.name, ": ", c.passed ? "ok" : "FAILED", " (", c.detail,
+                           ")"));
+      result.checkpoint.facts["check." + c.name] = c.passed ? "ok" : c.detail;
+    }
+    if (absl::Status s = Verdict(checks, *part); !s.ok()) return Fail(ctx, *part, s);
+    return result;
+  }
+
+ private:
+  // A failed verification leaves nothing behind and is not retried.
+  static absl::Status Fail(const StepContext& ctx, const std::string& part, absl::Status s) {
+    if (s.code() == absl::StatusCode::kCancelled || s.code() == absl::StatusCode::kUnavailable) {
+      return s;
+    }
+    std::error_code ec;
+    std::filesystem::remove(part, ec);
+    ctx.Log(LogLevel::kError, absl::StrCat("removed unverified output ", part));
+    return IsPermanentFailure(s) ? s : absl::DataLossError(s.message());
+  }
+
+  SharedSettings settings_;
+};
+
+class PublishStep final : public Step {
+ public:
+  explicit PublishStep(SharedSettings s) : settings_(std::move(s)) {}
+  std::string name() const override { return "publish"; }
+
+  absl::StatusOr<StepResult> Run(StepContext& ctx) override {
+    absl::StatusOr<std::string> dest = EarlierFact(ctx, "plan", kFactDestination);
+    if (!dest.ok()) return dest.status();
+    absl::StatusOr<std::string> part = BuiltOutput(ctx);
+    if (!part.ok()) return part.status();
+    int64_t built_bytes = -1;
+    if (auto b = EarlierFact(ctx, "mux", kFactOutputBytes); b.ok()) absl::SimpleAtoi(*b, &built_bytes);
+
+    std::error_code ec;
+    const bool part_exists = std::filesystem::exists(*part, ec);
+    const auto dest_size = std::filesystem::file_size(*dest, ec);
+    if (!part_exists && !ec && static_cast<int64_t>(dest_size) == built_bytes) {
+      // A previous run renamed it and stopped before reporting.
+      ctx.Log(LogLevel::kInfo, absl::StrCat("publish: ", *dest, " already in place"));
+    } else {
+      absl::Status s = PublishFile(*part, *dest, settings_->publish);
+      if (s.code() == absl::StatusCode::kFailedPrecondition) {
+        std::filesystem::remove(*part, ec);  // nothing half-written left beside the destination
+      }
+      if (!s.ok()) return s;
+      ctx.Log(LogLevel::kInfo, absl::StrCat("published ", *dest));
+    }
+    StepResult result;
+    if (settings_->publish.replace) {
+      absl::StatusOr<std::string> backup =
+          MoveToBackup(ctx.source_path(), settings_->publish.backup_dir);
+      if (!backup.ok()) {
+        if (!std::filesystem::exists(ctx.source_path())) {
+          ctx.Log(LogLevel::kInfo, "replace: the source is no longer in place (moved earlier)");
+        } else {
+          return backup.status();
+        }
+      } else {
+        ctx.Log(LogLevel::kInfo, absl::StrCat("replace: source moved to ", *backup));
+        result.checkpoint.facts["backup"] = *backup;
+      }
+    }
+    result.outcome = StepResult::Outcome::kCompleted;
+    result.output_path = *dest;
+    result.checkpoint.facts["output"] = *dest;
+    return result;
+  }
+
+ private:
+  SharedSettings settings_;
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeVerifyStep(SharedSettings settings) {
+  return std::make_unique<VerifyStep>(std::move(settings));
+}
+std::unique_ptr<Step> MakePublishStep(SharedSettings settings) {
+  return std::make_unique<PublishStep>(std::move(settings));
+}
+
+}  // namespace mkvfleet::agent::media

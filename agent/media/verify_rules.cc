@@ -1,0 +1,136 @@
+// The verification rules (see the header).
+#include "agent/media/verify_rules.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace mkvfleet::agent::media {
+namespace {
+
+std::string DescribeTrack(const TrackInfo& t) {
+  return absl::StrCat(t.type, " ", t.codec_id, " lang=", t.language, " name=\"", t.name,
+                      "\" default=", t.default_track ? 1 : 0, " forced=", t.forced_track ? 1 : 0);
+}
+
+CheckResult Check(std::string name, bool passed, std::string detail) {
+  return CheckResult{std::move(name), passed, std::move(detail)};
+}
+
+}  // namespace
+
+std::vector<CheckResult> CheckOutput(const MediaInfo& source, const MediaInfo& output,
+                                     const RpuScanTotals& scan, const VerifyTarget& target) {
+  std::vector<CheckResult> out;
+  const int64_t frames = target.source_frames > 0 ? target.source_frames : source.frame_count;
+
+  out.push_back(Check("frame_count", output.frame_count == frames,
+                      absl::StrCat("output has ", output.frame_count, " video frames (ffprobe), ",
+                                   "source ", frames)));
+  if (source.frame_count > 0 && target.source_frames > 0) {
+    out.push_back(Check("source_frame_count", source.frame_count == target.source_frames,
+                        absl::StrCat("source header says ", source.frame_count,
+                                     " frames, the mux read ", target.source_frames)));
+  }
+  if (target.dolby_vision_81) {
+    out.push_back(Check("rpu_per_frame",
+                        scan.packets == frames && scan.packets_with_rpu == scan.packets,
+                        absl::StrCat(scan.packets_with_rpu, " of ", scan.packets,
+                                     " output frames carry an RPU, source has ", frames,
+                                     " frames")));
+    out.push_back(Check("rpu_profile", scan.rpus_not_profile8 == 0 && scan.first_rpu_profile == 8,
+                        absl::StrCat("first RPU profile ", scan.first_rpu_profile, ", ",
+                                     scan.rpus_not_profile8, " RPUs not profile 8")));
+    out.push_back(Check("no_enhancement_layer", scan.packets_with_el == 0,
+                        absl::StrCat(scan.packets_with_el, " output frames still carry EL NALs")));
+    const DoviInfo& d = output.dovi;
+    out.push_back(Check(
+        "dovi_config",
+        d.present && d.profile == 8 && d.bl_compat_id == 1 && !d.el_present && d.rpu_present &&
+            d.bl_present,
+        d.present ? absl::StrCat("configuration record: profile ", d.profile, " compat ",
+                                 d.bl_compat_id, " rpu=", d.rpu_present, " el=", d.el_present,
+                                 " bl=", d.bl_present, "; expected profile 8 compat 1, no EL")
+                  : "no Dolby Vision configuration record on the output's video track"));
+  }
+  if (source.hdr10.mastering_display) {
+    out.push_back(Check("hdr10_mastering_display",
+                        output.hdr10.mastering_display &&
+                            output.hdr10.mastering_text == source.hdr10.mastering_text,
+                        absl::StrCat("source ", source.hdr10.mastering_text, ", output ",
+                                     output.hdr10.mastering_display ? output.hdr10.mastering_text
+                                                                    : "none")));
+  }
+  if (source.hdr10.content_light) {
+    out.push_back(Check("hdr10_content_light",
+                        output.hdr10.content_light && output.hdr10.max_cll == source.hdr10.max_cll &&
+                            output.hdr10.max_fall == source.hdr10.max_fall,
+                        absl::StrCat("source MaxCLL/MaxFALL ", source.hdr10.max_cll, "/",
+                                     source.hdr10.max_fall, ", output ",
+                                     output.hdr10.content_light
+                                         ? absl::StrCat(output.hdr10.max_cll, "/",
+                                                        output.hdr10.max_fall)
+                                         : "none")));
+  }
+  out.push_back(Check(
+      "colour",
+      output.color_primaries == source.color_primaries &&
+          output.color_transfer == source.color_transfer &&
+          output.color_space == source.color_space,
+      absl::StrCat("source ", source.color_primaries, "/", source.color_transfer, "/",
+                   source.color_space, ", output ", output.color_primaries, "/",
+                   output.color_transfer, "/", output.color_space)));
+  if (target.same_video_size) {
+    out.push_back(Check("video_size",
+                        output.width == source.width && output.height == source.height,
+                        absl::StrCat("source ", source.width, "x", source.height, ", output ",
+                                     output.width, "x", output.height)));
+  }
+  const double frame_s = source.fps() > 0 ? 1.0 / source.fps() : 0.05;
+  out.push_back(Check("duration", std::fabs(output.duration_s - source.duration_s) <= frame_s + 1e-3,
+                      absl::StrCat("source ", source.duration_s, " s, output ", output.duration_s,
+                                   " s (allowed: one frame, ", frame_s, " s)")));
+
+  const std::vector<TrackInfo> src_tracks = source.NonVideoTracks();
+  const std::vector<TrackInfo> out_tracks = output.NonVideoTracks();
+  std::vector<std::string> track_problems;
+  if (src_tracks.size() != out_tracks.size()) {
+    track_problems.push_back(absl::StrCat("source has ", src_tracks.size(),
+                                          " non-video tracks, output ", out_tracks.size()));
+  }
+  for (size_t i = 0; i < src_tracks.size() && i < out_tracks.size(); ++i) {
+    TrackInfo a = src_tracks[i], b = out_tracks[i];
+    a.id = b.id = 0;  // ids may shift; order, kind and properties must not
+    if (!(a == b)) {
+      track_problems.push_back(absl::StrCat("track ", i + 1, ": source {", DescribeTrack(a),
+                                            "} output {", DescribeTrack(b), "}"));
+    }
+  }
+  out.push_back(Check("tracks", track_problems.empty(),
+                      track_problems.empty()
+                          ? absl::StrCat(src_tracks.size(), " non-video tracks match")
+                          : absl::StrJoin(track_problems, "; ")));
+  const int video_tracks_out = static_cast<int>(output.tracks.size() - out_tracks.size());
+  out.push_back(Check("one_video_track", video_tracks_out == 1,
+                      absl::StrCat("output has ", video_tracks_out, " video tracks")));
+  out.push_back(Check("chapters", output.chapters == source.chapters,
+                      absl::StrCat("source ", source.chapters, " chapters, output ",
+                                   output.chapters)));
+  out.push_back(Check("attachments", output.attachments == source.attachments,
+                      absl::StrCat("source ", source.attachments.size(), " attachments, output ",
+                                   output.attachments.size(), " (names, types and sizes must match)")));
+  return out;
+}
+
+absl::Status Verdict(const std::vector<CheckResult>& checks, const std::string& file) {
+  std::vector<std::string> failed;
+  for (const auto& c : checks) {
+    if (!c.passed) failed.push_back(absl::StrCat(c.name, ": ", c.detail));
+  }
+  if (failed.empty()) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat("verification of ", file, " failed: ",
+                                          absl::StrJoin(failed, "; ")));
+}
+
+}  // namespace mkvfleet::agent::media

@@ -1,0 +1,78 @@
+// The libavformat remuxer on a real generated profile 7 file, judged by mkvmerge -J and ffprobe:
+// every track, flag, language, name and the chapters survive, and the DV record is the one asked.
+#include <filesystem>
+
+#include "catch2/catch.hpp"
+#include "common/remux/remuxer.h"
+#include "tests/media/pipeline/samples.h"
+#include "tests/test_paths.h"
+
+namespace mkvfleet {
+namespace {
+
+using media::SampleKind;
+using nlohmann::json;
+
+TEST_CASE("plain remux keeps every track, flag and chapter and sets the DV record") {
+  const std::string dir = testing::MakeTempDir("remux");
+  const std::string& src = testing::Sample(SampleKind::kP7Mel);
+  const std::string out = dir + "/out.mkv";
+  remux::CopyVideoInput copy;
+  mkv::DoviConfigRecord rec;
+  rec.dv_profile = 8;
+  rec.dv_level = 1;
+  rec.rpu_present_flag = true;
+  rec.bl_present_flag = true;
+  rec.dv_bl_signal_compatibility_id = 1;
+  int64_t last_progress = 0;
+  absl::StatusOr<remux::RemuxStats> stats = remux::Remux(
+      {src, out, &copy, rec, [&](int64_t n) { last_progress = n; }, nullptr});
+  INFO(stats.status().ToString());
+  REQUIRE(stats.ok());
+  CHECK(stats->source_video_packets == 48);
+  CHECK(stats->output_video_packets == 48);
+  CHECK(last_progress == 48);
+  CHECK(stats->output_bytes == static_cast<int64_t>(std::filesystem::file_size(out)));
+
+  json a = testing::ToolJson({"mkvmerge", "-J", src});
+  json b = testing::ToolJson({"mkvmerge", "-J", out});
+  REQUIRE(a["tracks"].size() == b["tracks"].size());
+  for (size_t i = 0; i < a["tracks"].size(); ++i) {
+    const json& pa = a["tracks"][i]["properties"];
+    const json& pb = b["tracks"][i]["properties"];
+    CHECK(a["tracks"][i]["type"] == b["tracks"][i]["type"]);
+    for (const char* key : {"codec_id", "language", "track_name", "default_track", "forced_track"}) {
+      INFO("track " << i << " " << key);
+      CHECK(pa.value(key, json()) == pb.value(key, json()));
+    }
+  }
+  CHECK(b["chapters"][0]["num_entries"] == a["chapters"][0]["num_entries"]);
+
+  json probe = testing::ToolJson({"ffprobe", "-v", "error", "-select_streams", "v:0",
+                                  "-count_packets", "-show_streams", "-of", "json", out});
+  const json& v = probe["streams"][0];
+  CHECK(v["nb_read_packets"] == "48");
+  bool found = false;
+  for (const json& sd : v["side_data_list"]) {
+    if (sd["side_data_type"] == "DOVI configuration record") {
+      found = true;
+      CHECK(sd["dv_profile"] == 8);
+      CHECK(sd["dv_bl_signal_compatibility_id"] == 1);
+      CHECK(sd["el_present_flag"] == 0);
+    }
+  }
+  CHECK(found);
+}
+
+TEST_CASE("remux of a missing source fails naming it and leaves no output") {
+  const std::string dir = testing::MakeTempDir("remux");
+  remux::CopyVideoInput copy;
+  absl::StatusOr<remux::RemuxStats> stats =
+      remux::Remux({dir + "/missing.mkv", dir + "/out.mkv", &copy, std::nullopt, nullptr, nullptr});
+  REQUIRE_FALSE(stats.ok());
+  CHECK(stats.status().code() == absl::StatusCode::kNotFound);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out.mkv"));
+}
+
+}  // namespace
+}  // namespace mkvfleet
