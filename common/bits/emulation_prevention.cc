@@ -56,8 +56,10 @@ std::vector<uint8_t> AddEmulationPrevention(absl::Span<const uint8_t> rbsp) {
       from = z + 1;
     }
   }
-  std::memcpy(dst, src + copied, n - copied);
-  dst += n - copied;
+  if (copied < n) {
+    std::memcpy(dst, src + copied, n - copied);
+    dst += n - copied;
+  }
   out.resize(static_cast<size_t>(dst - out.data()));
   return out;
 }
