@@ -73,6 +73,9 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
       std::make_unique<AdminServiceImpl>(*s->store_, *s->bus_, std::move(*library), tokens);
 
   grpc::ServerBuilder builder;
+  // Without SO_REUSEPORT a second server on the same port fails to bind instead of silently
+  // sharing the connections (SO_REUSEADDR still lets a restart reuse the port at once).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.listen, *creds, &s->port_);
   builder.RegisterService(s->agent_service_.get());
   builder.RegisterService(s->admin_service_.get());

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/config/config_layers.h"
+#include "common/log/grpc_log.h"
 #include "common/log/log.h"
 #include "server/coordinator_config.h"
 #include "server/coordinator_server.h"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   if (auto st = mkvfleet::log::InitLogging("mkv-coordinator", config->log_level); !st.ok()) {
     return Fail(st);
   }
+  mkvfleet::log::RouteGrpcLogsToSpdlog();
 
   // Block the stop signals in every thread (inherited by threads started below) and wait for them
   // here, so shutdown runs on the main thread, not in a signal handler.

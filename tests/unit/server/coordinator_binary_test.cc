@@ -109,6 +109,16 @@ TEST_CASE("refusals exit non-zero with one line on stderr") {
     CHECK(c->Wait() != 0);
     CHECK_THAT(Slurp(c->err), Catch::Contains(s.dir + "/nope"));
   }
+  SECTION("a port already in use") {
+    auto first = Spawn(s.Args(), s.dir, "first");
+    const std::string address = WaitListening(*first);
+    Setup other;
+    auto second = Spawn(other.Args(address), other.dir, "second");
+    CHECK(second->Wait() != 0);
+    const std::string err = Slurp(second->err);
+    CHECK_THAT(err, Catch::Contains("cannot listen on " + address));
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);  // gRPC's own logging stays quiet
+  }
   SECTION("a second coordinator on the same state dir") {
     auto first = Spawn(s.Args(), s.dir, "first");
     WaitListening(*first);
