@@ -39,8 +39,8 @@ absl::StatusOr<CoordinatorOpsOptions> LoadCoordinatorOpsOptions(
   for (const std::string& u : o.webhooks.urls) {
     std::string origin, path;
     if (absl::Status s = SplitUrl(u, &origin, &path); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("webhook_urls (", layers.OriginOf("webhook_urls"),
-                                                     "): \"", u, "\": ", s.message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "webhook_urls (", layers.OriginOf("webhook_urls"), "): \"", u, "\": ", s.message()));
     }
   }
   return o;
@@ -50,15 +50,16 @@ std::string LoopbackTargetFor(const std::string& listen_address) {
   if (absl::StartsWith(listen_address, "0.0.0.0:")) {
     return absl::StrCat("127.0.0.1:", listen_address.substr(8));
   }
-  if (absl::StartsWith(listen_address, "[::]:")) return absl::StrCat("[::1]:", listen_address.substr(5));
+  if (absl::StartsWith(listen_address, "[::]:"))
+    return absl::StrCat("[::1]:", listen_address.substr(5));
   return listen_address;
 }
 
 absl::Status CheckCoordinatorHealth(server::JobStore& store, const std::string& state_dir) {
   absl::StatusOr<std::map<std::string, int64_t>> counts = store.CountJobsByState();
   if (!counts.ok()) {
-    return absl::UnavailableError(absl::StrCat("job database does not answer: ",
-                                               counts.status().message()));
+    return absl::UnavailableError(
+        absl::StrCat("job database does not answer: ", counts.status().message()));
   }
   // The database lives in state_dir; a file we can create there means SQLite can write its
   // journal and WAL too (no read-only remount, no full disk, permissions intact).
@@ -112,8 +113,8 @@ absl::StatusOr<std::unique_ptr<CoordinatorOps>> CoordinatorOps::Start(
     DashboardOptions dashboard;
     dashboard.listen = *listen;
     dashboard.admin_token = config.admin_token;
-    ops->dashboard_ = std::make_unique<DashboardServer>(*ops->backend_, *ops->ops_metrics_,
-                                                        dashboard);
+    ops->dashboard_ =
+        std::make_unique<DashboardServer>(*ops->backend_, *ops->ops_metrics_, dashboard);
     if (absl::Status s = ops->dashboard_->Start(); !s.ok()) return s;
     absl::StrAppend(&where, ", dashboard on http://", listen->host, ":", ops->dashboard_->port());
   }

@@ -9,9 +9,10 @@
 //                   --http-listen. Beyond loopback only with admin_token set.
 //   webhook_urls    URLs that get a JSON POST on job completed / failed / failed_permanent
 //                   [MKVFLEET_WEBHOOK_URLS, ':'-separated... so prefer the TOML list for URLs]
-//   jellyfin_url, jellyfin_token   library refresh after a publish   [MKVFLEET_JELLYFIN_URL, ..._TOKEN]
-//   emby_url, emby_token                                             [MKVFLEET_EMBY_URL, ..._TOKEN]
-//   plex_url, plex_token                                             [MKVFLEET_PLEX_URL, ..._TOKEN]
+//   jellyfin_url, jellyfin_token   library refresh after a publish   [MKVFLEET_JELLYFIN_URL,
+//   ..._TOKEN] emby_url, emby_token                                             [MKVFLEET_EMBY_URL,
+//   ..._TOKEN] plex_url, plex_token                                             [MKVFLEET_PLEX_URL,
+//   ..._TOKEN]
 //
 // Usage in main():
 //   auto ops = mkvfleet::http::CoordinatorOps::Start(*layers, *config, **server);
