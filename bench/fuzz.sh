@@ -3,6 +3,7 @@
 # each for a bounded time, seeded with tests/data/dovi. Not part of CI.
 # A target names the sources it needs on a line "// fuzz-sources: <globs relative to the repo>".
 # Usage: bench/fuzz.sh [seconds per target, default 60] [substring of target names to run]
+# Inputs are capped at $FUZZ_MAX_LEN bytes (default 1024: a few RPUs, fast executions).
 # Crashing inputs land in $FUZZ_OUT/artifacts-<target>/ (default build-fuzz/); copy them into
 # tests/data/dovi/fuzz-regressions/ with a unit test that parses them.
 set -euo pipefail
@@ -33,7 +34,7 @@ for src in tests/fuzz/*_fuzz.cc; do
   artifacts="$OUT/artifacts-$name/"
   mkdir -p "$corpus" "$artifacts"
   echo "== running $name for ${SECONDS_PER_TARGET}s"
-  if ! "$OUT/$name" -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 -timeout=10 \
+  if ! "$OUT/$name" -max_total_time="$SECONDS_PER_TARGET" -max_len="${FUZZ_MAX_LEN:-1024}" -timeout=10 \
       -rss_limit_mb=2048 -artifact_prefix="$artifacts" -print_final_stats=1 \
       "$corpus" tests/data/dovi; then
     failed+=("$name")
