@@ -1,0 +1,21 @@
+// Wires the dovi verb groups under `mkvctl dovi`.
+#include "ctl/dovi/dovi_commands.h"
+
+#include "common/mkv/matroska_reader.h"
+#include "ctl/dovi/dovi_verbs.h"
+
+namespace mkvfleet::ctl {
+
+void AddDoviCommands(CLI::App& app) {
+  CLI::App* dovi = app.add_subcommand(
+      "dovi", "Offline Dolby Vision tools: RPU info/convert/extract/inject, dual-layer demux/mux, "
+              "EL removal and the lossless profile 7 -> 8.1 stream conversion");
+  dovi->require_subcommand(1);
+  // libav would print its own diagnostics; every verb reports one line of its own instead.
+  dovi->preparse_callback([](size_t) { mkv::QuietLibavLogging(); });
+  AddInfoVerb(*dovi);
+  AddRpuVerbs(*dovi);
+  AddStreamVerbs(*dovi);
+}
+
+}  // namespace mkvfleet::ctl

@@ -1,0 +1,60 @@
+// `mkvctl dovi info FILE [--json]`: profile, EL type, RPU count, CM version and L1 statistics of
+// an RPU file, an HEVC stream or an MKV (detected by content).
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "ctl/dovi/cli_support.h"
+#include "ctl/dovi/dovi_verbs.h"
+#include "ctl/dovi/info_report.h"
+#include "ctl/dovi/input_kind.h"
+#include "ctl/dovi/rpu_input.h"
+
+namespace mkvfleet::ctl {
+namespace {
+
+struct InfoArgs {
+  std::string input;
+  bool json = false;
+};
+
+void RunInfo(const InfoArgs& a) {
+  absl::StatusOr<InputKind> kind = DetectInputKind(a.input);
+  CheckOk(a.input, kind.status());
+  InfoReport report;
+  report.file = a.input;
+  report.kind = *kind;
+  InfoCollector collector;
+  CheckOk(a.input, ForEachRpu(
+                       a.input, *kind,
+                       [&collector](absl::Span<const uint8_t> rpu) { return collector.Add(rpu); },
+                       &report.video));
+  collector.Finish(&report);
+  if (a.json) {
+    std::cout << InfoJson(report).dump(2) << std::endl;
+  } else {
+    std::cout << InfoText(report) << std::flush;
+  }
+}
+
+}  // namespace
+
+void AddInfoVerb(CLI::App& dovi) {
+  auto args = std::make_shared<InfoArgs>();
+  CLI::App* c = dovi.add_subcommand(
+      "info", "Summarize the Dolby Vision RPUs of an RPU file, HEVC stream or MKV: profile, "
+              "FEL/MEL, RPU count, CM version, L1 (min/max/avg PQ) statistics");
+  c->add_option("file", args->input, "RPU file, HEVC stream (Annex B) or MKV (detected by content)")
+      ->required();
+  c->add_flag("--json", args->json, "Print one JSON object instead of text");
+  // mkvctl also has a global --json (accepted before the verb); honour it too.
+  CLI::App* root = &dovi;
+  while (root->get_parent() != nullptr) root = root->get_parent();
+  c->callback(Verb([args, root] {
+    const CLI::Option* global_json = root->get_option_no_throw("--json");
+    if (global_json != nullptr && global_json->count() > 0) args->json = true;
+    RunInfo(*args);
+  }));
+}
+
+}  // namespace mkvfleet::ctl

@@ -1,0 +1,137 @@
+// RPU extraction from HEVC and Matroska inputs, and RPU iteration over every input kind.
+#include "ctl/dovi/rpu_input.h"
+
+#include <memory>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/dovi/rpu_file.h"
+#include "common/dvstream/operations.h"
+#include "common/dvstream/packet_rewriter.h"
+#include "common/hevc/nal_splitter.h"
+
+namespace mkvfleet::ctl {
+namespace {
+
+// Prefixes an error with the file it concerns, keeping its code.
+absl::Status InFile(const std::string& path, const absl::Status& s) {
+  if (s.ok() || absl::StrContains(s.message(), path)) return s;
+  return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+}
+
+absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::ByteSink& out,
+                                             const dvstream::RpuTransform& transform,
+                                             std::optional<mkv::VideoTrackInfo>* video) {
+  absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> reader = mkv::MatroskaReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  const mkv::VideoTrackInfo& info = (*reader)->video();
+  if (video != nullptr) *video = info;
+  if (!info.is_hevc) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": video track is ", info.codec_name, ", not HEVC"));
+  }
+  dvstream::PacketRewriteOptions options;
+  options.drop_el = false;
+  options.transform = transform;
+  absl::StatusOr<dvstream::PacketRewriter> rewriter =
+      dvstream::PacketRewriter::Create(info.codec_private, options);
+  if (!rewriter.ok()) return InFile(path, rewriter.status());
+
+  dvstream::DisplayOrderRpuWriter writer(out);
+  mkv::PacketPtr pkt = mkv::MakePacket();
+  absl::Status st;
+  while (st.ok()) {
+    absl::StatusOr<bool> got = (*reader)->ReadVideoPacket(*pkt);
+    if (!got.ok() || !*got) {
+      st = got.status();
+      break;
+    }
+    absl::StatusOr<dvstream::RewrittenPacket> r =
+        rewriter->Inspect(absl::Span<const uint8_t>(pkt->data, pkt->size));
+    if (!r.ok()) {
+      st = r.status();
+      break;
+    }
+    if (!r->rpu) continue;
+    if (!r->frame.has_picture) {
+      st = absl::InvalidArgumentError(
+          absl::StrCat("packet ", rewriter->packets(), " has an RPU but no picture"));
+      break;
+    }
+    st = writer.Add(r->frame.key, *std::move(r->rpu));
+  }
+  absl::Status fin = writer.Finish();
+  if (!st.ok()) return InFile(path, st);
+  if (!fin.ok()) return fin;
+  return writer.written();
+}
+
+// A sink that receives an RPU file byte stream and hands each RPU payload to a visitor.
+class RpuSplittingSink final : public dvstream::ByteSink {
+ public:
+  explicit RpuSplittingSink(absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> visit)
+      : visit_(visit) {}
+  absl::Status Write(absl::Span<const uint8_t> bytes) override {
+    return splitter_.Feed(bytes, [this](const hevc::AnnexBNal& n) { return visit_(n.data); });
+  }
+  absl::Status Finish() {
+    return splitter_.Finish([this](const hevc::AnnexBNal& n) { return visit_(n.data); });
+  }
+
+ private:
+  absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> visit_;
+  hevc::NalSplitter splitter_;
+};
+
+}  // namespace
+
+absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
+                                       dvstream::ByteSink& out,
+                                       const dvstream::RpuTransform& transform,
+                                       std::optional<mkv::VideoTrackInfo>* video) {
+  switch (kind) {
+    case InputKind::kRpuFile:
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": is already an RPU file (use `mkvctl dovi convert-rpu`)"));
+    case InputKind::kMatroska:
+      return ExtractFromMatroska(path, out, transform, video);
+    case InputKind::kAnnexB: {
+      absl::StatusOr<std::unique_ptr<dvstream::FileSource>> in = dvstream::FileSource::Open(path);
+      if (!in.ok()) return in.status();
+      absl::StatusOr<dvstream::StreamStats> stats = dvstream::ExtractRpus(**in, out, transform);
+      if (!stats.ok()) return InFile(path, stats.status());
+      return stats->rpus;
+    }
+  }
+  return absl::InternalError("unknown input kind");
+}
+
+absl::Status ForEachRpu(const std::string& path, InputKind kind,
+                        absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> visit,
+                        std::optional<mkv::VideoTrackInfo>* video) {
+  if (kind == InputKind::kRpuFile) {
+    // RPU files are small (a two-hour film: ~30 MB); read whole so trailing bytes survive.
+    absl::StatusOr<std::unique_ptr<dvstream::FileSource>> in = dvstream::FileSource::Open(path);
+    if (!in.ok()) return in.status();
+    std::vector<uint8_t> data;
+    while (true) {
+      absl::StatusOr<absl::Span<const uint8_t>> chunk = (*in)->Read();
+      if (!chunk.ok()) return chunk.status();
+      if (chunk->empty()) break;
+      data.insert(data.end(), chunk->begin(), chunk->end());
+    }
+    absl::StatusOr<std::vector<absl::Span<const uint8_t>>> rpus = dovi::ParseRpuFile(data);
+    if (!rpus.ok()) return InFile(path, rpus.status());
+    for (absl::Span<const uint8_t> rpu : *rpus) {
+      if (absl::Status s = visit(rpu); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  RpuSplittingSink sink(visit);
+  absl::StatusOr<uint64_t> n = ExtractRpusTo(path, kind, sink, nullptr, video);
+  if (!n.ok()) return n.status();
+  return sink.Finish();
+}
+
+}  // namespace mkvfleet::ctl
