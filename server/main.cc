@@ -13,6 +13,7 @@
 #include "common/log/log.h"
 #include "server/coordinator_config.h"
 #include "server/coordinator_server.h"
+#include "server/http/coordinator_ops.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -34,6 +35,9 @@ int main(int argc, char** argv) {
   auto* out_opt = app.add_option("--output-dir", output_dir, "publish outputs under this folder");
   app.add_option("--config", config_path, "TOML config file (flags override it)");
   auto* log_opt = app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  std::string http_listen;
+  auto* http_opt = app.add_option("--http-listen", http_listen,
+                                  "HOST:PORT for the web dashboard, /metrics, /healthz (off unless set)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,6 +51,7 @@ int main(int argc, char** argv) {
   if (lib_opt->count()) layers->SetFlagList("library_roots", libraries);
   if (out_opt->count()) layers->SetFlag("output_dir", output_dir);
   if (log_opt->count()) layers->SetFlag("log_level", log_level);
+  if (http_opt->count()) layers->SetFlag("http_listen", http_listen);
   auto config = mkvfleet::server::LoadCoordinatorConfig(*layers);
   if (!config.ok()) return Fail(config.status());
   if (auto st = mkvfleet::log::InitLogging("mkv-coordinator", config->log_level); !st.ok()) {
@@ -65,10 +70,14 @@ int main(int argc, char** argv) {
   auto server = mkvfleet::server::CoordinatorServer::Start(*config);
   if (!server.ok()) return Fail(server.status());
   std::cout << "mkv-coordinator listening on " << (*server)->address() << std::endl;
+  // Dashboard, /metrics, /healthz, webhooks and sd_notify READY/STATUS/WATCHDOG (server/http).
+  auto ops = mkvfleet::http::CoordinatorOps::Start(*layers, *config, **server);
+  if (!ops.ok()) return Fail(ops.status());
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
   spdlog::info("coordinator stopping signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*ops)->Stop();  // STOPPING=1; dashboard and webhooks down before the database closes
   (*server)->Shutdown();
   return 0;
 }

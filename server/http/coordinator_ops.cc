@@ -91,7 +91,8 @@ absl::StatusOr<std::unique_ptr<CoordinatorOps>> CoordinatorOps::Start(
   ops->ops_metrics_ = std::make_unique<OpsMetrics>(ops->registry_);
 
   if (admin_channel == nullptr) {
-    auth::ClientConnectOptions connect{.target = LoopbackTargetFor(server.address())};
+    auth::ClientConnectOptions connect;
+    connect.target = LoopbackTargetFor(server.address());
     if (!config.tls_cert_file.empty()) {
       connect.use_tls = true;
       connect.tls_ca_file = config.tls_cert_file;
