@@ -16,13 +16,14 @@
 namespace mkvfleet::ctl {
 namespace {
 
-struct ConvertRpuArgs {
+// Options of both verbs.
+struct RpuArgs {
   std::string input;
   std::string output;
   std::optional<int> mode;
 };
 
-void RunConvertRpu(const ConvertRpuArgs& a) {
+void RunConvertRpu(const RpuArgs& a) {
   absl::StatusOr<InputKind> kind = DetectInputKind(a.input);
   CheckOk(a.input, kind.status());
   if (*kind != InputKind::kRpuFile) {
@@ -53,13 +54,7 @@ void RunConvertRpu(const ConvertRpuArgs& a) {
           }));
 }
 
-struct ExtractRpuArgs {
-  std::string input;
-  std::string output;
-  std::optional<int> mode;
-};
-
-void RunExtractRpu(const ExtractRpuArgs& a) {
+void RunExtractRpu(const RpuArgs& a) {
   absl::StatusOr<InputKind> kind = DetectInputKind(a.input);
   CheckOk(a.input, kind.status());
   CheckOk(a.input, WriteAtomically(a.output, [&](const std::string& tmp) -> absl::Status {
@@ -80,7 +75,7 @@ void RunExtractRpu(const ExtractRpuArgs& a) {
 }  // namespace
 
 void AddRpuVerbs(CLI::App& dovi) {
-  auto convert = std::make_shared<ConvertRpuArgs>();
+  auto convert = std::make_shared<RpuArgs>();
   CLI::App* c = dovi.add_subcommand(
       "convert-rpu", "Convert every RPU of an RPU file (00 00 00 01 + NAL 62 payload per RPU)");
   c->add_option("input", convert->input, "RPU file to read")->required();
@@ -88,7 +83,7 @@ void AddRpuVerbs(CLI::App& dovi) {
   AddModeOption(*c, convert->mode)->required();
   c->callback(Verb([convert] { RunConvertRpu(*convert); }));
 
-  auto extract = std::make_shared<ExtractRpuArgs>();
+  auto extract = std::make_shared<RpuArgs>();
   CLI::App* e = dovi.add_subcommand(
       "extract-rpu",
       "Write the RPUs of an HEVC stream (Annex B) or an MKV to an RPU file in display order");
