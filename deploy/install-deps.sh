@@ -15,8 +15,9 @@ PACKAGES=(
   ffmpeg x265 mkvtoolnix mediainfo
   # fuzzing (bench/fuzz.sh) and misc test helpers
   clang-14 libclang-rt-14-dev sqlite3 procps xxd
-  # operations: systemd-analyze verify on the units (tests/integration/ops)
-  systemd
+  # operations: systemd-analyze verify on the units (tests/integration/ops), headless browser
+  # for the dashboard test (tests/browser, label browser)
+  systemd chromium
 )
 
 missing=()

@@ -1,0 +1,120 @@
+// Drives the mkvfleet dashboard in headless Debian chromium through puppeteer-core: log in with the
+// admin token, watch a running job's progress advance live (no reload), reset a failed job from
+// its detail page, and see an agent go stale. The server is tests/browser/fixture_server (the real
+// DashboardServer over a scripted in-memory backend).
+//
+// Usage: node --test dashboard.test.mjs   with FIXTURE_SERVER=/path/to/browser_fixture_server,
+// optionally CHROMIUM=/usr/bin/chromium and SCREENSHOT_DIR=/some/dir (keeps PNGs of each view).
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync, mkdirSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import puppeteer from 'puppeteer-core';
+
+const TOKEN = 'browser-test-admin-token-0123456789';
+// Generous upper bounds so a broken page fails instead of hanging; nothing measures speed.
+const WAIT = {timeout: 60000};
+
+function startFixture() {
+  const child = spawn(process.env.FIXTURE_SERVER, [], {
+    env: {...process.env, MKVFLEET_ADMIN_TOKEN: TOKEN},
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({input: child.stdout});
+  const port = new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      const m = line.match(/^PORT (\d+)$/);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error('fixture server exited with ' + code)));
+  });
+  return {child, port};
+}
+
+test('dashboard: login, live progress, reset a failed job, an agent goes stale', async () => {
+  const fixture = startFixture();
+  const port = await fixture.port;
+  const base = `http://127.0.0.1:${port}`;
+  const profile = mkdtempSync(path.join(tmpdir(), 'mkvfleet-chromium-'));
+  const shots = process.env.SCREENSHOT_DIR;
+  if (shots) mkdirSync(shots, {recursive: true});
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    userDataDir: profile,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const pageErrors = [];
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({width: 1400, height: 900});
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+
+    // 1. Without credentials the login form appears; a wrong token is refused.
+    await page.goto(base + '/');
+    await page.waitForSelector('#token', WAIT);
+    await page.type('#token', 'wrong-token');
+    await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
+    assert.match(await page.$eval('#login-error', (e) => e.textContent), /Wrong admin token/);
+    pageErrors.length = 0;  // the refused login's 401 is logged by the browser, as it should be
+
+    await page.type('#token', TOKEN);
+    await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
+    await page.waitForSelector('#jobs tr[data-job-id="1"]', WAIT);
+    const cookies = await browser.cookies();
+    const session = cookies.find((c) => c.name === 'mkvfleet_session');
+    assert.ok(session, 'session cookie set');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.notEqual(session.value, TOKEN);
+
+    // 2. Progress advances through server-sent events, without a reload.
+    await page.waitForFunction(() => document.querySelector('#live').textContent === 'live', WAIT);
+    await page.evaluate(() => { window.__sameDocument = true; });
+    const bar = '#jobs tr[data-job-id="1"] .progress-bar';
+    const first = Number(await page.$eval(bar, (e) => e.dataset.percent));
+    await page.waitForFunction((sel, p) => {
+      const e = document.querySelector(sel);
+      return e && Number(e.dataset.percent) !== p;
+    }, WAIT, bar, first);
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no full reload');
+    assert.equal(await page.$eval('#jobs tr[data-job-id="1"] .state', (e) => e.textContent), 'running');
+    if (shots) await page.screenshot({path: path.join(shots, 'jobs.png')});
+
+    // 3. Reset the failed job from its detail page.
+    assert.equal(await page.$eval('#jobs tr[data-job-id="2"]', (e) => e.dataset.state), 'failed_permanent');
+    await page.click('#jobs tr[data-job-id="2"]');
+    await page.waitForFunction(() => /Job 2/.test(document.querySelector('#job-title').textContent), WAIT);
+    await page.waitForSelector('#job-steps tbody tr[data-step="4"]', WAIT);
+    assert.match(await page.$eval('#job-error', (e) => e.textContent), /mkvmerge exited 2/);
+    if (shots) await page.screenshot({path: path.join(shots, 'job.png')});
+    await page.select('#job-reset-step', '4');
+    await page.click('#job-reset');
+    await page.waitForFunction(() => document.querySelector('#job-title .badge').textContent === 'pending', WAIT);
+    await page.goto(base + '/#/jobs');
+    await page.waitForFunction(() => {
+      const row = document.querySelector('#jobs tr[data-job-id="2"]');
+      return row && row.dataset.state === 'pending';
+    }, WAIT);
+
+    // 4. An agent that stops heartbeating turns stale on the agents page.
+    await page.click('#nav-agents');
+    await page.waitForSelector('#agents tr[data-agent="vm2"][data-status="idle"]', WAIT);
+    await page.waitForFunction(() => document.querySelector('#live').textContent === 'live', WAIT);
+    fixture.child.kill('SIGUSR1');
+    await page.waitForSelector('#agents tr[data-agent="vm2"][data-status="stale"]', WAIT);
+    assert.match(await page.$eval('#agents tr[data-agent="vm2"] .heartbeat', (e) => e.textContent), /ago/);
+    if (shots) await page.screenshot({path: path.join(shots, 'agents.png')});
+
+    assert.deepEqual(pageErrors, [], 'no script errors or CSP violations');
+  } finally {
+    await browser.close();
+    fixture.child.kill('SIGTERM');
+    rmSync(profile, {recursive: true, force: true});
+  }
+});

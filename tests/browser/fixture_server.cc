@@ -1,0 +1,164 @@
+// The dashboard on 127.0.0.1 over a scripted in-memory backend, for the browser test
+// (dashboard.test.mjs): job 1 runs and its progress advances, job 2 failed permanently and waits
+// for a reset, agent vm1 works on job 1, agent vm2 goes stale when this process gets SIGUSR1.
+// Prints "PORT <n>" on stdout once serving; exits on SIGTERM/SIGINT.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "server/http/dashboard_server.h"
+#include "tests/unit/http/fake_backend.h"
+
+namespace {
+
+using mkvfleet::v1::Agent;
+using mkvfleet::v1::Event;
+using mkvfleet::v1::Job;
+
+int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+
+Job MakeJob(int64_t id, const std::string& name, mkvfleet::v1::JobState state) {
+  Job j;
+  j.set_id(id);
+  j.set_path("/library/Movies/" + name + ".mkv");
+  j.set_state(state);
+  j.set_max_attempts(3);
+  j.set_created_ms(NowMs() - 3600 * 1000);
+  j.set_updated_ms(NowMs());
+  j.set_plan("dv-convert");
+  const char* steps[] = {"probe", "plan", "rpu", "encode", "mux", "verify", "publish"};
+  for (int i = 0; i < 7; ++i) {
+    auto* s = j.add_steps();
+    s->set_index(i);
+    s->set_name(steps[i]);
+    s->set_state(mkvfleet::v1::STEP_STATE_PENDING);
+  }
+  return j;
+}
+
+Agent MakeAgent(const std::string& name, mkvfleet::v1::AgentStatus status, int64_t job) {
+  Agent a;
+  a.set_name(name);
+  a.set_version("0.1.0");
+  a.set_status(status);
+  a.set_current_job_id(job);
+  a.set_registered_ms(NowMs() - 7200 * 1000);
+  a.set_last_heartbeat_ms(NowMs());
+  a.mutable_capabilities()->set_free_temp_bytes(int64_t{512} << 30);
+  a.mutable_capabilities()->set_threads(16);
+  for (const char* tool : {"ffmpeg", "x265", "mkvmerge"}) {
+    auto* t = a.mutable_capabilities()->add_tools();
+    t->set_name(tool);
+    t->set_version("1.0");
+  }
+  return a;
+}
+
+}  // namespace
+
+int main() {
+  const char* token = std::getenv("MKVFLEET_ADMIN_TOKEN");
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  mkvfleet::testing::FakeBackend backend;
+  Job running = MakeJob(1, "Blade Runner 2049 (2017)", mkvfleet::v1::JOB_STATE_RUNNING);
+  running.set_step("encode");
+  running.set_agent("vm1");
+  running.set_attempts(1);
+  running.mutable_progress()->set_frames_total(240000);
+  running.mutable_progress()->set_fps(23.8);
+  for (int i = 0; i < 3; ++i) {
+    auto* s = running.mutable_steps(i);
+    s->set_state(mkvfleet::v1::STEP_STATE_DONE);
+    s->set_agent("vm1");
+    s->set_started_ms(NowMs() - 600000 + i * 60000);
+    s->set_finished_ms(NowMs() - 600000 + i * 60000 + 45000);
+  }
+  running.mutable_steps(3)->set_state(mkvfleet::v1::STEP_STATE_RUNNING);
+  running.mutable_steps(3)->set_started_ms(NowMs() - 300000);
+  backend.PutJob(running);
+  Job failed = MakeJob(2, "Dune (2021)", mkvfleet::v1::JOB_STATE_FAILED_PERMANENT);
+  failed.set_step("mux");
+  failed.set_attempts(3);
+  failed.set_error("mkvmerge exited 2: not enough space on /work");
+  backend.PutJob(failed);
+  Job done = MakeJob(3, "Arrival (2016)", mkvfleet::v1::JOB_STATE_COMPLETED);
+  done.set_output("/library/Movies/Arrival (2016).DV81.mkv");
+  backend.PutJob(done);
+  backend.PutAgent(MakeAgent("vm1", mkvfleet::v1::AGENT_STATUS_BUSY, 1));
+  backend.PutAgent(MakeAgent("vm2", mkvfleet::v1::AGENT_STATUS_IDLE, 0));
+
+  mkvfleet::metrics::Registry registry;
+  mkvfleet::http::OpsMetrics metrics(registry);
+  mkvfleet::http::DashboardOptions options;
+  options.admin_token = token ? token : "";
+  options.sse_keepalive = absl::Seconds(1);
+  mkvfleet::http::DashboardServer server(backend, metrics, options);
+  if (absl::Status s = server.Start(); !s.ok()) {
+    std::cerr << "fixture_server: " << s.message() << std::endl;
+    return 1;
+  }
+  std::cout << "PORT " << server.port() << std::endl;
+
+  std::atomic<bool> stop{false};
+  std::atomic<bool> vm2_stale{false};
+  std::thread ticker([&] {
+    int64_t frames = 0;
+    while (!stop) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      frames = (frames + 2400) % 240000;
+      running.mutable_progress()->set_frames_done(frames);
+      running.mutable_progress()->set_eta_ms((240000 - frames) * 1000 / 24);
+      running.set_updated_ms(NowMs());
+      backend.PutJob(running);
+      Event e;
+      e.set_time_ms(NowMs());
+      e.set_kind(mkvfleet::v1::EVENT_KIND_JOB_CHANGED);
+      *e.mutable_job() = running;
+      e.mutable_job()->clear_steps();
+      backend.Emit(e);
+      // Job 2 as the backend has it now (pending once the browser reset it).
+      if (auto j2 = backend.GetJob(2); j2.ok()) {
+        *e.mutable_job() = *j2;
+        e.mutable_job()->clear_steps();
+        backend.Emit(e);
+      }
+      Agent vm1 = MakeAgent("vm1", mkvfleet::v1::AGENT_STATUS_BUSY, 1);
+      vm1.mutable_progress()->set_fps(23.8);
+      backend.PutAgent(vm1);
+      e.set_kind(mkvfleet::v1::EVENT_KIND_AGENT_CHANGED);
+      *e.mutable_agent() = vm1;
+      backend.Emit(e);
+      if (vm2_stale.exchange(false)) {
+        Agent vm2 = MakeAgent("vm2", mkvfleet::v1::AGENT_STATUS_STALE, 0);
+        vm2.set_last_heartbeat_ms(NowMs() - 90 * 1000);
+        backend.PutAgent(vm2);
+        *e.mutable_agent() = vm2;
+        backend.Emit(e);
+      }
+    }
+  });
+
+  while (true) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGUSR1) {
+      vm2_stale = true;
+      continue;
+    }
+    break;
+  }
+  stop = true;
+  ticker.join();
+  server.Stop();
+  return 0;
+}
