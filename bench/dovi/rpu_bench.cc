@@ -3,6 +3,8 @@
 // bytes and computing their CRC32, the least work that touches every byte.
 // Times are thread CPU time, so other load on a shared machine disturbs them less.
 // Usage: rpu_bench [samples dir, default tests/data/dovi of the source tree] [seconds, default 2]
+//                  [passes: run exactly this many passes over the samples instead of timing by
+//                   seconds; for instruction counts under valgrind --tool=callgrind]
 #include <time.h>
 
 #include <cstdio>
@@ -47,13 +49,15 @@ std::vector<std::vector<uint8_t>> LoadPayloads(const std::filesystem::path& dir)
   return out;
 }
 
-// Runs `work` over all payloads until `seconds` of CPU time have passed; returns ns per RPU.
+// Runs `work` over all payloads until `seconds` of CPU time have passed (or exactly `passes`
+// times when passes > 0); returns ns per RPU.
 template <class F>
-double NsPerRpu(const std::vector<std::vector<uint8_t>>& payloads, double seconds, F&& work) {
+double NsPerRpu(const std::vector<std::vector<uint8_t>>& payloads, double seconds, long passes,
+                F&& work) {
   uint64_t rpus = 0;
   const double start = ThreadCpuNs();
   double now = start;
-  while (now - start < seconds * 1e9) {
+  for (long pass = 0; passes > 0 ? pass < passes : now - start < seconds * 1e9; ++pass) {
     for (const auto& p : payloads) work(p);
     rpus += payloads.size();
     now = ThreadCpuNs();
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir =
       argc > 1 ? argv[1] : std::filesystem::path(MKVFLEET_SOURCE_DIR) / "tests" / "data" / "dovi";
   const double seconds = argc > 2 ? std::stod(argv[2]) : 2.0;
+  const long passes = argc > 3 ? std::stol(argv[3]) : 0;
   const auto payloads = LoadPayloads(dir);
   if (payloads.empty()) {
     std::fprintf(stderr, "rpu_bench: no RPU samples under %s\n", dir.c_str());
@@ -77,12 +82,12 @@ int main(int argc, char** argv) {
 
   volatile uint32_t sink = 0;
   std::vector<uint8_t> copy(8192);
-  const double floor_ns = NsPerRpu(payloads, seconds, [&](const std::vector<uint8_t>& p) {
+  const double floor_ns = NsPerRpu(payloads, seconds, passes, [&](const std::vector<uint8_t>& p) {
     std::memcpy(copy.data(), p.data(), p.size());
     sink = sink + dovi::Crc32Mpeg2(absl::MakeConstSpan(copy.data(), p.size()));
   });
   size_t failures = 0;
-  const double convert_ns = NsPerRpu(payloads, seconds, [&](const std::vector<uint8_t>& p) {
+  const double convert_ns = NsPerRpu(payloads, seconds, passes, [&](const std::vector<uint8_t>& p) {
     auto out = dovi::ConvertRpuPayload(p, dovi::ConversionMode::kTo81);
     if (out.ok())
       sink = sink + static_cast<uint32_t>(out->size());

@@ -15,17 +15,16 @@ void BitWriter::WriteUeLong(uint64_t value) {
   WriteBits(code, len + 1);
 }
 
-void BitWriter::FlushBytes() const {
-  if (out_.size() < size_ + 8) out_.resize(std::max<size_t>(256, 2 * (size_ + 8)));
-  const int whole = pending_bits_ / 8;
-  if (whole == 0) return;
-  // Store the pending bits left-aligned as 8 big-endian bytes; only `whole` of them count.
-  uint64_t word = pending_ << (64 - pending_bits_);
-  if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
-  std::memcpy(out_.data() + size_, &word, 8);
-  size_ += whole;
-  pending_bits_ -= 8 * whole;
-  pending_ &= (uint64_t{1} << pending_bits_) - 1;
+void BitWriter::Grow() const { out_.resize(std::max<size_t>(256, 2 * (size_ + 8))); }
+
+void BitWriter::WriteBytes(absl::Span<const uint8_t> data) {
+  FlushBytes();  // byte aligned: leaves nothing pending
+  if (out_.size() < size_ + data.size() + 8) {
+    out_.resize(std::max<size_t>(256, 2 * (size_ + data.size() + 8)));
+  }
+  if (!data.empty()) std::memcpy(out_.data() + size_, data.data(), data.size());
+  size_ += data.size();
+  bits_ += 8 * data.size();
 }
 
 const std::vector<uint8_t>& BitWriter::bytes() const {

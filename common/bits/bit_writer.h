@@ -4,7 +4,10 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
+
+#include "absl/types/span.h"
 
 namespace mkvfleet::bits {
 
@@ -19,7 +22,10 @@ class BitWriter {
       n = 32;
     }
     value &= (uint64_t{1} << n) - 1;
-    if (pending_bits_ + n > 64) FlushBytes();
+    if (pending_bits_ + n > 64) {
+      if (out_.size() < size_ + 8) Grow();
+      StorePending();
+    }
     pending_ = (pending_ << n) | value;
     pending_bits_ += n;
     bits_ += n;
@@ -46,17 +52,43 @@ class BitWriter {
     AlignWithZeros();
   }
 
+  // Appends whole bytes. REQUIRES: byte_aligned().
+  void WriteBytes(absl::Span<const uint8_t> data);
+
   size_t position() const { return bits_; }
   bool byte_aligned() const { return bits_ % 8 == 0; }
   // The bytes written so far; a partial last byte is zero-padded.
   const std::vector<uint8_t>& bytes() const;
   // Returns the bytes (as bytes()) and leaves the writer empty.
   std::vector<uint8_t> Take();
+  // Leaves the writer empty but keeps its buffer, so a reused writer does not allocate.
+  void Clear() {
+    size_ = 0;
+    pending_ = 0;
+    pending_bits_ = 0;
+    bits_ = 0;
+  }
 
  private:
   void WriteUeLong(uint64_t value);
+  // Makes room in out_ for 8 more bytes after size_.
+  void Grow() const;
   // Moves the whole bytes of pending_ into out_ (dropping a padded tail byte bytes() added).
-  void FlushBytes() const;
+  void FlushBytes() const {
+    if (out_.size() < size_ + 8) Grow();
+    StorePending();
+  }
+  // FlushBytes() given room for 8 bytes after size_.
+  void StorePending() const {
+    const int whole = pending_bits_ / 8;
+    // Store the pending bits left-aligned as 8 big-endian bytes; only `whole` of them count.
+    uint64_t word = pending_bits_ == 0 ? 0 : pending_ << (64 - pending_bits_);
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+    std::memcpy(out_.data() + size_, &word, 8);
+    size_ += whole;
+    pending_bits_ -= 8 * whole;
+    pending_ &= (uint64_t{1} << pending_bits_) - 1;
+  }
 
   // The first size_ bytes of out_ are the whole bytes written (out_ has slack beyond them);
   // pending_ holds the last pending_bits_ bits. bytes() trims out_ to size_ and appends a

@@ -2,6 +2,7 @@
 // start code. RPUs in NAL 62 use the same escaping.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -11,8 +12,12 @@ namespace mkvfleet::bits {
 
 // Returns the RBSP: every 0x03 that follows two zero bytes is dropped.
 std::vector<uint8_t> RemoveEmulationPrevention(absl::Span<const uint8_t> escaped);
+// The same into `out`, which must have room for escaped.size() bytes; returns the RBSP size.
+size_t RemoveEmulationPrevention(absl::Span<const uint8_t> escaped, uint8_t* out);
 // Returns the escaped form: a 0x03 is inserted before any byte <= 0x03 that follows two zero
 // bytes. RemoveEmulationPrevention(AddEmulationPrevention(x)) == x for every x.
 std::vector<uint8_t> AddEmulationPrevention(absl::Span<const uint8_t> rbsp);
+// The same, appended to `out`.
+void AppendEmulationPrevention(absl::Span<const uint8_t> rbsp, std::vector<uint8_t>& out);
 
 }  // namespace mkvfleet::bits

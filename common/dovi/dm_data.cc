@@ -2,6 +2,7 @@
 #include "common/dovi/dm_data.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/dovi/rpu_internal.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -9,7 +10,10 @@ namespace {
 // 16 bits of the smallest CM v4.0 list (a level 254 block) + 32 CRC bits + the 0x80 byte.
 constexpr size_t kCmV40MinBits = 56;
 
-absl::Status ParseExtList(bits::BitReader& r, CmVersion version, DmExtList& list) {
+// Reads one list into `list`, or with list == nullptr only checks it (see CheckDmExtBlock).
+// `blocks_begin_bit` receives the byte-aligned position of the first block.
+absl::Status ParseExtList(bits::BitReader& r, CmVersion version, DmExtList* list,
+                          uint64_t* num_blocks = nullptr, size_t* blocks_begin_bit = nullptr) {
   const uint64_t num_ext_blocks = r.ReadUe();
   while (r.ok() && !r.byte_aligned()) {
     if (r.ReadBits(1) != 0) {
@@ -24,8 +28,16 @@ absl::Status ParseExtList(bits::BitReader& r, CmVersion version, DmExtList& list
                                                    num_ext_blocks,
                                                    " extension blocks, more than fit the data"));
   }
-  list.blocks.resize(num_ext_blocks);
-  for (DmExtBlock& block : list.blocks) {
+  if (num_blocks != nullptr) *num_blocks = num_ext_blocks;
+  if (blocks_begin_bit != nullptr) *blocks_begin_bit = r.position();
+  if (list == nullptr) {
+    for (uint64_t i = 0; i < num_ext_blocks; ++i) {
+      if (absl::Status s = internal::CheckDmExtBlock(r, version); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  list->blocks.resize(num_ext_blocks);
+  for (DmExtBlock& block : list->blocks) {
     if (absl::Status s = ParseDmExtBlock(r, version, block); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -66,7 +78,10 @@ void VdrDmData::SetProfile81Matrices() {
   signal_color_space = 0;
 }
 
-absl::Status ParseVdrDmData(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
+namespace {
+
+// The fields of vdr_dm_data_payload() before the CM v2.9 list.
+void ParseVdrDmDataHead(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
   dm = VdrDmData();
   dm.compressed = h.reserved_zero_3bits == 1;
   dm.affected_dm_metadata_id = r.ReadUe();
@@ -88,16 +103,42 @@ absl::Status ParseVdrDmData(bits::BitReader& r, const RpuHeader& h, VdrDmData& d
     dm.source_max_pq = static_cast<uint16_t>(r.ReadBits(12));
     dm.source_diagonal = static_cast<uint16_t>(r.ReadBits(10));
   }
+}
+
+}  // namespace
+
+absl::Status ParseVdrDmData(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
+  ParseVdrDmDataHead(r, h, dm);
   if (!r.ok()) return r.status("RPU: vdr_dm_data");
-  if (absl::Status s = ParseExtList(r, CmVersion::kV29, dm.cmv29); !s.ok()) return s;
+  if (absl::Status s = ParseExtList(r, CmVersion::kV29, &dm.cmv29); !s.ok()) return s;
   if (r.bits_left() >= kCmV40MinBits) {
     dm.cmv40.emplace();
-    if (absl::Status s = ParseExtList(r, CmVersion::kV40, *dm.cmv40); !s.ok()) return s;
+    if (absl::Status s = ParseExtList(r, CmVersion::kV40, &*dm.cmv40); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
-absl::Status WriteVdrDmData(const VdrDmData& dm, bits::BitWriter& w) {
+absl::Status internal::ParseVdrDmDataLean(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm,
+                                          LeanLayout& layout) {
+  ParseVdrDmDataHead(r, h, dm);
+  if (!r.ok()) return r.status("RPU: vdr_dm_data");
+  layout.had_dm = true;
+  size_t blocks_begin_bit = 0;
+  if (absl::Status s = ParseExtList(r, CmVersion::kV29, nullptr, &layout.num_cmv29_blocks,
+                                    &blocks_begin_bit);
+      !s.ok()) {
+    return s;
+  }
+  layout.tail_begin_byte = blocks_begin_bit / 8;  // byte aligned
+  layout.had_cmv40 = r.bits_left() >= kCmV40MinBits;
+  if (layout.had_cmv40) {
+    dm.cmv40.emplace();
+    if (absl::Status s = ParseExtList(r, CmVersion::kV40, nullptr); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+void internal::WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& w) {
   w.WriteUe(dm.affected_dm_metadata_id);
   w.WriteUe(dm.current_dm_metadata_id);
   w.WriteUe(dm.scene_refresh_flag);
@@ -117,6 +158,10 @@ absl::Status WriteVdrDmData(const VdrDmData& dm, bits::BitWriter& w) {
     w.WriteBits(dm.source_max_pq, 12);
     w.WriteBits(dm.source_diagonal, 10);
   }
+}
+
+absl::Status WriteVdrDmData(const VdrDmData& dm, bits::BitWriter& w) {
+  internal::WriteVdrDmDataHead(dm, w);
   if (absl::Status s = WriteExtList(dm.cmv29, w); !s.ok()) return s;
   if (dm.cmv40) {
     if (absl::Status s = WriteExtList(*dm.cmv40, w); !s.ok()) return s;

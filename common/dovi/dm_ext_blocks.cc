@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/dovi/rpu_internal.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -112,41 +113,115 @@ struct BudgetWriter {
 
 const char* CmVersionName(CmVersion v) { return v == CmVersion::kV29 ? "2.9" : "4.0"; }
 
-absl::Status ParseDmExtBlock(bits::BitReader& r, CmVersion version, DmExtBlock& block) {
-  block.ext_block_length = r.ReadUe();
-  block.ext_block_level = static_cast<uint8_t>(r.ReadBits(8));
+namespace {
+
+// Adds up the bits of the fields that fit in `budget`, as BudgetReader would read them.
+struct BudgetCounter {
+  uint64_t budget;
+  bool stopped = false;
+  template <class T>
+  void operator()(const T&, int bits) {
+    if (stopped || static_cast<uint64_t>(bits) > budget) {
+      stopped = true;
+      return;
+    }
+    budget -= bits;
+  }
+};
+
+template <class T>
+uint64_t FieldBits(uint64_t budget) {
+  constexpr T kZero{};
+  BudgetCounter counter{budget};
+  T::Fields(kZero, counter);
+  return budget - counter.budget;
+}
+
+// The bits a known level's fields take in a block of `budget` bits (0 for unknown levels).
+uint64_t LevelFieldBits(uint8_t level, uint64_t budget) {
+  switch (level) {
+    case 1:
+      return FieldBits<DmLevel1>(budget);
+    case 2:
+      return FieldBits<DmLevel2>(budget);
+    case 3:
+      return FieldBits<DmLevel3>(budget);
+    case 4:
+      return FieldBits<DmLevel4>(budget);
+    case 5:
+      return FieldBits<DmLevel5>(budget);
+    case 6:
+      return FieldBits<DmLevel6>(budget);
+    case 8:
+      return FieldBits<DmLevel8>(budget);
+    case 9:
+      return FieldBits<DmLevel9>(budget);
+    case 10:
+      return FieldBits<DmLevel10>(budget);
+    case 11:
+      return FieldBits<DmLevel11>(budget);
+    case 254:
+      return FieldBits<DmLevel254>(budget);
+    case 255:
+      return FieldBits<DmLevel255>(budget);
+    default:
+      return 0;
+  }
+}
+
+// ParseDmExtBlock, and with block == nullptr the same checks in the same order without keeping
+// the values: the field values are never checked, only the header, the length and the zero bits
+// after the fields, so those are all a check needs to read.
+absl::Status ParseDmExtBlockImpl(bits::BitReader& r, CmVersion version, DmExtBlock* block) {
+  const uint64_t ext_block_length = r.ReadUe();
+  const uint8_t level = static_cast<uint8_t>(r.ReadBits(8));
+  if (block != nullptr) {
+    block->ext_block_length = ext_block_length;
+    block->ext_block_level = level;
+  }
   if (!r.ok()) return r.status("RPU: ext_metadata_block header");
-  const uint8_t level = block.ext_block_level;
   const bool other_version = version == CmVersion::kV29 ? IsCmV40Level(level) : IsCmV29Level(level);
   if (other_version) {
     return absl::InvalidArgumentError(absl::StrCat(
         "RPU: level ", level, " extension block not allowed in CM v", CmVersionName(version)));
   }
-  if (block.ext_block_length > r.bits_left() / 8) {
+  if (ext_block_length > r.bits_left() / 8) {
     return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level, " block length ",
-                                                   block.ext_block_length,
+                                                   ext_block_length,
                                                    " runs past the end of the RPU"));
   }
-  if (block.ext_block_length < MinBlockLength(level)) {
+  if (ext_block_length < MinBlockLength(level)) {
     return absl::InvalidArgumentError(absl::StrCat("RPU: level ", level, " block length ",
-                                                   block.ext_block_length, " shorter than ",
+                                                   ext_block_length, " shorter than ",
                                                    MinBlockLength(level)));
   }
-  block.payload = EmptyPayload(level);
-  if (auto* raw = std::get_if<DmReservedBlock>(&block.payload)) {
-    raw->bytes.resize(block.ext_block_length);
-    for (uint8_t& b : raw->bytes) b = static_cast<uint8_t>(r.ReadBits(8));
-    return r.status("RPU: reserved extension block");
+  uint64_t left = ext_block_length * 8;  // bits of the block after the fields
+  if (block == nullptr) {
+    if (MinBlockLength(level) == 0) {  // unknown level: raw bytes, nothing to check
+      r.Skip(left);
+      return r.status("RPU: reserved extension block");
+    }
+    const uint64_t fields = LevelFieldBits(level, left);
+    r.Skip(fields);
+    left -= fields;
+  } else {
+    block->payload = EmptyPayload(level);
+    if (auto* raw = std::get_if<DmReservedBlock>(&block->payload)) {
+      raw->bytes.resize(ext_block_length);
+      for (uint8_t& b : raw->bytes) b = static_cast<uint8_t>(r.ReadBits(8));
+      return r.status("RPU: reserved extension block");
+    }
+    BudgetReader reader{r, left};
+    std::visit(
+        [&](auto& payload) {
+          using T = std::decay_t<decltype(payload)>;
+          if constexpr (!std::is_same_v<T, DmReservedBlock>) T::Fields(payload, reader);
+        },
+        block->payload);
+    left = reader.budget;
   }
-  BudgetReader reader{r, block.ext_block_length * 8};
-  std::visit(
-      [&](auto& payload) {
-        using T = std::decay_t<decltype(payload)>;
-        if constexpr (!std::is_same_v<T, DmReservedBlock>) T::Fields(payload, reader);
-      },
-      block.payload);
-  for (uint64_t left = reader.budget; left > 0;) {
-    const int n = static_cast<int>(std::min<uint64_t>(left, 32));
+  while (left > 0) {
+    const int n = static_cast<int>(std::min<uint64_t>(left, 56));
     if (r.ReadBits(n) != 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("RPU: level ", level, " block has non-zero ext_dm_alignment_zero_bit"));
@@ -154,6 +229,16 @@ absl::Status ParseDmExtBlock(bits::BitReader& r, CmVersion version, DmExtBlock& 
     left -= n;
   }
   return r.status("RPU: extension block");
+}
+
+}  // namespace
+
+absl::Status ParseDmExtBlock(bits::BitReader& r, CmVersion version, DmExtBlock& block) {
+  return ParseDmExtBlockImpl(r, version, &block);
+}
+
+absl::Status internal::CheckDmExtBlock(bits::BitReader& r, CmVersion version) {
+  return ParseDmExtBlockImpl(r, version, nullptr);
 }
 
 absl::Status WriteDmExtBlock(const DmExtBlock& block, bits::BitWriter& w) {

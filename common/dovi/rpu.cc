@@ -2,10 +2,13 @@
 // mapping and DM sections.
 #include "common/dovi/rpu.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/bits/emulation_prevention.h"
 #include "common/dovi/crc32.h"
+#include "common/dovi/rpu_internal.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -16,35 +19,48 @@ constexpr size_t kCrcAndFinalBits = 40;
 
 }  // namespace
 
-absl::StatusOr<Rpu> ParseRpu(absl::Span<const uint8_t> payload) {
+namespace {
+
+// ParseRpu into `rpu`, with `rbsp` as the buffer for the unescaped payload; lean (see
+// rpu_internal.h) when `lean` is given.
+absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t>& rbsp, Rpu& rpu,
+                          internal::LeanSource* lean) {
   if (payload.empty()) return absl::InvalidArgumentError("RPU: empty payload");
   if (payload[0] != kRpuNalPrefix) {
     return absl::InvalidArgumentError(
         absl::StrFormat("RPU: first byte 0x%02X, expected rpu_nal_prefix 0x19", payload[0]));
   }
-  const std::vector<uint8_t> rbsp = bits::RemoveEmulationPrevention(payload);
-  size_t end = rbsp.size();
-  while (end > 0 && rbsp[end - 1] == 0) --end;
+  if (rbsp.size() < payload.size()) rbsp.resize(payload.size());
+  const size_t rbsp_size = bits::RemoveEmulationPrevention(payload, rbsp.data());
+  const absl::Span<const uint8_t> data(rbsp.data(), rbsp_size);
+  size_t end = data.size();
+  while (end > 0 && data[end - 1] == 0) --end;
   if (end < kMinRpuBytes) {
     return absl::InvalidArgumentError(absl::StrCat("RPU: payload too short (", end, " bytes)"));
   }
-  if (rbsp[end - 1] != kRpuFinalByte) {
+  if (data[end - 1] != kRpuFinalByte) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("RPU: last byte 0x%02X, expected 0x80", rbsp[end - 1]));
+        absl::StrFormat("RPU: last byte 0x%02X, expected 0x80", data[end - 1]));
   }
 
-  Rpu rpu;
-  rpu.trailing_zero_bytes = rbsp.size() - end;
-  bits::BitReader r(absl::MakeConstSpan(rbsp.data(), end));
+  rpu.trailing_zero_bytes = data.size() - end;
+  bits::BitReader r(data.first(end));
   r.Skip(8);  // rpu_nal_prefix
   if (absl::Status s = ParseRpuHeader(r, rpu.header); !s.ok()) return s;
   if (!rpu.header.use_prev_vdr_rpu_flag) {
     rpu.mapping.emplace();
-    if (absl::Status s = ParseRpuMapping(r, rpu.header, *rpu.mapping); !s.ok()) return s;
+    absl::Status s = lean != nullptr
+                         ? internal::ParseRpuMappingLean(r, rpu.header, *rpu.mapping, lean->layout)
+                         : ParseRpuMapping(r, rpu.header, *rpu.mapping);
+    if (!s.ok()) return s;
   }
   if (rpu.header.vdr_dm_metadata_present_flag) {
     rpu.vdr_dm_data.emplace();
-    if (absl::Status s = ParseVdrDmData(r, rpu.header, *rpu.vdr_dm_data); !s.ok()) return s;
+    absl::Status s =
+        lean != nullptr
+            ? internal::ParseVdrDmDataLean(r, rpu.header, *rpu.vdr_dm_data, lean->layout)
+            : ParseVdrDmData(r, rpu.header, *rpu.vdr_dm_data);
+    if (!s.ok()) return s;
   }
   while (r.ok() && !r.byte_aligned()) {
     if (r.ReadBits(1) != 0)
@@ -55,18 +71,27 @@ absl::StatusOr<Rpu> ParseRpu(absl::Span<const uint8_t> payload) {
   }
   const size_t remaining_bytes = (r.bits_left() - kCrcAndFinalBits) / 8;
   const size_t body_end = r.position() / 8 + remaining_bytes;
-  rpu.remaining.assign(rbsp.begin() + r.position() / 8, rbsp.begin() + body_end);
+  if (lean != nullptr) {
+    if (!lean->layout.had_dm) lean->layout.tail_begin_byte = r.position() / 8;
+    lean->layout.body_end_byte = body_end;
+    lean->rbsp = data;
+  } else {
+    rpu.remaining.assign(data.begin() + r.position() / 8, data.begin() + body_end);
+  }
   r.Skip(remaining_bytes * 8);
   rpu.rpu_data_crc32 = static_cast<uint32_t>(r.ReadBits(32));
-  const uint32_t computed = Crc32Mpeg2(absl::MakeConstSpan(rbsp.data() + 1, body_end - 1));
+  const uint32_t computed = Crc32Mpeg2(data.subspan(1, body_end - 1));
   if (computed != rpu.rpu_data_crc32) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "RPU: CRC mismatch: stored 0x%08X computed 0x%08X", rpu.rpu_data_crc32, computed));
   }
-  return rpu;
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
+// WriteRpu appending to `out`, with `w` as scratch; lean (see rpu_internal.h) when `lean` is
+// given.
+absl::Status WriteRpuImpl(const Rpu& rpu, const internal::LeanSource* lean, bits::BitWriter& w,
+                          std::vector<uint8_t>& out) {
   const RpuHeader& h = rpu.header;
   if (!h.use_prev_vdr_rpu_flag && !rpu.mapping) {
     return absl::InvalidArgumentError("RPU: header announces a mapping section, Rpu has none");
@@ -74,26 +99,99 @@ absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
   if (h.vdr_dm_metadata_present_flag && !rpu.vdr_dm_data) {
     return absl::InvalidArgumentError("RPU: header announces DM data, Rpu has none");
   }
-  bits::BitWriter w;
+  w.Clear();
   w.WriteBits(kRpuNalPrefix, 8);
   WriteRpuHeader(h, w);
   if (!h.use_prev_vdr_rpu_flag) {
-    if (absl::Status s = WriteRpuMapping(*rpu.mapping, h, w); !s.ok()) return s;
+    const bool copy_pieces = lean != nullptr && rpu.mapping->curves[0].pieces.empty();
+    absl::Status s = copy_pieces ? internal::WriteRpuMappingLean(*rpu.mapping, h, lean->rbsp,
+                                                                 lean->layout, w)
+                                 : WriteRpuMapping(*rpu.mapping, h, w);
+    if (!s.ok()) return s;
   }
-  if (h.vdr_dm_metadata_present_flag) {
-    if (absl::Status s = WriteVdrDmData(*rpu.vdr_dm_data, w); !s.ok()) return s;
+  if (lean != nullptr) {
+    // Everything after the start of the CM v2.9 blocks (or the end of the mapping) is copied.
+    if (h.vdr_dm_metadata_present_flag) {
+      internal::WriteVdrDmDataHead(*rpu.vdr_dm_data, w);
+      w.WriteUe(lean->layout.num_cmv29_blocks);
+    }
+    w.AlignWithZeros();
+    w.WriteBytes(lean->rbsp.subspan(
+        lean->layout.tail_begin_byte, lean->layout.body_end_byte - lean->layout.tail_begin_byte));
+  } else {
+    if (h.vdr_dm_metadata_present_flag) {
+      if (absl::Status s = WriteVdrDmData(*rpu.vdr_dm_data, w); !s.ok()) return s;
+    }
+    w.AlignWithZeros();
+    w.WriteBytes(rpu.remaining);
   }
-  w.AlignWithZeros();
-  std::vector<uint8_t> body = w.Take();
-  body.insert(body.end(), rpu.remaining.begin(), rpu.remaining.end());
+  const std::vector<uint8_t>& body = w.bytes();
   const uint32_t crc = Crc32Mpeg2(absl::MakeConstSpan(body).subspan(1));
-  body.push_back(static_cast<uint8_t>(crc >> 24));
-  body.push_back(static_cast<uint8_t>(crc >> 16));
-  body.push_back(static_cast<uint8_t>(crc >> 8));
-  body.push_back(static_cast<uint8_t>(crc));
-  body.push_back(kRpuFinalByte);
-  body.resize(body.size() + rpu.trailing_zero_bytes, 0);
-  return bits::AddEmulationPrevention(body);
+  w.WriteBits(crc, 32);
+  w.WriteBits(kRpuFinalByte, 8);
+  for (size_t left = rpu.trailing_zero_bytes; left > 0;) {
+    const size_t n = std::min<size_t>(left, 7);
+    w.WriteBits(0, static_cast<int>(8 * n));
+    left -= n;
+  }
+  bits::AppendEmulationPrevention(w.bytes(), out);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Rpu> ParseRpu(absl::Span<const uint8_t> payload) {
+  std::vector<uint8_t> rbsp;
+  Rpu rpu;
+  if (absl::Status s = ParseRpuImpl(payload, rbsp, rpu, nullptr); !s.ok()) return s;
+  return rpu;
+}
+
+absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
+  bits::BitWriter w;
+  std::vector<uint8_t> out;
+  if (absl::Status s = WriteRpuImpl(rpu, nullptr, w, out); !s.ok()) return s;
+  return out;
+}
+
+absl::Status internal::ParseRpuLean(absl::Span<const uint8_t> payload, std::vector<uint8_t>& rbsp,
+                                    Rpu& rpu, LeanSource& source) {
+  source = LeanSource();
+  return ParseRpuImpl(payload, rbsp, rpu, &source);
+}
+
+bool internal::CanWriteLean(const Rpu& rpu, const LeanSource& source) {
+  const LeanLayout& layout = source.layout;
+  const RpuHeader& h = rpu.header;
+  if (!h.use_prev_vdr_rpu_flag && rpu.mapping) {
+    const auto& curves = rpu.mapping->curves;
+    const bool kept = curves[0].pieces.empty();
+    for (int c = 0; c < kNumComponents; ++c) {
+      if (curves[c].pieces.empty() != kept) return false;  // some curves replaced, some not
+      if (kept && curves[c].num_pivots_minus2 != layout.num_pivots_minus2[c]) return false;
+    }
+    // Pieces not replaced by the conversion are copied: they must still be coded alike.
+    if (kept && (!layout.had_mapping || h.coefficient_data_type != layout.coefficient_data_type ||
+                 h.coefficient_log2_denom != layout.coefficient_log2_denom)) {
+      return false;
+    }
+  }
+  // The copied tail starts inside the DM data exactly when there was DM data.
+  const bool writes_dm = h.vdr_dm_metadata_present_flag && rpu.vdr_dm_data;
+  if (writes_dm != layout.had_dm) return false;
+  if (writes_dm) {
+    const VdrDmData& dm = *rpu.vdr_dm_data;
+    if (!dm.cmv29.blocks.empty() || dm.cmv40.has_value() != layout.had_cmv40 ||
+        (dm.cmv40 && !dm.cmv40->blocks.empty())) {
+      return false;
+    }
+  }
+  return rpu.remaining.empty();
+}
+
+absl::Status internal::WriteRpuLean(const Rpu& rpu, const LeanSource& source,
+                                    bits::BitWriter& writer, std::vector<uint8_t>& out) {
+  return WriteRpuImpl(rpu, &source, writer, out);
 }
 
 absl::Status SetLevel1(Rpu& rpu, uint16_t min_pq, uint16_t max_pq, uint16_t avg_pq) {

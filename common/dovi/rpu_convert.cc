@@ -2,6 +2,7 @@
 #include "common/dovi/rpu_convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/dovi/rpu_internal.h"
 #include "common/dovi/rpu_profile.h"
 
 namespace mkvfleet::dovi {
@@ -80,6 +81,31 @@ absl::Status ConvertRpu(Rpu& rpu, ConversionMode mode) {
 
 absl::StatusOr<std::vector<uint8_t>> ConvertRpuPayload(absl::Span<const uint8_t> payload,
                                                        ConversionMode mode) {
+  // The per-frame path: a lean parse (rpu_internal.h) that keeps neither the mapping pieces nor
+  // the DM extension blocks nor `remaining`, with per-thread buffers, and a write that copies
+  // them from the input. ConvertRpu never reads those values: a mode either keeps them as they
+  // are or replaces whole curves. A mode that reads or edits pieces or blocks in place must not
+  // take this path. When a conversion changed something the copy depends on, CanWriteLean says
+  // so and the RPU goes the full way.
+  struct Scratch {
+    std::vector<uint8_t> rbsp;
+    bits::BitWriter writer;
+  };
+  thread_local Scratch scratch;
+  {
+    Rpu rpu;
+    internal::LeanSource source;
+    if (absl::Status s = internal::ParseRpuLean(payload, scratch.rbsp, rpu, source); !s.ok())
+      return s;
+    if (absl::Status s = ConvertRpu(rpu, mode); !s.ok()) return s;
+    if (internal::CanWriteLean(rpu, source)) {
+      std::vector<uint8_t> out;
+      out.reserve(payload.size() + payload.size() / 2 + 1);
+      if (absl::Status s = internal::WriteRpuLean(rpu, source, scratch.writer, out); !s.ok())
+        return s;
+      return out;
+    }
+  }
   absl::StatusOr<Rpu> rpu = ParseRpu(payload);
   if (!rpu.ok()) return rpu.status();
   if (absl::Status s = ConvertRpu(*rpu, mode); !s.ok()) return s;

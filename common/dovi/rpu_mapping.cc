@@ -2,7 +2,10 @@
 // piece parameters of all components, then the NLQ parameters.
 #include "common/dovi/rpu_mapping.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "common/dovi/rpu_internal.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -110,7 +113,11 @@ bool ReshapingCurve::IsIdentity() const {
          p.poly_coef_int[1] == 1 && p.poly_coef[0] == 0 && p.poly_coef[1] == 0;
 }
 
-absl::Status ParseRpuMapping(bits::BitReader& r, const RpuHeader& h, RpuMapping& m) {
+namespace {
+
+// ParseRpuMapping; with `lean`, the pieces are checked but not kept and their place is recorded.
+absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapping& m,
+                                 internal::LeanLayout* lean) {
   m = RpuMapping();
   m.vdr_rpu_id = r.ReadUe();
   m.mapping_color_space = r.ReadUe();
@@ -133,29 +140,50 @@ absl::Status ParseRpuMapping(bits::BitReader& r, const RpuHeader& h, RpuMapping&
   m.num_x_partitions_minus1 = r.ReadUe();
   m.num_y_partitions_minus1 = r.ReadUe();
   if (!r.ok()) return r.status("RPU: rpu_data_mapping");
-  for (ReshapingCurve& curve : m.curves) {
-    curve.pieces.resize(curve.num_pivots_minus2 + 1);
-    for (size_t i = 0; i < curve.pieces.size(); ++i) {
-      const bool last = i + 1 == curve.pieces.size();
-      if (absl::Status s = ParsePiece(r, h, last, curve.pieces[i]); !s.ok()) return s;
+  if (lean != nullptr) {
+    lean->had_mapping = true;
+    lean->pieces_begin_bit = r.position();
+    lean->coefficient_data_type = h.coefficient_data_type;
+    lean->coefficient_log2_denom = h.coefficient_log2_denom;
+    MappingPiece scratch;
+    for (int c = 0; c < kNumComponents; ++c) {
+      const uint32_t pieces = m.curves[c].num_pivots_minus2 + 1;
+      lean->num_pivots_minus2[c] = m.curves[c].num_pivots_minus2;
+      for (uint32_t i = 0; i < pieces; ++i) {
+        if (absl::Status s = ParsePiece(r, h, i + 1 == pieces, scratch); !s.ok()) return s;
+      }
+    }
+    lean->pieces_end_bit = r.position();
+  } else {
+    for (ReshapingCurve& curve : m.curves) {
+      curve.pieces.resize(curve.num_pivots_minus2 + 1);
+      for (size_t i = 0; i < curve.pieces.size(); ++i) {
+        const bool last = i + 1 == curve.pieces.size();
+        if (absl::Status s = ParsePiece(r, h, last, curve.pieces[i]); !s.ok()) return s;
+      }
     }
   }
   if (m.nlq) return ParseNlqParams(r, h, *m.nlq);
   return absl::OkStatus();
 }
 
-absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
+// WriteRpuMapping; with `lean_rbsp`, the pieces are copied from there instead.
+absl::Status WriteRpuMappingImpl(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w,
+                                 absl::Span<const uint8_t> lean_rbsp,
+                                 const internal::LeanLayout* lean) {
   if (m.nlq.has_value() != h.has_nlq()) {
     return absl::InvalidArgumentError(h.has_nlq()
                                           ? "RPU: header asks for NLQ data, mapping has none"
                                           : "RPU: mapping has NLQ data the header forbids");
   }
-  for (const ReshapingCurve& curve : m.curves) {
-    if (curve.num_pivots_minus2 > kMaxPivots - 2 ||
-        curve.pieces.size() != curve.num_pivots_minus2 + 1) {
-      return absl::InvalidArgumentError(absl::StrCat("RPU: curve with num_pivots_minus2 ",
-                                                     curve.num_pivots_minus2, " has ",
-                                                     curve.pieces.size(), " pieces"));
+  if (lean == nullptr) {
+    for (const ReshapingCurve& curve : m.curves) {
+      if (curve.num_pivots_minus2 > kMaxPivots - 2 ||
+          curve.pieces.size() != curve.num_pivots_minus2 + 1) {
+        return absl::InvalidArgumentError(absl::StrCat("RPU: curve with num_pivots_minus2 ",
+                                                       curve.num_pivots_minus2, " has ",
+                                                       curve.pieces.size(), " pieces"));
+      }
     }
   }
   w.WriteUe(m.vdr_rpu_id);
@@ -169,13 +197,43 @@ absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitW
   if (m.nlq) WriteNlqPivots(*m.nlq, h, w);
   w.WriteUe(m.num_x_partitions_minus1);
   w.WriteUe(m.num_y_partitions_minus1);
-  for (const ReshapingCurve& curve : m.curves) {
-    for (size_t i = 0; i < curve.pieces.size(); ++i) {
-      WritePiece(curve.pieces[i], h, i + 1 == curve.pieces.size(), w);
+  if (lean != nullptr) {
+    bits::BitReader copy(lean_rbsp);
+    copy.Skip(lean->pieces_begin_bit);
+    for (size_t left = lean->pieces_end_bit - lean->pieces_begin_bit; left > 0;) {
+      const int n = static_cast<int>(std::min<size_t>(left, 56));
+      w.WriteBits(copy.ReadBits(n), n);
+      left -= n;
+    }
+  } else {
+    for (const ReshapingCurve& curve : m.curves) {
+      for (size_t i = 0; i < curve.pieces.size(); ++i) {
+        WritePiece(curve.pieces[i], h, i + 1 == curve.pieces.size(), w);
+      }
     }
   }
   if (m.nlq) WriteNlqParams(*m.nlq, h, w);
   return absl::OkStatus();
 }
 
+}  // namespace
+
+absl::Status ParseRpuMapping(bits::BitReader& r, const RpuHeader& h, RpuMapping& m) {
+  return ParseRpuMappingImpl(r, h, m, nullptr);
+}
+
+absl::Status internal::ParseRpuMappingLean(bits::BitReader& r, const RpuHeader& h, RpuMapping& m,
+                                           LeanLayout& layout) {
+  return ParseRpuMappingImpl(r, h, m, &layout);
+}
+
+absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
+  return WriteRpuMappingImpl(m, h, w, {}, nullptr);
+}
+
+absl::Status internal::WriteRpuMappingLean(const RpuMapping& m, const RpuHeader& h,
+                                           absl::Span<const uint8_t> rbsp,
+                                           const LeanLayout& layout, bits::BitWriter& w) {
+  return WriteRpuMappingImpl(m, h, w, rbsp, &layout);
+}
 }  // namespace mkvfleet::dovi

@@ -1,0 +1,87 @@
+// Internals of the RPU core shared between its .cc files: the lean parse and write that
+// ConvertRpuPayload uses. Not part of the library's interface.
+//
+// The lean parse checks everything ParseRpu checks, in the same order and with the same errors,
+// but does not keep what no conversion reads: the mapping pieces, the DM extension blocks and
+// `remaining`. It records where they sit in the RBSP instead, and the lean write copies them
+// from there. That is bit-exact because writing a parsed piece, block or list gives back exactly
+// the bits it was parsed from (every code is canonical and every checked padding bit is zero),
+// and because the copied spans do not depend on what comes before them: the pieces hold no
+// alignment, and the DM tail starts at a byte boundary in the input and in the output.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "common/bits/bit_reader.h"
+#include "common/bits/bit_writer.h"
+#include "common/dovi/dm_data.h"
+#include "common/dovi/dm_ext_blocks.h"
+#include "common/dovi/rpu.h"
+#include "common/dovi/rpu_header.h"
+#include "common/dovi/rpu_mapping.h"
+
+namespace mkvfleet::dovi::internal {
+
+// Where the lean parse found what it did not keep, plus the parsed values a copy depends on.
+struct LeanLayout {
+  // Mapping: RBSP bits [pieces_begin_bit, pieces_end_bit) are the pieces of all curves, coded
+  // with these pivot counts and coefficient format.
+  bool had_mapping = false;
+  size_t pieces_begin_bit = 0;
+  size_t pieces_end_bit = 0;
+  std::array<uint32_t, kNumComponents> num_pivots_minus2{};
+  uint8_t coefficient_data_type = 0;
+  uint32_t coefficient_log2_denom = 0;
+  // DM data: the CM v2.9 block count, and whether a CM v4.0 list followed.
+  bool had_dm = false;
+  uint64_t num_cmv29_blocks = 0;
+  bool had_cmv40 = false;
+  // RBSP bytes [tail_begin_byte, body_end_byte) are everything up to the CRC that follows the
+  // byte-aligned start of the CM v2.9 blocks (with DM data) or the aligned end of the mapping
+  // (without): blocks, CM v4.0 list, alignment and `remaining`.
+  size_t tail_begin_byte = 0;
+  size_t body_end_byte = 0;
+};
+
+// ParseDmExtBlock without keeping the block: same checks, same errors, same bits consumed.
+absl::Status CheckDmExtBlock(bits::BitReader& reader, CmVersion version);
+
+// ParseRpuMapping / ParseVdrDmData keeping no pieces (curves' `pieces` stay empty) and no
+// blocks (lists stay empty), recording their place in `layout`.
+absl::Status ParseRpuMappingLean(bits::BitReader& reader, const RpuHeader& header,
+                                 RpuMapping& mapping, LeanLayout& layout);
+absl::Status ParseVdrDmDataLean(bits::BitReader& reader, const RpuHeader& header, VdrDmData& dm,
+                                LeanLayout& layout);
+// WriteRpuMapping for a mapping whose curves all have empty `pieces`: the pieces are copied
+// from `rbsp`. REQUIRES: the pivot counts and coefficient format are those of `layout`.
+absl::Status WriteRpuMappingLean(const RpuMapping& mapping, const RpuHeader& header,
+                                 absl::Span<const uint8_t> rbsp, const LeanLayout& layout,
+                                 bits::BitWriter& writer);
+// The part of WriteVdrDmData before the CM v2.9 list: ids, matrices and signal fields.
+void WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& writer);
+
+// The RBSP of a lean parse and what was found in it.
+struct LeanSource {
+  absl::Span<const uint8_t> rbsp;
+  LeanLayout layout;
+};
+
+// ParseRpu into `rpu`, lean: `rbsp` receives the unescaped payload (and must outlive the use
+// of `source`).
+absl::Status ParseRpuLean(absl::Span<const uint8_t> payload, std::vector<uint8_t>& rbsp, Rpu& rpu,
+                          LeanSource& source);
+// True when WriteRpuLean can write `rpu` (a lean-parsed Rpu, then converted) exactly as WriteRpu
+// would write the fully parsed and equally converted Rpu: whatever the conversion changed, it
+// did not need the values the lean parse left out.
+bool CanWriteLean(const Rpu& rpu, const LeanSource& source);
+// WriteRpu for a lean-parsed Rpu (REQUIRES: CanWriteLean), appending the escaped payload to
+// `out`; `writer` is scratch (cleared first).
+absl::Status WriteRpuLean(const Rpu& rpu, const LeanSource& source, bits::BitWriter& writer,
+                          std::vector<uint8_t>& out);
+
+}  // namespace mkvfleet::dovi::internal
