@@ -62,6 +62,10 @@ class StepContext {
   const std::string& agent_name() const { return agent_name_; }
   // The source file on this agent (path translation applied).
   const std::string& source_path() const { return source_path_; }
+  // Where to publish, on this agent (path translation applied); "" when the coordinator sent none.
+  std::string output_path() const {
+    return task_.output_path.empty() ? "" : ToLocal(task_.output_path);
+  }
   // This job's private temp folder on this agent (exists; removed when the job ends here).
   const std::string& work_dir() const { return work_dir_; }
   // The finished steps before this one, in order, with their checkpoints.

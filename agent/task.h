@@ -56,6 +56,9 @@ struct Task {
   absl::Time lease_deadline;
   int64_t job_id = 0;
   std::string source_path;  // coordinator namespace
+  std::string output_path;  // where to publish (coordinator namespace), computed by the coordinator
+  std::string library_root;   // the library root source_path lies under (coordinator namespace)
+  std::string relative_path;  // source_path relative to library_root
   std::string plan;         // "" until planned
   std::string plan_override;
   int attempts = 0;

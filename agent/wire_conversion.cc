@@ -60,6 +60,9 @@ Task TaskFromProto(const v1::Task& t) {
   task.lease_deadline = absl::FromUnixMillis(t.lease_deadline_ms());
   task.job_id = t.job().id();
   task.source_path = t.job().path();
+  task.output_path = t.output_path();
+  task.library_root = t.library_root();
+  task.relative_path = t.relative_path();
   task.plan = t.job().plan();
   task.plan_override = t.job().plan_override();
   task.attempts = t.job().attempts();
