@@ -88,7 +88,9 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
 
     // 3. Reset the failed job from its detail page.
     assert.equal(await page.$eval('#jobs tr[data-job-id="2"]', (e) => e.dataset.state), 'failed_permanent');
-    await page.click('#jobs tr[data-job-id="2"]');
+    // Rows are re-rendered by every live update, so click inside the page in one step (a
+    // puppeteer element handle could be replaced between finding it and clicking it).
+    await page.evaluate(() => document.querySelector('#jobs tr[data-job-id="2"]').click());
     await page.waitForFunction(() => /Job 2/.test(document.querySelector('#job-title').textContent), WAIT);
     await page.waitForSelector('#job-steps tbody tr[data-step="4"]', WAIT);
     assert.match(await page.$eval('#job-error', (e) => e.textContent), /mkvmerge exited 2/);
