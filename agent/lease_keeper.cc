@@ -21,6 +21,7 @@ void LeaseKeeper::Start(absl::Duration interval) {
 void LeaseKeeper::SetInterval(absl::Duration interval) {
   absl::MutexLock lock(&mu_);
   interval_ = std::max(interval, absl::Milliseconds(100));
+  beat_now_ = true;
 }
 
 void LeaseKeeper::Stop() {
@@ -36,6 +37,7 @@ void LeaseKeeper::Hold(const Task& task, std::atomic<bool>* cancel) {
   lease_ = LeaseProgressInfo{task.lease_id, task.task_id, "", Progress{}};
   cancel_ = cancel;
   revoked_ = false;
+  beat_now_ = true;
 }
 
 void LeaseKeeper::Drop() {
@@ -55,7 +57,9 @@ void LeaseKeeper::Loop() {
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_)) return;
+      mu_.AwaitWithTimeout(absl::Condition(this, &LeaseKeeper::ShouldWake), interval_);
+      if (stopping_) return;
+      beat_now_ = false;
     }
     Beat();
   }

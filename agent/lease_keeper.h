@@ -41,6 +41,7 @@ class LeaseKeeper {
 
  private:
   void Loop();
+  bool ShouldWake() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || beat_now_; }
   void Beat();
 
   CoordinatorClient& client_;
@@ -51,6 +52,7 @@ class LeaseKeeper {
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool beat_now_ ABSL_GUARDED_BY(mu_) = false;  // wake the loop early (new interval or lease)
   absl::Duration interval_ ABSL_GUARDED_BY(mu_) = absl::Seconds(5);
   std::optional<LeaseProgressInfo> lease_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool>* cancel_ ABSL_GUARDED_BY(mu_) = nullptr;

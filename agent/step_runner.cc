@@ -135,8 +135,19 @@ RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerE
       r.output_path = ToCoordinatorPath(r.output_path, *env.path_map);
     }
     if (absl::Status s = reporter.StepFinished(i, name, r); !s.ok()) {
-      return Stop(IsRefusal(s) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
-                  std::string(s.message()));
+      if (IsRefusal(s)) return Stop(RunOutcome::kRefused, first, std::string(s.message()));
+      if (!absl::IsInvalidArgument(s)) {
+        return Stop(RunOutcome::kUndelivered, first, std::string(s.message()));
+      }
+      // The coordinator rejected the result itself (a pipeline bug): fail the step rather than
+      // let the lease run out.
+      std::string error = absl::StrCat("coordinator rejected the result of step ", name, ": ",
+                                       s.message());
+      absl::Status f = reporter.StepFailed(i, name, error, /*retryable=*/true);
+      if (!f.ok()) {
+        return Stop(IsRefusal(f) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first, error);
+      }
+      return Stop(RunOutcome::kFailedRetryable, first, error);
     }
     reporter.Log(LogLevel::kInfo, absl::StrCat("step ", name, " finished in ", took));
     if (r.outcome == StepResult::Outcome::kCompleted) {

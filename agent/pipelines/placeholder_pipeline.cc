@@ -16,6 +16,8 @@ namespace mkvfleet::agent {
 namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
+constexpr char kPlaceholderReason[] =
+    "placeholder pipeline: source read and checksummed, not converted (no output written)";
 
 // Reads the whole source once (as the real probe will), recording its size and SHA-256.
 class ProbeStep final : public Step {
@@ -59,7 +61,8 @@ class ProbeStep final : public Step {
   }
 };
 
-// Completes the job without producing a file.
+// Ends the job without producing a file. The coordinator accepts COMPLETED only with a published
+// output, so the honest outcome is SKIPPED, with a reason saying why.
 class PublishStep final : public Step {
  public:
   std::string name() const override { return "publish"; }
@@ -67,7 +70,8 @@ class PublishStep final : public Step {
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
     ctx.Log(LogLevel::kWarn, "placeholder pipeline: nothing converted, no output written");
     StepResult result;
-    result.outcome = StepResult::Outcome::kCompleted;
+    result.outcome = StepResult::Outcome::kSkipped;
+    result.reason = kPlaceholderReason;
     return result;
   }
 };

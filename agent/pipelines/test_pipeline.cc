@@ -61,10 +61,25 @@ class SleepStep final : public Step {
                  static_cast<int64_t>(std::filesystem::file_size(artifact))});
     result.checkpoint.facts["agent"] = ctx.agent_name();
     if (name_ == "one") result.plan = "test";
+    if (name_ == "three") return Publish(ctx, std::move(result));
     return result;
   }
 
  private:
+  // The last step "publishes" a one-line file where the coordinator asked for the output.
+  static absl::StatusOr<StepResult> Publish(StepContext& ctx, StepResult result) {
+    const std::string out = ctx.output_path();
+    if (out.empty()) return absl::InvalidArgumentError("the coordinator sent no output path");
+    {
+      std::ofstream f(out, std::ios::trunc);
+      f << "test-sleep output of job " << ctx.task().job_id << "\n";
+      if (!f) return absl::InternalError("cannot write " + out);
+    }
+    result.outcome = StepResult::Outcome::kCompleted;
+    result.output_path = out;
+    return result;
+  }
+
   std::string name_, previous_;
   absl::Duration duration_;
 };

@@ -21,6 +21,7 @@ class RecordingReporter final : public TaskReporter {
   absl::Status StepFinished(int index, const std::string& name, const StepResult& r) override {
     events.push_back(absl::StrCat("finished ", index, " ", name));
     last_result = r;
+    if (index == reject_finish_of) return absl::InvalidArgumentError("needs output_path");
     return absl::OkStatus();
   }
   absl::Status StepFailed(int index, const std::string& name, const std::string& error,
@@ -33,6 +34,7 @@ class RecordingReporter final : public TaskReporter {
   void UpdateProgress(const std::string&, const Progress&) override { ++progress_updates; }
 
   int refuse_start_of = -1;
+  int reject_finish_of = -1;
   std::vector<std::string> events, logs;
   StepResult last_result;
   std::string last_error;
@@ -164,6 +166,17 @@ TEST_CASE("a refused report stops the run at once") {
   CHECK(s.outcome == RunOutcome::kRefused);
   CHECK(ran == std::vector<std::string>{"a"});
   CHECK(rep.events.back() == "started 1 b");
+}
+
+TEST_CASE("a step result the coordinator rejects fails the step instead of hanging the lease") {
+  std::vector<std::string> ran;
+  Pipeline p = ThreeSteps(&ran);
+  RecordingReporter rep;
+  rep.reject_finish_of = 2;
+  RunSummary s = RunPipeline(p, Task{}, Env(), rep, nullptr);
+  CHECK(s.outcome == RunOutcome::kFailedRetryable);
+  CHECK(rep.events.back() == "failed 2 c retryable");
+  CHECK(rep.last_error.find("needs output_path") != std::string::npos);
 }
 
 TEST_CASE("step failures are reported retryable or permanent by status code") {
