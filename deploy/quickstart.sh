@@ -100,8 +100,6 @@ echo "quickstart: coordinator listening on $ADDRESS (state in $RUN_DIR/state, lo
   2>"$RUN_DIR/agent.log" &
 AGENT_PID=$!
 echo "quickstart: agent started (log $RUN_DIR/agent.log)"
-echo "quickstart: NOTE the media pipeline is not built yet: the agent runs the placeholder pipeline,"
-echo "            which reads and checksums each file and writes no output."
 
 ctl() { "$MKVCTL" --server "$ADDRESS" "$@"; }
 
@@ -114,6 +112,11 @@ echo "$ENQUEUED"
 JOB_IDS=$(echo "$ENQUEUED" | awk 'NR > 1 && ($1 == "created" || $1 == "requeued" || $1 == "duplicate") { print $2 }')
 
 ctl watch --until-idle
+
+if grep -q "pipeline=placeholder" "$RUN_DIR/agent.log"; then
+  echo "quickstart: NOTE the media pipeline is not built yet: the agent ran the placeholder pipeline,"
+  echo "            which reads and checksums each file and writes no output."
+fi
 
 echo
 echo "quickstart: results"
@@ -133,6 +136,6 @@ for id in $JOB_IDS; do
   [ -n "$error" ] && echo "    error: $error"
   case "$state" in completed|skipped) ;; *) status=1 ;; esac
 done
-echo "quickstart: details with: $MKVCTL --server $ADDRESS --json show ID (while the daemons run)"
+echo "quickstart: job history stays in $RUN_DIR/state (start the coordinator on it to inspect)"
 echo "quickstart: stopping the agent and the coordinator"
 exit $status
