@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "agent/encode/reencode_steps.h"
 #include "agent/media/output_steps.h"
 #include "agent/media/plan_policy.h"
 #include "agent/media/probe_plan_steps.h"
@@ -79,10 +80,13 @@ std::unique_ptr<Pipeline> MakeMediaPipeline(MediaSettings settings,
 
 absl::StatusOr<std::unique_ptr<Pipeline>> MakeMediaPipelineFromConfig(
     const config::ConfigLayers* layers) {
-  if (layers == nullptr) return MakeMediaPipeline(MediaSettings{});
-  absl::StatusOr<MediaSettings> settings = LoadMediaSettings(*layers);
+  absl::StatusOr<MediaSettings> settings =
+      layers == nullptr ? MediaSettings{} : LoadMediaSettings(*layers);
   if (!settings.ok()) return settings.status();
-  return MakeMediaPipeline(*std::move(settings));
+  // The re-encode plans (agent/encode): dv-reencode and standard.
+  auto reencode = encode::MakeReencodePlansFromConfig(*settings, layers);
+  if (!reencode.ok()) return reencode.status();
+  return MakeMediaPipeline(*std::move(settings), *std::move(reencode));
 }
 
 }  // namespace mkvfleet::agent::media

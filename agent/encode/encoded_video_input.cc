@@ -1,0 +1,147 @@
+// x265's output as the remuxer's video track (see the header).
+#include "agent/encode/encoded_video_input.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "common/hevc/nal_unit.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavutil/mem.h>
+}
+
+namespace mkvfleet::agent::encode {
+namespace {
+
+void AppendAnnexB(absl::Span<const uint8_t> nal, std::vector<uint8_t>& out) {
+  static constexpr uint8_t kStartCode[] = {0, 0, 0, 1};
+  out.insert(out.end(), std::begin(kStartCode), std::end(kStartCode));
+  out.insert(out.end(), nal.begin(), nal.end());
+}
+
+}  // namespace
+
+absl::StatusOr<bool> EncodedVideoInput::ReadOne() {
+  if (eof_) return false;
+  absl::StatusOr<bool> got = reader_->Next(&au_);
+  if (!got.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": ", got.status().message()));
+  }
+  if (!*got) {
+    eof_ = true;
+    return false;
+  }
+  absl::StatusOr<hevc::FrameInfo> frame = dvstream::AnalyzeAccessUnit(analyzer_, au_, read_);
+  if (!frame.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": ", frame.status().message()));
+  }
+  if (!frame->has_picture) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_, ": access unit ", read_, " holds no picture"));
+  }
+  ++read_;
+  if (!times_) times_.emplace(frame->sps_max_num_reorder_pics);
+  if (absl::Status s = times_->AddOutputFrame(frame->key); !s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(path_, ": ", s.message()));
+  }
+  PendingFrame f;
+  f.annexb.reserve(au_.byte_size() + 4 * au_.size());
+  for (size_t i = 0; i < au_.size(); ++i) AppendAnnexB(au_.nal(i), f.annexb);
+  f.keyframe = hevc::IsIrap(frame->nal_unit_type);
+  pending_.push_back(std::move(f));
+  return true;
+}
+
+absl::Status EncodedVideoInput::Configure(const AVCodecParameters&, AVCodecParameters& out) {
+  absl::StatusOr<std::unique_ptr<dvstream::FileSource>> file = dvstream::FileSource::Open(path_);
+  if (!file.ok()) return file.status();
+  file_ = *std::move(file);
+  reader_ = std::make_unique<dvstream::AccessUnitReader>(*file_);
+  absl::StatusOr<bool> first = ReadOne();
+  if (!first.ok()) return first.status();
+  if (!*first) return absl::InvalidArgumentError(absl::StrCat(path_, ": no pictures"));
+  // The first unit carries the parameter sets (x265 writes them ahead of the first picture).
+  std::vector<uint8_t> extradata;
+  bool vps = false, sps = false, pps = false;
+  for (size_t i = 0; i < au_.size(); ++i) {
+    const uint8_t t = au_.type(i);
+    if (t != hevc::kVps && t != hevc::kSps && t != hevc::kPps) continue;
+    vps |= t == hevc::kVps;
+    sps |= t == hevc::kSps;
+    pps |= t == hevc::kPps;
+    AppendAnnexB(au_.nal(i), extradata);
+  }
+  if (!vps || !sps || !pps) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_, ": the first access unit lacks its VPS, SPS or PPS"));
+  }
+  av_freep(&out.extradata);
+  out.extradata_size = 0;
+  out.extradata = static_cast<uint8_t*>(
+      av_mallocz(extradata.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  if (out.extradata == nullptr) return absl::ResourceExhaustedError("out of memory (extradata)");
+  std::memcpy(out.extradata, extradata.data(), extradata.size());
+  out.extradata_size = static_cast<int>(extradata.size());
+  out.codec_id = AV_CODEC_ID_HEVC;
+  out.codec_tag = 0;
+  out.profile = output_depth_ == 10 ? FF_PROFILE_HEVC_MAIN_10 : FF_PROFILE_HEVC_MAIN;
+  out.level = FF_LEVEL_UNKNOWN;
+  out.format = output_depth_ == 10 ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P;
+  out.bits_per_raw_sample = output_depth_;
+  out.bit_rate = 0;
+  return absl::OkStatus();
+}
+
+absl::Status EncodedVideoInput::Emit(std::vector<mkv::PacketPtr>& out) {
+  while (!pending_.empty()) {
+    std::optional<FrameTimestamps> t = times_->Next();
+    if (!t) break;
+    PendingFrame& f = pending_.front();
+    mkv::PacketPtr p = mkv::MakePacket();
+    if (av_new_packet(p.get(), static_cast<int>(f.annexb.size())) < 0) {
+      return absl::ResourceExhaustedError("out of memory for a video packet");
+    }
+    std::memcpy(p->data, f.annexb.data(), f.annexb.size());
+    p->pts = t->pts;
+    p->dts = t->dts;
+    p->duration = t->duration;
+    if (f.keyframe) p->flags |= AV_PKT_FLAG_KEY;
+    p->pos = -1;
+    out.push_back(std::move(p));
+    pending_.pop_front();
+    ++frames_out_;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EncodedVideoInput::Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) {
+  if (source_packet.pts == AV_NOPTS_VALUE) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("source video packet ", times_->source_frames() + 1, " has no timestamp"));
+  }
+  times_->AddSourceFrame(source_packet.pts, source_packet.duration);
+  // Keep the encoded stream one frame per source frame (the first was read by Configure).
+  if (times_->output_frames() < times_->source_frames()) {
+    if (absl::StatusOr<bool> got = ReadOne(); !got.ok()) return got.status();
+  }
+  return Emit(out);
+}
+
+absl::Status EncodedVideoInput::Finish(std::vector<mkv::PacketPtr>& out) {
+  times_->FinishSource();
+  while (true) {
+    absl::StatusOr<bool> got = ReadOne();
+    if (!got.ok()) return got.status();
+    if (!*got) break;
+  }
+  absl::Status counted = times_->FinishOutput();
+  if (absl::Status s = Emit(out); !s.ok()) return s;
+  if (!counted.ok()) return counted;
+  if (!pending_.empty()) {
+    return absl::InternalError(absl::StrCat(pending_.size(), " encoded frames got no timestamp"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mkvfleet::agent::encode

@@ -1,0 +1,43 @@
+// PlanSteps of dv-reencode and standard (see reencode_steps.h).
+#include "absl/strings/str_cat.h"
+#include "agent/encode/reencode_steps.h"
+#include "agent/media/plan_policy.h"
+#include "common/config/config_layers.h"
+
+namespace mkvfleet::agent::encode {
+
+std::map<std::string, media::PlanSteps> MakeReencodePlans(media::SharedSettings settings,
+                                                          const ReencodeOptions& options) {
+  std::map<std::string, media::PlanSteps> plans;
+  media::PlanSteps& dv = plans[media::kPlanDvReencode];
+  dv.rpu = MakeRpuStep(settings);
+  dv.encode = MakeEncodeStep(settings, options, /*dolby_vision=*/true);
+  dv.mux = MakeReencodeMuxStep(settings, options, /*dolby_vision=*/true);
+  media::PlanSteps& standard = plans[media::kPlanStandard];
+  standard.encode = MakeEncodeStep(settings, options, /*dolby_vision=*/false);
+  standard.mux = MakeReencodeMuxStep(settings, options, /*dolby_vision=*/false);
+  return plans;
+}
+
+absl::StatusOr<std::map<std::string, media::PlanSteps>> MakeReencodePlansFromConfig(
+    const media::MediaSettings& settings, const config::ConfigLayers* layers) {
+  std::map<std::string, std::string> table;
+  if (layers != nullptr) {
+    absl::StatusOr<std::map<std::string, std::string>> t = layers->GetTable("media.x265");
+    if (!t.ok()) return t.status();
+    table = *std::move(t);
+  }
+  absl::StatusOr<std::map<std::string, EncodeProfile>> profiles = ParseEncodeProfiles(table);
+  if (!profiles.ok()) return profiles.status();
+  auto it = profiles->find(settings.x265_profile);
+  if (it == profiles->end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "media.x265_profile = \"", settings.x265_profile, "\" but no [media.x265.",
+        settings.x265_profile, "] table is configured"));
+  }
+  ReencodeOptions options;
+  options.profile = it->second;
+  return MakeReencodePlans(std::make_shared<const media::MediaSettings>(settings), options);
+}
+
+}  // namespace mkvfleet::agent::encode

@@ -1,0 +1,65 @@
+// The steps of the re-encode plans, plugged into the media pipeline as PlanSteps
+// (media_pipeline.h):
+//   dv-reencode: rpu (extract + convert every RPU to 8.1 in one streaming pass) -> encode (ffmpeg |
+//                x265 with the RPUs) -> mux (x265's stream on the source's timestamps, every
+//                other track copied, DV record profile 8 / compatibility 1, sampled SSIM)
+//   standard:    encode (no RPUs) -> mux (no DV record)
+// Checkpoints: rpu records artifact "rpu" and fact "rpu_count"; encode records artifact
+// "encoded_bl" and facts "frames", "pix_fmt"; mux records what media/step_support.h asks plus
+// "ssim".
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "agent/encode/encode_profile.h"
+#include "agent/encode/ssim_check.h"
+#include "agent/media/media_pipeline.h"
+#include "agent/media/publish.h"
+#include "agent/media/step_support.h"
+
+namespace mkvfleet::config {
+class ConfigLayers;
+}
+
+namespace mkvfleet::agent::encode {
+
+inline constexpr char kArtifactRpu[] = "rpu";
+inline constexpr char kFactRpuCount[] = "rpu_count";
+inline constexpr char kArtifactEncoded[] = "encoded_bl";
+inline constexpr char kFactEncodedFrames[] = "frames";
+inline constexpr char kFactPixFmt[] = "pix_fmt";
+inline constexpr char kFactSsim[] = "ssim";
+
+// What the re-encode steps need beyond MediaSettings.
+struct ReencodeOptions {
+  EncodeProfile profile;
+  SsimSampling ssim;
+  bool check_ssim = true;
+  media::FreeSpaceFn free_space;  // null = the real one
+};
+
+// rpu for dv-reencode: the source's RPUs converted to 8.1 (mode 2) in display order, one per
+// frame, into the work dir. Fails permanently (DataLoss) when a frame has no RPU or the count
+// differs from the probed frame count.
+std::unique_ptr<Step> MakeRpuStep(media::SharedSettings settings);
+// encode: ffmpeg | x265 into the work dir; with `dolby_vision` it carries the rpu step's RPUs.
+std::unique_ptr<Step> MakeEncodeStep(media::SharedSettings settings, ReencodeOptions options,
+                                     bool dolby_vision);
+// mux: the encoded stream into a part file beside the destination, then the SSIM check.
+std::unique_ptr<Step> MakeReencodeMuxStep(media::SharedSettings settings, ReencodeOptions options,
+                                          bool dolby_vision);
+
+// PlanSteps for "dv-reencode" and "standard".
+std::map<std::string, media::PlanSteps> MakeReencodePlans(media::SharedSettings settings,
+                                                          const ReencodeOptions& options);
+
+// The same with the profile named by settings.x265_profile, read from the [media.x265] tables of
+// `layers` (defaults when null). Errors: InvalidArgument from ParseEncodeProfiles, or for a
+// profile name that is not configured.
+absl::StatusOr<std::map<std::string, media::PlanSteps>> MakeReencodePlansFromConfig(
+    const media::MediaSettings& settings, const config::ConfigLayers* layers);
+
+}  // namespace mkvfleet::agent::encode
