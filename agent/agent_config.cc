@@ -31,7 +31,7 @@ absl::StatusOr<AgentConfig> LoadAgentConfig(const config::ConfigLayers& layers) 
   ASSIGN_OR_RETURN_CFG(map_entries, layers.GetStringList("path_map"));
   ASSIGN_OR_RETURN_CFG(c.path_map, ParsePathMappings(map_entries));
   ASSIGN_OR_RETURN_CFG(c.shared_work_dir, layers.GetString("shared_work_dir"));
-  ASSIGN_OR_RETURN_CFG(c.pipeline, layers.GetString("pipeline", "placeholder"));
+  ASSIGN_OR_RETURN_CFG(c.pipeline, layers.GetString("pipeline", "media"));
   int64_t ms = 0;
   ASSIGN_OR_RETURN_CFG(ms, layers.GetInt("test_step_ms", 300));
   c.test_step_duration = absl::Milliseconds(ms);

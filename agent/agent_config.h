@@ -6,7 +6,7 @@
 //   agent_token       bearer token (env MKVFLEET_AGENT_TOKEN); "" = none
 //   path_map          list of "COORDINATOR_PREFIX=LOCAL_PREFIX" (env: ':'-separated)
 //   shared_work_dir   work dir every agent mounts, "" = none (coordinator namespace path)
-//   pipeline          "placeholder" (default), or a test pipeline ("test-sleep") for tests
+//   pipeline          "media" (default), "placeholder", or a test pipeline ("test-sleep") for tests
 //   test_step_ms      how long each test-pipeline step sleeps (default 300)
 //   claim_poll_ms     pause between claims while idle (default 1000)
 //   log_level         spdlog level (default "info")
@@ -33,7 +33,7 @@ struct AgentConfig {
   std::string token;  // never logged
   std::vector<PathMapping> path_map;
   std::string shared_work_dir;
-  std::string pipeline = "placeholder";
+  std::string pipeline = "media";
   absl::Duration test_step_duration = absl::Milliseconds(300);
   absl::Duration claim_poll_interval = absl::Seconds(1);
   std::string log_level = "info";

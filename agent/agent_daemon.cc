@@ -9,6 +9,7 @@
 #include "agent/coordinator_reporter.h"
 #include "agent/step_runner.h"
 #include "agent/tool_discovery.h"
+#include "common/notify/notifier.h"
 #include "spdlog/spdlog.h"
 
 #ifndef MKVFLEET_VERSION
@@ -82,6 +83,10 @@ absl::Status AgentDaemon::Run() {
   }
 
   keeper_.Start(absl::Seconds(5));
+  // Under systemd (Type=notify): READY=1 once registered, WATCHDOG=1 while the loop runs.
+  const notify::Notifier notifier = notify::Notifier::FromEnvironment();
+  notify::WatchdogPinger watchdog(notifier, [this] { return !stopping_.load(); });
+  bool ready_sent = false;
   Backoff reconnect(kReconnectInitial, kReconnectMax);
   bool registered = false;
   absl::Status exit_status = absl::OkStatus();
@@ -105,6 +110,11 @@ absl::Status AgentDaemon::Run() {
       }
       registered = true;
       reconnect.Reset();
+      if (!ready_sent) {
+        (void)notifier.Ready();
+        (void)notifier.Status(absl::StrCat("registered with ", config_.server, " as ", config_.name));
+        ready_sent = true;
+      }
     }
     if (keeper_.drained()) {
       Pause(config_.claim_poll_interval);
@@ -134,6 +144,7 @@ absl::Status AgentDaemon::Run() {
     }
     RunTask(**claim);
   }
+  (void)notifier.Stopping();
   keeper_.Stop();
   spdlog::info("agent stopped name={}", config_.name);
   return exit_status;

@@ -14,7 +14,7 @@ PACKAGES=(
   # media tools the agent drives and the tests judge with
   ffmpeg x265 mkvtoolnix mediainfo
   # fuzzing (bench/fuzz.sh) and misc test helpers
-  clang-14 libclang-rt-14-dev sqlite3 procps xxd
+  clang-14 libclang-rt-14-dev sqlite3 procps xxd openssl libssl-dev
   # operations: systemd-analyze verify on the units (tests/integration/ops), headless browser
   # for the dashboard test (tests/browser, label browser)
   systemd chromium

@@ -47,7 +47,7 @@ TEST_CASE("file values load, env overrides the file, flags override env") {
   CHECK(c->claim_poll_interval == absl::Seconds(1));
 }
 
-TEST_CASE("defaults: placeholder pipeline, no token") {
+TEST_CASE("defaults: media pipeline, no token") {
   auto layers = config::ConfigLayers::Parse("", "none", FakeEnv({}));
   REQUIRE(layers.ok());
   layers->SetFlag("server", "127.0.0.1:1");
@@ -55,7 +55,7 @@ TEST_CASE("defaults: placeholder pipeline, no token") {
   layers->SetFlag("work_dir", "/w");
   auto c = LoadAgentConfig(*layers);
   REQUIRE(c.ok());
-  CHECK(c->pipeline == "placeholder");
+  CHECK(c->pipeline == "media");
   CHECK(c->token.empty());
   CHECK(c->path_map.empty());
 }
