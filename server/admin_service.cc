@@ -5,24 +5,12 @@
 
 #include "server/admin_convert.h"
 #include "server/constants.h"
+#include "server/admission.h"
 #include "server/grpc_status.h"
 #include "server/jobs_convert.h"
-#include "server/validation.h"
 #include "spdlog/spdlog.h"
 
 namespace mkvfleet::server {
-
-// Authorizes and validates `request`; returns early from the handler on failure.
-#define MKV_ADMIT(context, request)                                               \
-  do {                                                                            \
-    if (grpc::Status auth = AuthorizeCall(*(context), Api::kAdmin, tokens_);      \
-        !auth.ok()) {                                                             \
-      return auth;                                                                \
-    }                                                                             \
-    if (absl::Status valid = validation::Validate(*(request)); !valid.ok()) {     \
-      return ToGrpcStatus(valid);                                                 \
-    }                                                                             \
-  } while (0)
 
 namespace {
 std::vector<std::string> Paths(const google::protobuf::RepeatedPtrField<std::string>& in) {
@@ -33,7 +21,7 @@ std::vector<std::string> Paths(const google::protobuf::RepeatedPtrField<std::str
 grpc::Status AdminServiceImpl::Enqueue(grpc::ServerContext* context,
                                        const v1::EnqueueRequest* request,
                                        v1::EnqueueResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto records = EnqueuePaths(store_, library_, Paths(request->paths()),
                               request->plan_override(), /*dry_run=*/false);
   if (!records.ok()) return ToGrpcStatus(records.status());
@@ -43,7 +31,7 @@ grpc::Status AdminServiceImpl::Enqueue(grpc::ServerContext* context,
 
 grpc::Status AdminServiceImpl::Scan(grpc::ServerContext* context, const v1::ScanRequest* request,
                                     v1::EnqueueResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto records = server::Scan(store_, library_, FromProto(request->mode()),
                               Paths(request->paths()), request->plan_override(),
                               request->dry_run());
@@ -55,7 +43,7 @@ grpc::Status AdminServiceImpl::Scan(grpc::ServerContext* context, const v1::Scan
 grpc::Status AdminServiceImpl::ListJobs(grpc::ServerContext* context,
                                         const v1::ListJobsRequest* request,
                                         v1::ListJobsResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto jobs = store_.ListJobs(FromProto(*request));
   if (!jobs.ok()) return ToGrpcStatus(jobs.status());
   for (const Job& job : *jobs) ToProto(job, /*with_steps=*/false, response->add_jobs());
@@ -64,7 +52,7 @@ grpc::Status AdminServiceImpl::ListJobs(grpc::ServerContext* context,
 
 grpc::Status AdminServiceImpl::GetJob(grpc::ServerContext* context,
                                       const v1::GetJobRequest* request, v1::Job* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto job = store_.GetJob(request->id());
   if (!job.ok()) return ToGrpcStatus(job.status());
   ToProto(*job, /*with_steps=*/true, response);
@@ -74,7 +62,7 @@ grpc::Status AdminServiceImpl::GetJob(grpc::ServerContext* context,
 grpc::Status AdminServiceImpl::GetJobLog(grpc::ServerContext* context,
                                          const v1::GetJobLogRequest* request,
                                          v1::GetJobLogResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto lines = store_.GetJobLog(request->id(), request->tail());
   if (!lines.ok()) return ToGrpcStatus(lines.status());
   for (const LogLine& line : *lines) ToProto(line, response->add_lines());
@@ -83,7 +71,7 @@ grpc::Status AdminServiceImpl::GetJobLog(grpc::ServerContext* context,
 
 grpc::Status AdminServiceImpl::ResetJob(grpc::ServerContext* context,
                                         const v1::ResetJobRequest* request, v1::Job* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto job = store_.Reset(request->id(), request->from_step());
   if (!job.ok()) return ToGrpcStatus(job.status());
   ToProto(*job, /*with_steps=*/true, response);
@@ -92,7 +80,7 @@ grpc::Status AdminServiceImpl::ResetJob(grpc::ServerContext* context,
 
 grpc::Status AdminServiceImpl::CancelJob(grpc::ServerContext* context,
                                          const v1::CancelJobRequest* request, v1::Job* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto job = store_.Cancel(request->id());
   if (!job.ok()) return ToGrpcStatus(job.status());
   ToProto(*job, /*with_steps=*/true, response);
@@ -113,7 +101,7 @@ grpc::Status AdminServiceImpl::ListAgents(grpc::ServerContext* context,
 grpc::Status AdminServiceImpl::DrainAgent(grpc::ServerContext* context,
                                           const v1::DrainAgentRequest* request,
                                           v1::Agent* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto agent = store_.Drain(request->name(), !request->undrain());
   if (!agent.ok()) return ToGrpcStatus(agent.status());
   ToProto(*agent, response);
@@ -123,7 +111,7 @@ grpc::Status AdminServiceImpl::DrainAgent(grpc::ServerContext* context,
 grpc::Status AdminServiceImpl::WatchEvents(grpc::ServerContext* context,
                                            const v1::WatchEventsRequest* request,
                                            grpc::ServerWriter<v1::Event>* writer) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   std::shared_ptr<EventSubscription> sub = bus_.Subscribe(request->job_id());
   struct Unsubscribe {
     EventBus& bus;
@@ -151,6 +139,5 @@ grpc::Status AdminServiceImpl::WatchEvents(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-#undef MKV_ADMIT
 
 }  // namespace mkvfleet::server

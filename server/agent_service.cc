@@ -2,28 +2,16 @@
 #include "server/agent_service.h"
 
 #include "server/agent_convert.h"
+#include "server/admission.h"
 #include "server/grpc_status.h"
 #include "server/jobs_convert.h"
-#include "server/validation.h"
 
 namespace mkvfleet::server {
-
-// Authorizes and validates `request`; returns early from the handler on failure.
-#define MKV_ADMIT(context, request)                                               \
-  do {                                                                            \
-    if (grpc::Status auth = AuthorizeCall(*(context), Api::kAgent, tokens_);      \
-        !auth.ok()) {                                                             \
-      return auth;                                                                \
-    }                                                                             \
-    if (absl::Status valid = validation::Validate(*(request)); !valid.ok()) {     \
-      return ToGrpcStatus(valid);                                                 \
-    }                                                                             \
-  } while (0)
 
 grpc::Status AgentServiceImpl::Register(grpc::ServerContext* context,
                                         const v1::RegisterRequest* request,
                                         v1::RegisterResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAgent, context, request);
   auto agent = store_.Register(request->name(), request->version(),
                                FromProto(request->capabilities()));
   if (!agent.ok()) return ToGrpcStatus(agent.status());
@@ -37,7 +25,7 @@ grpc::Status AgentServiceImpl::Register(grpc::ServerContext* context,
 grpc::Status AgentServiceImpl::ClaimJob(grpc::ServerContext* context,
                                         const v1::ClaimJobRequest* request,
                                         v1::ClaimJobResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAgent, context, request);
   auto claimed = store_.Claim(request->agent());
   if (!claimed.ok()) return ToGrpcStatus(claimed.status());
   if (claimed->has_value()) ToProto(**claimed, response->mutable_task());
@@ -47,7 +35,7 @@ grpc::Status AgentServiceImpl::ClaimJob(grpc::ServerContext* context,
 grpc::Status AgentServiceImpl::Heartbeat(grpc::ServerContext* context,
                                          const v1::HeartbeatRequest* request,
                                          v1::HeartbeatResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAgent, context, request);
   auto result = store_.Heartbeat(request->agent(), FromProto(*request), request->free_temp_bytes());
   if (!result.ok()) return ToGrpcStatus(result.status());
   ToProto(*result, clock_.NowMs(), response);
@@ -57,7 +45,7 @@ grpc::Status AgentServiceImpl::Heartbeat(grpc::ServerContext* context,
 grpc::Status AgentServiceImpl::ReportStep(grpc::ServerContext* context,
                                           const v1::ReportStepRequest* request,
                                           v1::ReportStepResponse* response) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAgent, context, request);
   auto job = store_.ReportStep(request->task_id(), FromProto(*request));
   if (!job.ok()) return ToGrpcStatus(job.status());
   response->set_job_state(ToProto(job->state));
@@ -68,7 +56,7 @@ grpc::Status AgentServiceImpl::ReportStep(grpc::ServerContext* context,
 grpc::Status AgentServiceImpl::AppendLog(grpc::ServerContext* context,
                                          const v1::AppendLogRequest* request,
                                          v1::AppendLogResponse* /*response*/) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAgent, context, request);
   return ToGrpcStatus(
       store_.AppendLog(request->task_id(), request->lease_id(), FromProto(*request)));
 }
@@ -76,11 +64,10 @@ grpc::Status AgentServiceImpl::AppendLog(grpc::ServerContext* context,
 grpc::Status AgentServiceImpl::ReleaseTask(grpc::ServerContext* context,
                                            const v1::ReleaseTaskRequest* request,
                                            v1::ReleaseTaskResponse* /*response*/) {
-  MKV_ADMIT(context, request);
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAgent, context, request);
   auto job = store_.Release(request->task_id(), request->lease_id(), request->reason());
   return ToGrpcStatus(job.status());
 }
 
-#undef MKV_ADMIT
 
 }  // namespace mkvfleet::server
