@@ -2,7 +2,9 @@
 // against `cat FILE > /dev/null` of the same file in the same run (the I/O floor). Each operation
 // runs in a child process so its peak RSS is its own; memory must not grow with file size.
 //
-// Usage: hevc_stream_bench [FILE]   without FILE, two kinds of temp file (removed afterwards) are
+// Usage: hevc_stream_bench [--ops=drop-el,extract,remove-rpu-el] [--kinds=sample-repeated,
+//                          large-slices] [--keep] [FILE]
+//   "extract" is extract + convert (mode 2). Without FILE, two kinds of temp file (removed afterwards) are
 // made from the muxed dual-layer sample, each at 256 MiB and 1 GiB:
 //   sample-repeated  the 256x144 sample as is, repeated (~340-byte frames: per-frame cost bound)
 //   large-slices     the same stream with every BL slice grown to ~200 KB and every EL slice to
@@ -21,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
+#include "common/dovi/rpu_convert.h"
 #include "common/dvstream/access_unit_reader.h"
 #include "common/dvstream/byte_io.h"
 #include "common/dvstream/operations.h"
@@ -70,7 +74,10 @@ int Operation(const std::string& op, const std::string& path) {
   if (op == "drop-el") {
     st = mkvfleet::dvstream::DropEnhancementLayer(**in, **out).status();
   } else if (op == "extract") {
-    st = mkvfleet::dvstream::ExtractRpus(**in, **out).status();
+    // Extract + convert, as `mkvctl dovi extract-rpu --mode 2` does.
+    st = mkvfleet::dvstream::ExtractRpus(**in, **out, [](absl::Span<const uint8_t> rpu) {
+           return mkvfleet::dovi::ConvertRpuPayload(rpu, mkvfleet::dovi::ConversionMode::kTo81);
+         }).status();
   } else {
     st = mkvfleet::dvstream::Demux(**in, **out, nullptr).status();
   }
@@ -117,32 +124,50 @@ void WriteRepeated(const std::vector<char>& unit, uint64_t target_bytes, const s
   }
 }
 
+std::vector<std::string> g_ops = {"drop-el", "extract", "remove-rpu-el"};
+bool g_keep = false;  // --keep: leave the generated files (for profiling with FILE)
+std::vector<std::string> g_kinds = {"sample-repeated", "large-slices"};
+
 void Measure(const std::string& label, const std::string& path) {
   const double mib = static_cast<double>(fs::file_size(path)) / (1 << 20);
   InChild([&] { return Cat(path); });  // warm the page cache
   const Run cat = InChild([&] { return Cat(path); });
   std::printf("%s, %.0f MiB: cat %.2f s wall, %.2f s CPU (%.0f MiB/s), peak RSS %ld KiB\n",
               label.c_str(), mib, cat.seconds, cat.cpu_seconds, mib / cat.seconds, cat.max_rss_kib);
-  for (const char* op : {"drop-el", "extract", "remove-rpu-el"}) {
+  for (const std::string& op : g_ops) {
     const Run r = InChild([&] { return Operation(op, path); });
+    // "cat/op": cat's time over the operation's (1.0 = as fast as cat).
     std::printf(
-        "  %-14s %s %6.2f s wall %6.0f MiB/s  %5.1fx cat wall | %6.2f s CPU %6.0f MiB/s  %5.1fx "
-        "cat CPU | peak RSS %ld KiB\n",
-        op, r.ok ? "ok  " : "FAIL", r.seconds, mib / r.seconds, r.seconds / cat.seconds,
-        r.cpu_seconds, mib / r.cpu_seconds, r.cpu_seconds / cat.cpu_seconds, r.max_rss_kib);
+        "  %-14s %s %6.2f s wall %6.0f MiB/s cat/op %4.2f | %6.2f s CPU %6.0f MiB/s cat/op %4.2f "
+        "| peak RSS %ld KiB\n",
+        op.c_str(), r.ok ? "ok  " : "FAIL", r.seconds, mib / r.seconds, cat.seconds / r.seconds,
+        r.cpu_seconds, mib / r.cpu_seconds, cat.cpu_seconds / r.cpu_seconds, r.max_rss_kib);
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1) {
-    Measure(argv[1], argv[1]);
+  std::string file;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--ops=", 0) == 0) {
+      g_ops = absl::StrSplit(arg.substr(6), ',');
+    } else if (arg == "--keep") {
+      g_keep = true;
+    } else if (arg.rfind("--kinds=", 0) == 0) {
+      g_kinds = absl::StrSplit(arg.substr(8), ',');
+    } else {
+      file = arg;
+    }
+  }
+  if (!file.empty()) {
+    Measure(file, file);
     return 0;
   }
   const fs::path dir = fs::temp_directory_path() / ("hevc-bench-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  for (const std::string kind : {"sample-repeated", "large-slices"}) {
+  for (const std::string& kind : g_kinds) {
     for (uint64_t size : {uint64_t{256} << 20, uint64_t{1} << 30}) {
       const std::string path =
           (dir / (kind + "-" + std::to_string(size >> 20) + "MiB.hevc")).string();
@@ -157,9 +182,13 @@ int main(int argc, char** argv) {
         return 0;
       });
       Measure(kind, path);
-      fs::remove(path);
+      if (g_keep) {
+        std::printf("  kept %s\n", path.c_str());
+      } else {
+        fs::remove(path);
+      }
     }
   }
-  fs::remove_all(dir);
+  if (!g_keep) fs::remove_all(dir);
   return 0;
 }

@@ -1,6 +1,9 @@
 // Memory and file implementations of ByteSource / ByteSink.
 #include "common/dvstream/byte_io.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -24,20 +27,29 @@ absl::StatusOr<absl::Span<const uint8_t>> MemorySource::Read() {
   return out;
 }
 
-FileSource::FileSource(FilePtr f, std::string path, size_t chunk_size)
-    : file_(std::move(f)), path_(std::move(path)), buffer_(chunk_size == 0 ? 1 : chunk_size) {}
+FileSource::FileSource(int fd, std::string path, size_t chunk_size)
+    : fd_(fd), path_(std::move(path)), chunk_size_(chunk_size == 0 ? 1 : chunk_size) {
+  constexpr size_t kPage = 4096;
+  buffer_.reset(static_cast<uint8_t*>(
+      std::aligned_alloc(kPage, (chunk_size_ + kPage - 1) / kPage * kPage)));
+}
+
+FileSource::~FileSource() { ::close(fd_); }
 
 absl::StatusOr<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path,
                                                              size_t chunk_size) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return ErrnoError(errno, "cannot open", path);
-  return std::make_unique<FileSource>(FilePtr(f), path, chunk_size);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError(errno, "cannot open", path);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // advice only: failure changes nothing
+  return std::make_unique<FileSource>(fd, path, chunk_size);
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> FileSource::Read() {
-  const size_t n = std::fread(buffer_.data(), 1, buffer_.size(), file_.get());
-  if (n == 0 && std::ferror(file_.get())) return ErrnoError(errno, "cannot read", path_);
-  return absl::Span<const uint8_t>(buffer_.data(), n);
+  while (true) {
+    const ssize_t n = ::read(fd_, buffer_.get(), chunk_size_);
+    if (n >= 0) return absl::Span<const uint8_t>(buffer_.get(), static_cast<size_t>(n));
+    if (errno != EINTR) return ErrnoError(errno, "cannot read", path_);
+  }
 }
 
 FileSink::FileSink(FilePtr f, std::string path) : file_(std::move(f)), path_(std::move(path)) {}

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,19 +65,31 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
-// Reads a file in chunks of a fixed size.
+// Reads a file with read(2) into one reused buffer, the way `cat` does: chunks of 128 KiB by
+// default (they stay in the L2 cache while the caller scans them), sequential read-ahead advised.
 class FileSource final : public ByteSource {
  public:
+  static constexpr size_t kDefaultChunkSize = 128 << 10;
   // Errors: NotFound / PermissionDenied naming the path.
   static absl::StatusOr<std::unique_ptr<FileSource>> Open(const std::string& path,
-                                                          size_t chunk_size = 1 << 20);
-  FileSource(FilePtr f, std::string path, size_t chunk_size);  // prefer Open()
+                                                          size_t chunk_size = kDefaultChunkSize);
+  FileSource(int fd, std::string path, size_t chunk_size);  // takes the fd; prefer Open()
+  ~FileSource() override;
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+  // A short chunk is not the end: only an empty one is. Errors: Unavailable naming the path.
   absl::StatusOr<absl::Span<const uint8_t>> Read() override;
 
  private:
-  FilePtr file_;
+  struct FreeDeleter {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  int fd_;
   std::string path_;
-  std::vector<uint8_t> buffer_;
+  // Page-aligned like cat's: the kernel's copy into a buffer misaligned to the page cache runs
+  // several times slower on some CPUs (measured: 5x on the 2-core AMD EPYC VM).
+  std::unique_ptr<uint8_t, FreeDeleter> buffer_;
+  size_t chunk_size_;
 };
 
 // Writes a file (stdio-buffered); call Flush() to learn about write errors. Errors name the path.
