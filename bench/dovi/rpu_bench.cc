@@ -87,10 +87,10 @@ int main(int argc, char** argv) {
     sink = sink + dovi::Crc32Mpeg2(absl::MakeConstSpan(copy.data(), p.size()));
   });
   size_t failures = 0;
+  std::vector<uint8_t> out;  // one output buffer, as a stream operation would keep
   const double convert_ns = NsPerRpu(payloads, seconds, passes, [&](const std::vector<uint8_t>& p) {
-    auto out = dovi::ConvertRpuPayload(p, dovi::ConversionMode::kTo81);
-    if (out.ok())
-      sink = sink + static_cast<uint32_t>(out->size());
+    if (dovi::ConvertRpuPayload(p, dovi::ConversionMode::kTo81, out).ok())
+      sink = sink + static_cast<uint32_t>(out.size());
     else
       ++failures;
   });

@@ -57,8 +57,7 @@ void BitReader::Skip(size_t n) {
   pos_ += n;
 }
 
-absl::Status BitReader::status(absl::string_view what) const {
-  if (ok()) return absl::OkStatus();
+absl::Status BitReader::OverrunStatus(absl::string_view what) const {
   return absl::OutOfRangeError(absl::StrCat(what, ": data ends or is malformed at bit ", overrun_at_,
                                             " of ", size_bits()));
 }

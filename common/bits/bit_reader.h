@@ -58,7 +58,10 @@ class BitReader {
   // True until a read ran past the end or an Exp-Golomb code was malformed.
   bool ok() const { return !overrun_; }
   // OkStatus, or an OutOfRange error naming `what` and the bit position of the first overrun.
-  absl::Status status(absl::string_view what) const;
+  absl::Status status(absl::string_view what) const {
+    if (!overrun_) return absl::OkStatus();  // inline: parsers check this once per field group
+    return OverrunStatus(what);
+  }
 
  private:
   // The 8 bytes at `byte` as a big-endian number. REQUIRES: byte + 8 <= data_.size().
@@ -69,6 +72,7 @@ class BitReader {
     return v;
   }
   uint64_t ReadBitsSlow(int n);
+  absl::Status OverrunStatus(absl::string_view what) const;
   uint64_t ReadUeSlow();
 
   absl::Span<const uint8_t> data_;

@@ -12,7 +12,10 @@ namespace mkvfleet::bits {
 
 // Returns the RBSP: every 0x03 that follows two zero bytes is dropped.
 std::vector<uint8_t> RemoveEmulationPrevention(absl::Span<const uint8_t> escaped);
-// The same into `out`, which must have room for escaped.size() bytes; returns the RBSP size.
+// Bytes past the result that the functions writing into a buffer may overwrite (16-byte stores).
+inline constexpr size_t kEmulationPreventionSlack = 16;
+// The same into `out`, which must have room for escaped.size() + kEmulationPreventionSlack
+// bytes (only the first `returned` count); returns the RBSP size.
 size_t RemoveEmulationPrevention(absl::Span<const uint8_t> escaped, uint8_t* out);
 // Returns the escaped form: a 0x03 is inserted before any byte <= 0x03 that follows two zero
 // bytes. RemoveEmulationPrevention(AddEmulationPrevention(x)) == x for every x.

@@ -80,6 +80,20 @@ void VdrDmData::SetProfile81Matrices() {
 
 namespace {
 
+// Three 16-bit fields read (written) as one 48-bit group: the DM head is mostly such runs, and
+// one bit-reader call per group instead of per field is a third of the per-RPU work of the head.
+void ReadThree16(bits::BitReader& r, int16_t* out) {
+  const uint64_t v = r.ReadBits(48);
+  out[0] = static_cast<int16_t>(v >> 32);
+  out[1] = static_cast<int16_t>(v >> 16);
+  out[2] = static_cast<int16_t>(v);
+}
+void WriteThree16(const int16_t* in, bits::BitWriter& w) {
+  w.WriteBits((uint64_t{static_cast<uint16_t>(in[0])} << 32) |
+                  (uint64_t{static_cast<uint16_t>(in[1])} << 16) | static_cast<uint16_t>(in[2]),
+              48);
+}
+
 // The fields of vdr_dm_data_payload() before the CM v2.9 list.
 void ParseVdrDmDataHead(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
   dm = VdrDmData();
@@ -88,20 +102,23 @@ void ParseVdrDmDataHead(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
   dm.current_dm_metadata_id = r.ReadUe();
   dm.scene_refresh_flag = r.ReadUe();
   if (!dm.compressed) {
-    for (int16_t& c : dm.ycc_to_rgb_coef) c = static_cast<int16_t>(r.ReadBits(16));
+    for (int i = 0; i < 9; i += 3) ReadThree16(r, &dm.ycc_to_rgb_coef[i]);
     for (uint32_t& o : dm.ycc_to_rgb_offset) o = static_cast<uint32_t>(r.ReadBits(32));
-    for (int16_t& c : dm.rgb_to_lms_coef) c = static_cast<int16_t>(r.ReadBits(16));
-    dm.signal_eotf = static_cast<uint16_t>(r.ReadBits(16));
-    dm.signal_eotf_param0 = static_cast<uint16_t>(r.ReadBits(16));
-    dm.signal_eotf_param1 = static_cast<uint16_t>(r.ReadBits(16));
+    for (int i = 0; i < 9; i += 3) ReadThree16(r, &dm.rgb_to_lms_coef[i]);
+    const uint64_t eotf = r.ReadBits(48);
+    dm.signal_eotf = static_cast<uint16_t>(eotf >> 32);
+    dm.signal_eotf_param0 = static_cast<uint16_t>(eotf >> 16);
+    dm.signal_eotf_param1 = static_cast<uint16_t>(eotf);
     dm.signal_eotf_param2 = static_cast<uint32_t>(r.ReadBits(32));
-    dm.signal_bit_depth = static_cast<uint8_t>(r.ReadBits(5));
-    dm.signal_color_space = static_cast<uint8_t>(r.ReadBits(2));
-    dm.signal_chroma_format = static_cast<uint8_t>(r.ReadBits(2));
-    dm.signal_full_range_flag = static_cast<uint8_t>(r.ReadBits(2));
-    dm.source_min_pq = static_cast<uint16_t>(r.ReadBits(12));
-    dm.source_max_pq = static_cast<uint16_t>(r.ReadBits(12));
-    dm.source_diagonal = static_cast<uint16_t>(r.ReadBits(10));
+    // 5 + 2 + 2 + 2 + 12 + 12 + 10 = 45 bits.
+    const uint64_t sig = r.ReadBits(45);
+    dm.signal_bit_depth = static_cast<uint8_t>((sig >> 40) & 0x1F);
+    dm.signal_color_space = static_cast<uint8_t>((sig >> 38) & 3);
+    dm.signal_chroma_format = static_cast<uint8_t>((sig >> 36) & 3);
+    dm.signal_full_range_flag = static_cast<uint8_t>((sig >> 34) & 3);
+    dm.source_min_pq = static_cast<uint16_t>((sig >> 22) & 0xFFF);
+    dm.source_max_pq = static_cast<uint16_t>((sig >> 10) & 0xFFF);
+    dm.source_diagonal = static_cast<uint16_t>(sig & 0x3FF);
   }
 }
 
@@ -143,20 +160,21 @@ void internal::WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& w) {
   w.WriteUe(dm.current_dm_metadata_id);
   w.WriteUe(dm.scene_refresh_flag);
   if (!dm.compressed) {
-    for (int16_t c : dm.ycc_to_rgb_coef) w.WriteBits(static_cast<uint16_t>(c), 16);
+    for (int i = 0; i < 9; i += 3) WriteThree16(&dm.ycc_to_rgb_coef[i], w);
     for (uint32_t o : dm.ycc_to_rgb_offset) w.WriteBits(o, 32);
-    for (int16_t c : dm.rgb_to_lms_coef) w.WriteBits(static_cast<uint16_t>(c), 16);
-    w.WriteBits(dm.signal_eotf, 16);
-    w.WriteBits(dm.signal_eotf_param0, 16);
-    w.WriteBits(dm.signal_eotf_param1, 16);
+    for (int i = 0; i < 9; i += 3) WriteThree16(&dm.rgb_to_lms_coef[i], w);
+    w.WriteBits((uint64_t{dm.signal_eotf} << 32) | (uint64_t{dm.signal_eotf_param0} << 16) |
+                    dm.signal_eotf_param1,
+                48);
     w.WriteBits(dm.signal_eotf_param2, 32);
-    w.WriteBits(dm.signal_bit_depth, 5);
-    w.WriteBits(dm.signal_color_space, 2);
-    w.WriteBits(dm.signal_chroma_format, 2);
-    w.WriteBits(dm.signal_full_range_flag, 2);
-    w.WriteBits(dm.source_min_pq, 12);
-    w.WriteBits(dm.source_max_pq, 12);
-    w.WriteBits(dm.source_diagonal, 10);
+    // Each field masked to its width, as separate writes would.
+    w.WriteBits((uint64_t{dm.signal_bit_depth & 0x1Fu} << 40) |
+                    (uint64_t{dm.signal_color_space & 3u} << 38) |
+                    (uint64_t{dm.signal_chroma_format & 3u} << 36) |
+                    (uint64_t{dm.signal_full_range_flag & 3u} << 34) |
+                    (uint64_t{dm.source_min_pq & 0xFFFu} << 22) |
+                    (uint64_t{dm.source_max_pq & 0xFFFu} << 10) | (dm.source_diagonal & 0x3FFu),
+                45);
   }
 }
 

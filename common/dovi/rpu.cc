@@ -30,7 +30,9 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
     return absl::InvalidArgumentError(
         absl::StrFormat("RPU: first byte 0x%02X, expected rpu_nal_prefix 0x19", payload[0]));
   }
-  if (rbsp.size() < payload.size()) rbsp.resize(payload.size());
+  if (rbsp.size() < payload.size() + bits::kEmulationPreventionSlack) {
+    rbsp.resize(payload.size() + bits::kEmulationPreventionSlack);
+  }
   const size_t rbsp_size = bits::RemoveEmulationPrevention(payload, rbsp.data());
   const absl::Span<const uint8_t> data(rbsp.data(), rbsp_size);
   size_t end = data.size();

@@ -2,6 +2,7 @@
 #include "common/dovi/rpu_convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/bits/emulation_prevention.h"
 #include "common/dovi/rpu_internal.h"
 #include "common/dovi/rpu_profile.h"
 
@@ -79,8 +80,8 @@ absl::Status ConvertRpu(Rpu& rpu, ConversionMode mode) {
       absl::StrCat("RPU: unknown conversion mode ", static_cast<int>(mode)));
 }
 
-absl::StatusOr<std::vector<uint8_t>> ConvertRpuPayload(absl::Span<const uint8_t> payload,
-                                                       ConversionMode mode) {
+absl::Status ConvertRpuPayload(absl::Span<const uint8_t> payload, ConversionMode mode,
+                               std::vector<uint8_t>& out) {
   // The per-frame path: a lean parse (rpu_internal.h) that keeps neither the mapping pieces nor
   // the DM extension blocks nor `remaining`, with per-thread buffers, and a write that copies
   // them from the input. ConvertRpu never reads those values: a mode either keeps them as they
@@ -92,6 +93,7 @@ absl::StatusOr<std::vector<uint8_t>> ConvertRpuPayload(absl::Span<const uint8_t>
     bits::BitWriter writer;
   };
   thread_local Scratch scratch;
+  out.clear();
   {
     Rpu rpu;
     internal::LeanSource source;
@@ -99,17 +101,24 @@ absl::StatusOr<std::vector<uint8_t>> ConvertRpuPayload(absl::Span<const uint8_t>
       return s;
     if (absl::Status s = ConvertRpu(rpu, mode); !s.ok()) return s;
     if (internal::CanWriteLean(rpu, source)) {
-      std::vector<uint8_t> out;
-      out.reserve(payload.size() + payload.size() / 2 + 1);
-      if (absl::Status s = internal::WriteRpuLean(rpu, source, scratch.writer, out); !s.ok())
-        return s;
-      return out;
+      return internal::WriteRpuLean(rpu, source, scratch.writer, out);
     }
   }
   absl::StatusOr<Rpu> rpu = ParseRpu(payload);
   if (!rpu.ok()) return rpu.status();
   if (absl::Status s = ConvertRpu(*rpu, mode); !s.ok()) return s;
-  return WriteRpu(*rpu);
+  absl::StatusOr<std::vector<uint8_t>> written = WriteRpu(*rpu);
+  if (!written.ok()) return written.status();
+  out = *std::move(written);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<uint8_t>> ConvertRpuPayload(absl::Span<const uint8_t> payload,
+                                                       ConversionMode mode) {
+  std::vector<uint8_t> out;
+  out.reserve(payload.size() + payload.size() / 2 + 1 + bits::kEmulationPreventionSlack);
+  if (absl::Status s = ConvertRpuPayload(payload, mode, out); !s.ok()) return s;
+  return out;
 }
 
 }  // namespace mkvfleet::dovi

@@ -35,5 +35,9 @@ absl::Status ConvertRpu(Rpu& rpu, ConversionMode mode);
 // frame. Errors are those of ParseRpu, ConvertRpu and WriteRpu. Thread-safe.
 absl::StatusOr<std::vector<uint8_t>> ConvertRpuPayload(absl::Span<const uint8_t> payload,
                                                        ConversionMode mode);
+// The same into `out`, whose contents are replaced (its capacity is reused, so a caller that
+// keeps one buffer per thread does not allocate per RPU). On error `out` is unspecified.
+absl::Status ConvertRpuPayload(absl::Span<const uint8_t> payload, ConversionMode mode,
+                               std::vector<uint8_t>& out);
 
 }  // namespace mkvfleet::dovi

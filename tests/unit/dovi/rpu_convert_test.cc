@@ -42,6 +42,11 @@ TEST_CASE("Conversions reproduce the reference outputs byte for byte", "[dovi][c
     REQUIRE(out.ok());
     const std::vector<uint8_t> expected = SinglePayload(c.expected);
     CHECK(Hex(*out) == Hex(expected));
+    // The overload writing into a caller's buffer gives the same bytes, also when the buffer
+    // is reused and held something longer before.
+    std::vector<uint8_t> buffer(4096, 0xEE);
+    REQUIRE(ConvertRpuPayload(SinglePayload(c.input), c.mode, buffer).ok());
+    CHECK(Hex(buffer) == Hex(expected));
   }
 }
 

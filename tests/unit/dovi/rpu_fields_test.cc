@@ -1,6 +1,7 @@
 // Exact field values read from the samples: profile and EL detection, CRC, L1 numbers, block
 // order, and level 1 editing and the `dovi info` summary built on them.
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,16 @@ TEST_CASE("CRC-32/MPEG-2 check value", "[dovi][crc]") {
   CHECK(Crc32Mpeg2(absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(check.data()),
                                              check.size())) == 0x0376E6E7u);
   CHECK(Crc32Mpeg2({}) == 0xFFFFFFFFu);
+}
+
+TEST_CASE("CRC-32/MPEG-2 folding matches the table method at every length", "[dovi][crc]") {
+  std::mt19937 rng(23);
+  for (size_t n = 0; n < 700; ++n) {
+    std::vector<uint8_t> data(n);
+    for (auto& b : data) b = static_cast<uint8_t>(rng());
+    INFO("length " << n);
+    REQUIRE(Crc32Mpeg2(data) == Crc32Mpeg2Table(data));
+  }
 }
 
 TEST_CASE("source_p5_to_p8_001_end_crc32.bin stores and matches CRC 82 D6 BE 55", "[dovi][crc]") {
