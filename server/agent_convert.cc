@@ -28,6 +28,8 @@ StepReport FromProto(const v1::ReportStepRequest& in) {
   r.output_path = in.output_path();
   r.reason = in.reason();
   r.plan = in.plan();
+  r.bytes_read = in.bytes_read();
+  r.bytes_written = in.bytes_written();
   return r;
 }
 

@@ -59,7 +59,14 @@ absl::StatusOr<CoordinatorConfig> LoadCoordinatorConfig(const config::ConfigLaye
   out.library_roots = *roots;
   auto policy = c.GetTable("policy");
   if (!policy.ok()) return policy.status();
-  out.plan_policy = *policy;
+  for (const auto& [key, value] : *policy) out.ignored_policy_keys.push_back(key);
+  auto watch = c.GetBool("watch.enabled", out.watch.enabled);
+  if (!watch.ok()) return watch.status();
+  out.watch.enabled = *watch;
+  secs("watch.settle_seconds", &out.watch.settle);
+  secs("watch.rescan_seconds", &out.watch.rescan);
+  str("library.marker_file", &out.library_marker_file);
+  if (!st.ok()) return st;
   return out;
 }
 
@@ -84,6 +91,16 @@ absl::Status ValidateCoordinatorConfig(const CoordinatorConfig& c) {
       c.policy.backoff_cap < c.policy.backoff_base) {
     return absl::InvalidArgumentError(
         "backoff_base_seconds must be >= 0 and backoff_cap_seconds >= backoff_base_seconds");
+  }
+  if (c.watch.settle < absl::ZeroDuration() || c.watch.rescan < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "watch.settle_seconds must be >= 0 and watch.rescan_seconds >= 1");
+  }
+  if (!c.library_marker_file.empty() &&
+      (c.library_marker_file[0] == '/' || absl::StrContains(c.library_marker_file, ".."))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "library.marker_file '", c.library_marker_file,
+        "' must be a path relative to each library root, without '..'"));
   }
   if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
     return absl::InvalidArgumentError("TLS needs both tls_cert_file and tls_key_file");

@@ -17,7 +17,18 @@
 //   agent_token          required on the agent API when set       [MKVFLEET_AGENT_TOKEN]
 //   tls_cert_file, tls_key_file  PEM files; both set = TLS        [MKVFLEET_TLS_CERT_FILE, ..._KEY_FILE]
 //   log_level            trace|debug|info|warn|error, default info [MKVFLEET_LOG_LEVEL] --log-level
-//   [policy]             free-form plan policy keys, passed through to agents later
+//   [watch] enabled      watch the library roots and enqueue new .mkv files, default false
+//                                                                 [MKVFLEET_WATCH_ENABLED] --watch
+//   [watch] settle_seconds  a file is enqueued once its size and mtime stayed the same this
+//                        long, default 60                         [MKVFLEET_WATCH_SETTLE_SECONDS]
+//   [watch] rescan_seconds  full walk of the roots as a fallback for missed inotify events,
+//                        default 600                              [MKVFLEET_WATCH_RESCAN_SECONDS]
+//   [library] marker_file  file (relative to each root) that must exist, or the root counts as
+//                        unmounted and is not scanned or watched; "" = none (then only a missing
+//                        or empty root is refused)                [MKVFLEET_LIBRARY_MARKER_FILE]
+//                                                                 --library-marker
+//   [policy]             not read: plan policy is set per agent ([media] in the agent's config);
+//                        keys found here are listed in ignored_policy_keys and logged at start
 #pragma once
 
 #include <map>
@@ -30,6 +41,13 @@
 #include "server/job_state_machine.h"
 
 namespace mkvfleet::server {
+
+// Watch folders (library_watcher.h).
+struct WatchSettings {
+  bool enabled = false;
+  absl::Duration settle = absl::Seconds(60);
+  absl::Duration rescan = absl::Minutes(10);
+};
 
 struct CoordinatorConfig {
   std::string listen = kDefaultListen;
@@ -44,13 +62,16 @@ struct CoordinatorConfig {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string log_level = "info";
-  std::map<std::string, std::string> plan_policy;
+  WatchSettings watch;
+  std::string library_marker_file;
+  std::vector<std::string> ignored_policy_keys;  // "policy.KEY" found in the file
 };
 
 // Reads every key; InvalidArgument naming the key and its origin for a wrongly typed value.
 absl::StatusOr<CoordinatorConfig> LoadCoordinatorConfig(const config::ConfigLayers& layers);
 
 // Checks the settings make sense together (state_dir set, heartbeat shorter than the lease,
+// watch times positive, marker_file relative without "..",
 // max_attempts >= 1, TLS cert and key both or neither, tokens present before listening beyond
 // loopback). InvalidArgument/FailedPrecondition with one line saying what to change.
 absl::Status ValidateCoordinatorConfig(const CoordinatorConfig& config);

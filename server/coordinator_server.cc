@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/constants.h"
@@ -50,7 +51,8 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
   std::unique_ptr<CoordinatorServer> s(new CoordinatorServer());
   if (clock == nullptr) clock = &s->system_clock_;
 
-  auto library = Library::Create(config.library_roots, config.output_dir, config.test_file);
+  auto library = Library::Create(config.library_roots, config.output_dir, config.test_file,
+                                 config.library_marker_file);
   if (!library.ok()) return library.status();
   auto creds = Credentials(config);
   if (!creds.ok()) return creds.status();
@@ -69,6 +71,7 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
   const ApiTokens tokens{config.admin_token, config.agent_token};
   s->agent_service_ = std::make_unique<AgentServiceImpl>(*s->store_, *clock, tokens,
                                                          config.heartbeat_interval);
+  s->library_ = std::make_unique<Library>(*library);
   s->admin_service_ =
       std::make_unique<AdminServiceImpl>(*s->store_, *s->bus_, std::move(*library), tokens);
 
@@ -89,6 +92,17 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
 
   s->reaper_ = std::make_unique<LeaseReaper>(*s->store_, kReaperInterval);
   s->reaper_->Start();
+  if (config.watch.enabled) {
+    auto watcher = LibraryWatcher::Start(*s->store_, *s->library_, config.watch, *clock);
+    if (!watcher.ok()) return watcher.status();
+    s->watcher_ = std::move(*watcher);
+  }
+  if (!config.ignored_policy_keys.empty()) {
+    spdlog::warn(
+        "config [policy] keys are ignored: plan policy is set per agent in the [media] table of "
+        "its config keys={}",
+        absl::StrJoin(config.ignored_policy_keys, ","));
+  }
   spdlog::info(
       "coordinator started listen={} state_dir={} library_roots={} output_dir={} tls={} "
       "admin_token={} agent_token={} lease_s={} heartbeat_s={} max_attempts={} schema={}",
@@ -116,6 +130,7 @@ void CoordinatorServer::Shutdown() {
     server_->Shutdown(std::chrono::system_clock::now() +
                       std::chrono::milliseconds(absl::ToInt64Milliseconds(kShutdownGrace)));
   }
+  if (watcher_) watcher_->Stop();  // no enqueues once the store closes
   if (reaper_) reaper_->Stop();
   server_.reset();
   admin_service_.reset();

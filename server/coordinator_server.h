@@ -1,5 +1,6 @@
-// The running coordinator: state dir lock, job store, event bus, lease reaper and the gRPC server
-// with AgentService and AdminService, started and stopped as one unit. main() and in-process tests
+// The running coordinator: state dir lock, job store, event bus, lease reaper, the library watcher
+// (when [watch] is enabled) and the gRPC server with AgentService and AdminService, started and
+// stopped as one unit. main() and in-process tests
 // use it the same way:
 //   auto server = CoordinatorServer::Start(config);   // listening when it returns
 //   std::cout << "listening on " << (*server)->address();
@@ -19,6 +20,8 @@
 #include "server/event_bus.h"
 #include "server/job_store.h"
 #include "server/lease_reaper.h"
+#include "server/library_scan.h"
+#include "server/library_watcher.h"
 #include "server/state_dir_lock.h"
 
 namespace mkvfleet::server {
@@ -54,6 +57,8 @@ class CoordinatorServer {
   std::unique_ptr<AgentServiceImpl> agent_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<LeaseReaper> reaper_;
+  std::unique_ptr<Library> library_;          // the watcher's (the admin service has a copy)
+  std::unique_ptr<LibraryWatcher> watcher_;   // only with [watch] enabled
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   int port_ = 0;

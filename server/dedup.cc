@@ -9,6 +9,7 @@ DedupDecision DecideEnqueue(const std::optional<Job>& latest, int64_t size_bytes
   if (latest->size_bytes == size_bytes && latest->mtime_ms == mtime_ms) {
     return DedupDecision::kDuplicate;
   }
+  if (latest->state == JobState::kRunning) return DedupDecision::kWaitForRunning;
   return DedupDecision::kRequeue;
 }
 

@@ -49,6 +49,8 @@ struct StepReport {
   std::string output_path;     // outcome kCompleted
   std::string reason;          // outcome kSkipped
   std::string plan;            // set once planned
+  int64_t bytes_read = 0;      // kFinished/kFailed: storage I/O of the step (metrics only)
+  int64_t bytes_written = 0;
 };
 
 // A note for the job log; empty when the operation is not worth a line (renewal, progress).

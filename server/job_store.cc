@@ -118,6 +118,16 @@ absl::StatusOr<std::vector<EnqueueRecord>> JobStore::Enqueue(const std::vector<E
       out.push_back(rec);
       continue;
     }
+    if (d == DedupDecision::kWaitForRunning) {
+      rec.outcome = EnqueueOutcome::kRefused;
+      rec.job_id = prev->id;
+      rec.reason = absl::StrCat("file changed while job ", prev->id, " still runs on its previous "
+                                "version (same output path): enqueue it again once job ", prev->id,
+                                " ends (scans and watch retry on their next pass)");
+      spdlog::info("enqueue deferred path=\"{}\" running_job={}", rec.path, prev->id);
+      out.push_back(rec);
+      continue;
+    }
     if (dry_run) {
       rec.outcome = EnqueueOutcome::kWouldCreate;
       if (prev) rec.reason = absl::StrCat("file changed since job ", prev->id);
@@ -163,6 +173,11 @@ absl::StatusOr<std::vector<EnqueueRecord>> JobStore::Enqueue(const std::vector<E
   if (dry_run) return out;  // the transaction rolls back: nothing written
   if (auto st = CommitLocked(*txn); !st.ok()) return st;
   return out;
+}
+
+StoreTotals JobStore::Totals() {
+  absl::MutexLock lock(&mu_);
+  return totals_;
 }
 
 absl::StatusOr<Job> JobStore::Reset(int64_t job_id, int from_step) {

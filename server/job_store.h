@@ -65,6 +65,16 @@ struct HeartbeatResult {
   bool drained = false;
 };
 
+// Running totals since this store was opened (Prometheus counters restart with the process):
+// leases ended by ExpireLeases, failures that scheduled a retry (job -> failed), and the storage
+// bytes agents reported per step. Plain values, read with JobStore::Totals().
+struct StoreTotals {
+  int64_t lease_expiries = 0;
+  int64_t retries = 0;
+  int64_t bytes_read = 0;
+  int64_t bytes_written = 0;
+};
+
 struct JobFilter {
   std::vector<JobState> states;  // empty = all
   std::string path_contains;
@@ -131,6 +141,8 @@ class JobStore {
   absl::StatusOr<std::vector<AgentRecord>> ListAgents();
   // Counts of jobs per state name (for status lines and metrics).
   absl::StatusOr<std::map<std::string, int64_t>> CountJobsByState();
+  // See StoreTotals; only committed operations count.
+  StoreTotals Totals();
 
  private:
   JobStore(std::unique_ptr<SqliteDb> db, const JobPolicy& policy, const Clock* clock,
@@ -151,6 +163,21 @@ class JobStore {
   // The job owning task `task_id` (with steps). NotFound for an unknown task.
   absl::StatusOr<Job> LoadTaskJobLocked(int64_t task_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  // The opening shared by the agent operations: queued events dropped, BEGIN IMMEDIATE, then the
+  // agent (NotFound "not registered" unless may_be_new, which yields a blank record) or the
+  // task's job loaded. Nothing is written; the transaction rolls back unless committed.
+  struct AgentTxn {
+    SqliteTransaction txn;
+    AgentRecord agent;
+  };
+  struct TaskTxn {
+    SqliteTransaction txn;
+    Job job;
+  };
+  absl::StatusOr<AgentTxn> BeginAgentTxnLocked(const std::string& name, bool may_be_new = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<TaskTxn> BeginTaskTxnLocked(int64_t task_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   const JobPolicy policy_;
   const Clock* const clock_;
   const EventSink sink_;
@@ -160,6 +187,7 @@ class JobStore {
   std::unique_ptr<SqliteDb> db_ ABSL_GUARDED_BY(mu_);
   absl::BitGen rng_ ABSL_GUARDED_BY(mu_);
   std::vector<StoreEvent> pending_events_ ABSL_GUARDED_BY(mu_);
+  StoreTotals totals_ ABSL_GUARDED_BY(mu_);
 };
 
 // Spelling for logs and tests: "created", "duplicate", "requeued", "refused", "would_create".

@@ -34,15 +34,33 @@ absl::StatusOr<Job> JobStore::LoadTaskJobLocked(int64_t task_id) {
   return job;
 }
 
-absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const std::string& version,
-                                               const AgentCapabilities& capabilities) {
-  absl::MutexLock lock(&mu_);
+absl::StatusOr<JobStore::AgentTxn> JobStore::BeginAgentTxnLocked(const std::string& name,
+                                                                  bool may_be_new) {
   DropEventsLocked();
   auto txn = SqliteTransaction::Begin(*db_);
   if (!txn.ok()) return txn.status();
-  auto existing = rows::LoadAgent(*db_, name);
-  if (!existing.ok()) return existing.status();
-  AgentRecord a = existing->value_or(AgentRecord{});
+  auto agent = rows::LoadAgent(*db_, name);
+  if (!agent.ok()) return agent.status();
+  if (!agent->has_value() && !may_be_new) return UnknownAgent(name);
+  return AgentTxn{std::move(*txn), agent->value_or(AgentRecord{})};
+}
+
+absl::StatusOr<JobStore::TaskTxn> JobStore::BeginTaskTxnLocked(int64_t task_id) {
+  DropEventsLocked();
+  auto txn = SqliteTransaction::Begin(*db_);
+  if (!txn.ok()) return txn.status();
+  auto job = LoadTaskJobLocked(task_id);
+  if (!job.ok()) return job.status();
+  return TaskTxn{std::move(*txn), std::move(*job)};
+}
+
+absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const std::string& version,
+                                               const AgentCapabilities& capabilities) {
+  absl::MutexLock lock(&mu_);
+  auto t = BeginAgentTxnLocked(name, /*may_be_new=*/true);
+  if (!t.ok()) return t.status();
+  SqliteTransaction& txn = t->txn;
+  AgentRecord a = std::move(t->agent);
   const int64_t now = clock_->NowMs();
   a.name = name;
   a.version = version;
@@ -52,7 +70,7 @@ absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const st
   a.last_heartbeat_ms = now;
   if (auto st = rows::SaveAgent(*db_, a); !st.ok()) return st;
   QueueAgentEventLocked(a);
-  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (auto st = CommitLocked(txn); !st.ok()) return st;
   spdlog::info("agent registered agent={} version={} threads={} tools={} drained={}", name,
                version, capabilities.threads, capabilities.tools.size(), a.drained);
   return a;
@@ -60,13 +78,10 @@ absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const st
 
 absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& agent_name) {
   absl::MutexLock lock(&mu_);
-  DropEventsLocked();
-  auto txn = SqliteTransaction::Begin(*db_);
-  if (!txn.ok()) return txn.status();
-  auto agent = rows::LoadAgent(*db_, agent_name);
-  if (!agent.ok()) return agent.status();
-  if (!agent->has_value()) return UnknownAgent(agent_name);
-  AgentRecord a = **agent;
+  auto t = BeginAgentTxnLocked(agent_name);
+  if (!t.ok()) return t.status();
+  SqliteTransaction& txn = t->txn;
+  AgentRecord a = std::move(t->agent);
   if (a.drained) {
     return absl::FailedPreconditionError(
         absl::StrCat("agent ", agent_name, " is drained: it claims nothing new until undrained"));
@@ -85,7 +100,7 @@ absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& ag
   auto row = pick->BindAll(now).Step();
   if (!row.ok()) return row.status();
   if (!*row) {
-    if (auto st = CommitLocked(*txn); !st.ok()) return st;
+    if (auto st = CommitLocked(txn); !st.ok()) return st;
     return std::optional<ClaimedTask>();
   }
   auto job = rows::LoadJob(*db_, pick->Int(0));
@@ -102,7 +117,7 @@ absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& ag
   if (auto st = QueueJobEventLocked(job->id); !st.ok()) return st;
   a.current_job_id = job->id;
   QueueAgentEventLocked(a);
-  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (auto st = CommitLocked(txn); !st.ok()) return st;
   spdlog::info("job claimed job={} task={} agent={} attempt={} resume_from_step={} reason=\"{}\"",
                job->id, job->task.id, agent_name, job->attempts, claimed.resume.from_step,
                claimed.resume.reason);
@@ -114,13 +129,10 @@ absl::StatusOr<HeartbeatResult> JobStore::Heartbeat(const std::string& agent_nam
                                                     const std::vector<LeaseRenewal>& leases,
                                                     int64_t free_temp_bytes) {
   absl::MutexLock lock(&mu_);
-  DropEventsLocked();
-  auto txn = SqliteTransaction::Begin(*db_);
-  if (!txn.ok()) return txn.status();
-  auto agent = rows::LoadAgent(*db_, agent_name);
-  if (!agent.ok()) return agent.status();
-  if (!agent->has_value()) return UnknownAgent(agent_name);
-  AgentRecord a = **agent;
+  auto t = BeginAgentTxnLocked(agent_name);
+  if (!t.ok()) return t.status();
+  SqliteTransaction& txn = t->txn;
+  AgentRecord a = std::move(t->agent);
   const int64_t now = clock_->NowMs();
   const bool was_stale = a.stale;
   a.stale = false;
@@ -153,18 +165,17 @@ absl::StatusOr<HeartbeatResult> JobStore::Heartbeat(const std::string& agent_nam
     auto fresh = rows::LoadAgent(*db_, agent_name);
     if (fresh.ok() && fresh->has_value()) QueueAgentEventLocked(**fresh);
   }
-  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (auto st = CommitLocked(txn); !st.ok()) return st;
   if (was_stale) spdlog::info("agent alive again agent={}", agent_name);
   return result;
 }
 
 absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& report) {
   absl::MutexLock lock(&mu_);
-  DropEventsLocked();
-  auto txn = SqliteTransaction::Begin(*db_);
-  if (!txn.ok()) return txn.status();
-  auto job = LoadTaskJobLocked(task_id);
-  if (!job.ok()) return job.status();
+  auto t = BeginTaskTxnLocked(task_id);
+  if (!t.ok()) return t.status();
+  SqliteTransaction& txn = t->txn;
+  Job* job = &t->job;
   const std::string agent = job->task.lease.agent;
   StepReport r = report;
   r.error = Truncated(r.error);
@@ -181,40 +192,41 @@ absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& repo
     if (auto st = LogLocked(job->id, failed ? "error" : "info", *note); !st.ok()) return st;
   }
   if (auto st = QueueJobEventLocked(job->id); !st.ok()) return st;
-  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (auto st = CommitLocked(txn); !st.ok()) return st;
+  totals_.bytes_read += report.bytes_read;
+  totals_.bytes_written += report.bytes_written;
+  if (failed && job->state == JobState::kFailed) ++totals_.retries;  // the retry path
   if (!note->empty()) {
     spdlog::info("step report job={} step={} name={} agent={} state={} note=\"{}\"", job->id,
                  report.step_index, report.step_name, agent, JobStateName(job->state), *note);
   }
-  return job;
+  return *job;
 }
 
 absl::StatusOr<Job> JobStore::Release(int64_t task_id, const std::string& lease_id,
                                       const std::string& reason) {
   absl::MutexLock lock(&mu_);
-  DropEventsLocked();
-  auto txn = SqliteTransaction::Begin(*db_);
-  if (!txn.ok()) return txn.status();
-  auto job = LoadTaskJobLocked(task_id);
-  if (!job.ok()) return job.status();
+  auto t = BeginTaskTxnLocked(task_id);
+  if (!t.ok()) return t.status();
+  SqliteTransaction& txn = t->txn;
+  Job* job = &t->job;
   auto note = server::Release(*job, lease_id, Truncated(reason), clock_->NowMs());
   if (!note.ok()) return note.status();
   if (auto st = rows::SaveJob(*db_, *job); !st.ok()) return st;
   if (auto st = LogLocked(job->id, "info", *note); !st.ok()) return st;
   if (auto st = QueueJobEventLocked(job->id); !st.ok()) return st;
-  if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  if (auto st = CommitLocked(txn); !st.ok()) return st;
   spdlog::info("lease released job={} task={} reason=\"{}\"", job->id, task_id, reason);
-  return job;
+  return *job;
 }
 
 absl::Status JobStore::AppendLog(int64_t task_id, const std::string& lease_id,
                                  const std::vector<LogLine>& lines) {
   absl::MutexLock lock(&mu_);
-  DropEventsLocked();
-  auto txn = SqliteTransaction::Begin(*db_);
-  if (!txn.ok()) return txn.status();
-  auto job = LoadTaskJobLocked(task_id);
-  if (!job.ok()) return job.status();
+  auto t = BeginTaskTxnLocked(task_id);
+  if (!t.ok()) return t.status();
+  SqliteTransaction& txn = t->txn;
+  Job* job = &t->job;
   const int64_t now = clock_->NowMs();
   if (auto st = CheckLease(*job, lease_id, now); !st.ok()) return st;
   for (LogLine line : lines) {
@@ -230,7 +242,7 @@ absl::Status JobStore::AppendLog(int64_t task_id, const std::string& lease_id,
     ev.log = line;
     pending_events_.push_back(std::move(ev));
   }
-  return CommitLocked(*txn);
+  return CommitLocked(txn);
 }
 
 absl::StatusOr<std::vector<Job>> JobStore::ExpireLeases() {
@@ -264,6 +276,7 @@ absl::StatusOr<std::vector<Job>> JobStore::ExpireLeases() {
     changed.push_back(std::move(*job));
   }
   if (auto st = CommitLocked(*txn); !st.ok()) return st;
+  totals_.lease_expiries += static_cast<int64_t>(changed.size());
   return changed;
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "server/library_paths.h"
+#include "server/mount_check.h"
 #include "spdlog/spdlog.h"
 
 namespace mkvfleet::server {
@@ -14,7 +15,8 @@ namespace fs = std::filesystem;
 
 absl::StatusOr<Library> Library::Create(const std::vector<std::string>& roots,
                                         const std::string& output_dir,
-                                        const std::string& test_file) {
+                                        const std::string& test_file,
+                                        const std::string& marker_file) {
   auto canonical = CanonicalLibraryRoots(roots);
   if (!canonical.ok()) return canonical.status();
   Library lib;
@@ -26,6 +28,7 @@ absl::StatusOr<Library> Library::Create(const std::vector<std::string>& roots,
     if (!ec) lib.output_dir = c.string();
   }
   lib.test_file = test_file;
+  lib.marker_file = marker_file;
   return lib;
 }
 
@@ -60,30 +63,46 @@ absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const L
   return out;
 }
 
+bool IsScanCandidate(const Library& library, const std::string& path) {
+  if (!HasMkvExtension(path)) return false;
+  if (absl::EndsWithIgnoreCase(path, ".DV81.mkv")) return false;  // our own outputs
+  return library.output_dir.empty() || !IsUnder(path, library.output_dir);
+}
+
+bool IsScannedDir(const Library& library, const std::string& dir) {
+  return library.output_dir.empty() || !IsUnder(dir, library.output_dir);
+}
+
+std::vector<std::string> FindMkvsUnder(const Library& library, const std::string& dir) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  if (ec) {
+    spdlog::warn("scan cannot read folder dir={} error=\"{}\"", dir, ec.message());
+    return found;
+  }
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      spdlog::warn("scan skipped an entry dir={} error=\"{}\"", dir, ec.message());
+      ec.clear();
+      continue;
+    }
+    const std::string path = it->path().string();
+    if (it->is_directory(ec)) {
+      if (!IsScannedDir(library, path)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && IsScanCandidate(library, path)) found.push_back(path);
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 std::vector<std::string> FindLibraryMkvs(const Library& library) {
   std::vector<std::string> found;
   for (const std::string& root : library.roots) {
-    std::error_code ec;
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    if (ec) {
-      spdlog::warn("scan cannot read library root root={} error=\"{}\"", root, ec.message());
-      continue;
-    }
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) {
-        spdlog::warn("scan skipped an entry root={} error=\"{}\"", root, ec.message());
-        ec.clear();
-        continue;
-      }
-      const std::string path = it->path().string();
-      if (!library.output_dir.empty() && IsUnder(path, library.output_dir)) {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      if (!it->is_regular_file(ec) || !HasMkvExtension(path)) continue;
-      if (absl::EndsWithIgnoreCase(path, ".DV81.mkv")) continue;  // our own outputs
-      found.push_back(path);
-    }
+    std::vector<std::string> more = FindMkvsUnder(library, root);
+    found.insert(found.end(), more.begin(), more.end());
   }
   std::sort(found.begin(), found.end());
   return found;
@@ -104,6 +123,14 @@ absl::StatusOr<std::vector<EnqueueRecord>> Scan(JobStore& store, const Library& 
       }
       return EnqueuePaths(store, library, {library.test_file}, plan_override, dry_run);
     case ScanMode::kFull: {
+      const FsView real = RealFsView();
+      for (const std::string& root : library.roots) {
+        if (absl::Status st = CheckRootMounted(root, library.marker_file, real); !st.ok()) {
+          spdlog::warn("full scan refused root={} reason=\"{}\"", root,
+                       std::string(st.message()));
+          return st;
+        }
+      }
       auto files = FindLibraryMkvs(library);
       spdlog::info("full scan roots={} files={} dry_run={}", library.roots.size(), files.size(),
                    dry_run);

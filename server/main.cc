@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   std::string http_listen;
   auto* http_opt = app.add_option("--http-listen", http_listen,
                                   "HOST:PORT for the web dashboard, /metrics, /healthz (off unless set)");
+  bool watch = false;
+  std::string marker;
+  auto* watch_opt = app.add_flag("--watch", watch,
+                                 "watch the library roots and enqueue new .mkv files once settled");
+  auto* marker_opt = app.add_option("--library-marker", marker,
+                                    "file each library root must contain, or it counts as unmounted");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -52,6 +58,8 @@ int main(int argc, char** argv) {
   if (out_opt->count()) layers->SetFlag("output_dir", output_dir);
   if (log_opt->count()) layers->SetFlag("log_level", log_level);
   if (http_opt->count()) layers->SetFlag("http_listen", http_listen);
+  if (watch_opt->count()) layers->SetFlag("watch.enabled", watch ? "true" : "false");
+  if (marker_opt->count()) layers->SetFlag("library.marker_file", marker);
   auto config = mkvfleet::server::LoadCoordinatorConfig(*layers);
   if (!config.ok()) return Fail(config.status());
   if (auto st = mkvfleet::log::InitLogging("mkv-coordinator", config->log_level); !st.ok()) {

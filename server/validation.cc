@@ -58,6 +58,9 @@ absl::Status Validate(const v1::ReportStepRequest& r) {
   if (auto st = ValidateLease(r.lease_id(), r.task_id()); !st.ok()) return st;
   if (r.step_index() < 0) return Invalid("step_index must be >= 0");
   if (r.step_name().empty()) return Invalid("step_name is required");
+  if (r.bytes_read() < 0 || r.bytes_written() < 0) {
+    return Invalid("bytes_read and bytes_written must be >= 0");
+  }
   switch (r.event()) {
     case v1::STEP_EVENT_STARTED:
     case v1::STEP_EVENT_PROGRESS:

@@ -102,6 +102,10 @@ absl::StatusOr<std::unique_ptr<CoordinatorOps>> CoordinatorOps::Start(
     admin_channel = *channel;
   }
   server::JobStore* store = &server.store();
+  ops->ops_metrics_->SetTotalsSource([store] {
+    const server::StoreTotals t = store->Totals();
+    return CoordinatorTotals{t.lease_expiries, t.retries, t.bytes_read, t.bytes_written};
+  });
   const std::string state_dir = config.state_dir;
   ops->backend_ = std::make_unique<GrpcAdminBackend>(
       admin_channel, config.admin_token,

@@ -15,15 +15,17 @@ constexpr char kFpsHelp[] = "Frames per second of the step an agent runs (0 when
 constexpr char kStep[] = "mkvfleet_step_duration_seconds";
 constexpr char kStepHelp[] = "Wall time of finished job steps.";
 constexpr char kRetries[] = "mkvfleet_job_retries_total";
-constexpr char kRetriesHelp[] = "Jobs that failed and were scheduled for a retry.";
+constexpr char kRetriesHelp[] = "Step failures that scheduled a retry (job -> failed).";
 constexpr char kLeases[] = "mkvfleet_lease_expiries_total";
 constexpr char kLeasesHelp[] = "Leases that expired without a heartbeat.";
 constexpr char kRead[] = "mkvfleet_bytes_read_total";
-constexpr char kReadHelp[] = "Bytes agents reported reading.";
+constexpr char kReadHelp[] =
+    "Storage bytes agents reported reading during steps (/proc/self/io read_bytes deltas).";
 constexpr char kWritten[] = "mkvfleet_bytes_written_total";
-constexpr char kWrittenHelp[] = "Bytes agents reported writing.";
-// Jobs whose transitions we remember; older entries are forgotten first.
-constexpr size_t kMaxTrackedJobs = 10000;
+constexpr char kWrittenHelp[] =
+    "Storage bytes agents reported writing during steps (/proc/self/io write_bytes deltas).";
+// Finished steps remembered to count each duration once; older entries are forgotten first.
+constexpr size_t kMaxTrackedSteps = 80000;
 
 }  // namespace
 
@@ -72,23 +74,40 @@ absl::Status OpsMetrics::Refresh(DashboardBackend& backend) {
     registry_.GetGauge(kFps, kFpsHelp, {{"agent", a.name()}})
         .Set(working ? a.progress().fps() : 0.0);
   }
+  std::function<CoordinatorTotals()> source;
+  {
+    absl::MutexLock lock(&mu_);
+    source = totals_source_;
+  }
+  if (source) ApplyTotals(source());
   return absl::OkStatus();
+}
+
+void OpsMetrics::SetTotalsSource(std::function<CoordinatorTotals()> source) {
+  absl::MutexLock lock(&mu_);
+  totals_source_ = std::move(source);
+}
+
+void OpsMetrics::ApplyTotals(const CoordinatorTotals& totals) {
+  absl::MutexLock lock(&mu_);
+  auto advance = [this](const char* name, const char* help, int64_t total, int64_t& applied) {
+    if (total > applied) {
+      registry_.GetCounter(name, help).Increment(static_cast<double>(total - applied));
+    }
+    applied = total;
+  };
+  advance(kLeases, kLeasesHelp, totals.lease_expiries, applied_.lease_expiries);
+  advance(kRetries, kRetriesHelp, totals.retries, applied_.retries);
+  advance(kRead, kReadHelp, totals.bytes_read, applied_.bytes_read);
+  advance(kWritten, kWrittenHelp, totals.bytes_written, applied_.bytes_written);
 }
 
 void OpsMetrics::ObserveEvent(const v1::Event& event) {
   if (event.kind() != v1::EVENT_KIND_JOB_CHANGED) return;
   const v1::Job& job = event.job();
   std::vector<std::pair<std::string, double>> durations;
-  bool retried = false;
   {
     absl::MutexLock lock(&mu_);
-    auto it = last_state_.find(job.id());
-    const bool was_failed = it != last_state_.end() && it->second == v1::JOB_STATE_FAILED;
-    retried = job.state() == v1::JOB_STATE_FAILED && !was_failed;
-    if (last_state_.size() >= kMaxTrackedJobs && it == last_state_.end()) {
-      last_state_.erase(last_state_.begin());  // lowest id = oldest job
-    }
-    last_state_[job.id()] = job.state();
     for (const v1::Step& s : job.steps()) {
       if (s.state() != v1::STEP_STATE_DONE || s.started_ms() <= 0 ||
           s.finished_ms() < s.started_ms()) {
@@ -97,20 +116,10 @@ void OpsMetrics::ObserveEvent(const v1::Event& event) {
       if (!seen_steps_.insert({job.id(), s.index(), s.finished_ms()}).second) continue;
       durations.emplace_back(s.name(), (s.finished_ms() - s.started_ms()) / 1000.0);
     }
-    while (seen_steps_.size() > kMaxTrackedJobs * 8) seen_steps_.erase(seen_steps_.begin());
+    while (seen_steps_.size() > kMaxTrackedSteps) seen_steps_.erase(seen_steps_.begin());
   }
-  if (retried) registry_.GetCounter(kRetries, kRetriesHelp).Increment();
   for (const auto& [step, seconds] : durations) {
     RecordStepDuration(step, absl::Seconds(seconds));
-  }
-}
-
-void OpsMetrics::RecordLeaseExpiry() { registry_.GetCounter(kLeases, kLeasesHelp).Increment(); }
-
-void OpsMetrics::RecordBytes(int64_t read, int64_t written) {
-  if (read > 0) registry_.GetCounter(kRead, kReadHelp).Increment(static_cast<double>(read));
-  if (written > 0) {
-    registry_.GetCounter(kWritten, kWrittenHelp).Increment(static_cast<double>(written));
   }
 }
 

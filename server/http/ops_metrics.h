@@ -1,13 +1,13 @@
 // The coordinator's Prometheus metrics, named in one place. Three sources feed them:
 //  - scrape time (Refresh): jobs by state and agents by status from the admin API, frames/s per
-//    agent from their last heartbeat;
-//  - the live event stream (ObserveEvent): step durations of finished steps, retries (a job
-//    entering "failed");
-//  - the coordinator's own code (the Record* calls): lease expiries and bytes read/written, which
-//    no event describes.
+//    agent from their last heartbeat, and the coordinator's running totals (lease expiries from
+//    the lease reaper, retries from the state machine's retry path, bytes read/written that
+//    agents report per step) through the totals source;
+//  - the live event stream (ObserveEvent): step durations of finished steps.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -23,6 +23,15 @@
 
 namespace mkvfleet::http {
 
+// Running totals kept by the coordinator itself (mirrors server::StoreTotals without depending on
+// the server library).
+struct CoordinatorTotals {
+  int64_t lease_expiries = 0;
+  int64_t retries = 0;
+  int64_t bytes_read = 0;
+  int64_t bytes_written = 0;
+};
+
 // Thread-safe. The registry must outlive this object.
 class OpsMetrics {
  public:
@@ -33,15 +42,16 @@ class OpsMetrics {
   // leave the previous values in place.
   absl::Status Refresh(DashboardBackend& backend);
 
-  // Derives step durations (mkvfleet_step_duration_seconds{step}) and retries
-  // (mkvfleet_job_retries_total) from one live event. Each finished step is counted once.
+  // Derives step durations (mkvfleet_step_duration_seconds{step}) from one live event. Each
+  // finished step is counted once.
   void ObserveEvent(const v1::Event& event);
 
-  // For the coordinator: a lease expired (mkvfleet_lease_expiries_total).
-  void RecordLeaseExpiry();
-  // For the coordinator: bytes an agent reported reading / writing
-  // (mkvfleet_bytes_read_total / mkvfleet_bytes_written_total).
-  void RecordBytes(int64_t read, int64_t written);
+  // Where Refresh reads the coordinator's running totals (e.g. JobStore::Totals); unset = none.
+  void SetTotalsSource(std::function<CoordinatorTotals()> source);
+  // Moves mkvfleet_lease_expiries_total, mkvfleet_job_retries_total, mkvfleet_bytes_read_total and
+  // mkvfleet_bytes_written_total up to `totals` (counters never go down: a smaller total, e.g.
+  // after a restart of its source, is taken as the new baseline).
+  void ApplyTotals(const CoordinatorTotals& totals);
   // For callers that know a step's duration first-hand.
   void RecordStepDuration(absl::string_view step, absl::Duration duration);
 
@@ -50,8 +60,8 @@ class OpsMetrics {
  private:
   metrics::Registry& registry_;
   absl::Mutex mu_;
-  // Last state seen per job, to count transitions into "failed" once.
-  std::map<int64_t, v1::JobState> last_state_ ABSL_GUARDED_BY(mu_);
+  std::function<CoordinatorTotals()> totals_source_ ABSL_GUARDED_BY(mu_);
+  CoordinatorTotals applied_ ABSL_GUARDED_BY(mu_);  // what the counters already include
   // (job, step index, finished_ms) already observed.
   std::set<std::tuple<int64_t, int32_t, int64_t>> seen_steps_ ABSL_GUARDED_BY(mu_);
 };

@@ -79,7 +79,9 @@ TEST_CASE("metrics: 401 without the token, Prometheus text with it") {
   CHECK(denied->status == 401);
   CHECK(c.Get("/metrics", Fixture::Bearer("wrong"))->status == 401);
 
-  f.metrics.RecordLeaseExpiry();
+  // The coordinator's running totals are read at scrape time (JobStore::Totals in production).
+  CoordinatorTotals totals{1, 2, 4096, 8192};
+  f.metrics.SetTotalsSource([&totals] { return totals; });
   auto res = c.Get("/metrics", Fixture::Bearer());
   REQUIRE(res);
   CHECK(res->status == 200);
@@ -91,11 +93,29 @@ TEST_CASE("metrics: 401 without the token, Prometheus text with it") {
   CHECK(m.find("mkvfleet_agents{status=\"busy\"} 1\n") != std::string::npos);
   CHECK(m.find("mkvfleet_agent_frames_per_second{agent=\"vm1\"} 23.5\n") != std::string::npos);
   CHECK(m.find("mkvfleet_lease_expiries_total 1\n") != std::string::npos);
-  CHECK(m.find("mkvfleet_job_retries_total 0\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_job_retries_total 2\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_bytes_read_total 4096\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_bytes_written_total 8192\n") != std::string::npos);
   CHECK(m.find(kToken) == std::string::npos);
+
+  totals = {3, 2, 4096, 10000};  // the next scrape shows the new totals
+  const std::string again = c.Get("/metrics", Fixture::Bearer())->body;
+  CHECK(again.find("mkvfleet_lease_expiries_total 3\n") != std::string::npos);
+  CHECK(again.find("mkvfleet_job_retries_total 2\n") != std::string::npos);
+  CHECK(again.find("mkvfleet_bytes_written_total 10000\n") != std::string::npos);
 }
 
-TEST_CASE("step durations and retries are derived from live events") {
+TEST_CASE("totals never move a counter down") {
+  Fixture f;
+  f.metrics.ApplyTotals({5, 1, 100, 200});
+  f.metrics.ApplyTotals({2, 1, 100, 200});  // the source restarted: new baseline
+  f.metrics.ApplyTotals({4, 1, 100, 200});
+  const std::string m = f.registry.Render();
+  CHECK(m.find("mkvfleet_lease_expiries_total 7\n") != std::string::npos);
+  CHECK(m.find("# TYPE mkvfleet_bytes_read_total counter\n") != std::string::npos);
+}
+
+TEST_CASE("step durations are derived from live events") {
   Fixture f;
   v1::Event e;
   e.set_kind(v1::EVENT_KIND_JOB_CHANGED);
@@ -106,9 +126,9 @@ TEST_CASE("step durations and retries are derived from live events") {
   s->set_started_ms(10'000);
   s->set_finished_ms(40'000);
   f.backend.Emit(e);
-  f.backend.Emit(e);  // the same finished step and failure again: counted once
+  f.backend.Emit(e);  // the same finished step again: counted once
   const std::string m = f.registry.Render();
-  CHECK(m.find("mkvfleet_job_retries_total 1\n") != std::string::npos);
+  CHECK(m.find("mkvfleet_job_retries_total 0\n") != std::string::npos);  // not from events
   CHECK(m.find("mkvfleet_step_duration_seconds_count{step=\"encode\"} 1\n") != std::string::npos);
   CHECK(m.find("mkvfleet_step_duration_seconds_sum{step=\"encode\"} 30\n") != std::string::npos);
 }

@@ -95,7 +95,9 @@ TEST_CASE("coordinator config: layers, tokens from env, cross-checks") {
   CHECK(c->admin_token == "a");
   CHECK(c->agent_token == "b");
   CHECK(c->library_roots == std::vector<std::string>{"/m"});
-  CHECK(c->plan_policy.at("crf") == "16");
+  CHECK(c->ignored_policy_keys == std::vector<std::string>{"crf"});  // logged, not used
+  CHECK_FALSE(c->watch.enabled);
+  CHECK(c->watch.settle == absl::Seconds(60));
   CHECK(ValidateCoordinatorConfig(*c).ok());
 
   SECTION("beyond loopback without tokens is refused") {

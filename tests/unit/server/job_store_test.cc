@@ -213,6 +213,37 @@ TEST_CASE("concurrent claims over two connections never double-assign") {
   CHECK(all.size() == 20);
 }
 
+TEST_CASE("totals: lease expiries, retries and reported bytes count committed changes only") {
+  Fixture f;
+  f.Add("a.mkv");
+  REQUIRE(f.store->Register("a1", "", {}).ok());
+  ClaimedTask t = f.ClaimOrFail("a1");
+  f.clock.Advance(60'000);
+  REQUIRE(f.store->ExpireLeases()->size() == 1);
+  CHECK(f.store->Totals().lease_expiries == 1);
+  REQUIRE(f.store->ExpireLeases()->empty());
+  CHECK(f.store->Totals().lease_expiries == 1);
+
+  ClaimedTask t2 = f.ClaimOrFail("a1");
+  StepReport fail;
+  fail.lease_id = t2.job.task.lease.id;
+  fail.step_name = "probe";
+  fail.event = StepEvent::kFailed;
+  fail.error = "ffprobe crashed";
+  fail.retryable = true;
+  fail.bytes_read = 1000;
+  fail.bytes_written = 10;
+  REQUIRE(f.store->ReportStep(t2.job.task.id, fail)->state == JobState::kFailed);
+  CHECK(f.store->Totals().retries == 1);
+  CHECK(f.store->Totals().bytes_read == 1000);
+  CHECK(f.store->Totals().bytes_written == 10);
+  // A refused (stale) report counts nothing.
+  fail.lease_id = t.job.task.lease.id;
+  CHECK_FALSE(f.store->ReportStep(t.job.task.id, fail).ok());
+  CHECK(f.store->Totals().bytes_read == 1000);
+  CHECK(f.store->Totals().retries == 1);
+}
+
 TEST_CASE("reports, heartbeats and logs follow the lease") {
   Fixture f;
   const int64_t id = f.Add("a.mkv");
@@ -286,6 +317,28 @@ TEST_CASE("reports, heartbeats and logs follow the lease") {
     CHECK(f.store->GetJob(id)->attempts == 0);
     ClaimedTask again = f.ClaimOrFail("a1");
     CHECK(again.resume.from_step == 1);
+  }
+  SECTION("a file changed while its job runs is refused until that job ends") {
+    auto changed = f.store->Enqueue({Item("a.mkv", 101)}, false);
+    REQUIRE(changed.ok());
+    CHECK(changed->at(0).outcome == EnqueueOutcome::kRefused);
+    CHECK(changed->at(0).job_id == id);
+    CHECK_THAT(changed->at(0).reason, Catch::Contains("still runs"));
+    CHECK(f.store->ListJobs({})->size() == 1);  // no second job writing the same output
+    CHECK(f.store->GetJob(id)->state == JobState::kRunning);  // the running job is untouched
+    auto dry = f.store->Enqueue({Item("a.mkv", 101)}, true);
+    REQUIRE(dry.ok());
+    CHECK(dry->at(0).outcome == EnqueueOutcome::kRefused);
+    StepReport done = fin;
+    done.step_index = 1;
+    done.step_name = "publish";
+    done.outcome = TaskOutcome::kCompleted;
+    done.output_path = "/lib/a.DV81.mkv";
+    REQUIRE(f.store->ReportStep(task, done).ok());
+    auto later = f.store->Enqueue({Item("a.mkv", 101)}, false);
+    REQUIRE(later.ok());
+    CHECK(later->at(0).outcome == EnqueueOutcome::kRequeued);
+    CHECK(f.store->GetJob(id)->state == JobState::kCompleted);  // its result stays
   }
   SECTION("completion publishes the output") {
     StepReport done = fin;

@@ -115,6 +115,9 @@ TEST_CASE("dedup by path, size and mtime") {
   CHECK(DecideEnqueue(job, 10, 21) == DedupDecision::kRequeue);
   job.state = JobState::kCompleted;
   CHECK(DecideEnqueue(job, 10, 20) == DedupDecision::kDuplicate);
+  job.state = JobState::kRunning;  // a changed file waits for the job still writing its output
+  CHECK(DecideEnqueue(job, 11, 20) == DedupDecision::kWaitForRunning);
+  CHECK(DecideEnqueue(job, 10, 20) == DedupDecision::kDuplicate);
 }
 
 }  // namespace
