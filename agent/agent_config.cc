@@ -41,6 +41,18 @@ absl::StatusOr<AgentConfig> LoadAgentConfig(const config::ConfigLayers& layers) 
         absl::StrCat("claim_poll_ms must be positive (from ", layers.OriginOf("claim_poll_ms"), ")"));
   }
   c.claim_poll_interval = absl::Milliseconds(ms);
+  ASSIGN_OR_RETURN_CFG(ms, layers.GetInt("stop_grace_seconds",
+                                         absl::ToInt64Seconds(kDefaultStopGrace)));
+  if (ms < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stop_grace_seconds must be 0 or more (from ", layers.OriginOf("stop_grace_seconds"), ")"));
+  }
+  c.stop_grace = absl::Seconds(ms);
+  ASSIGN_OR_RETURN_CFG(c.library_roots, layers.GetStringList("library_roots"));
+  if (c.library_roots.empty()) {
+    for (const auto& m : c.path_map) c.library_roots.push_back(m.local_prefix);
+  }
+  ASSIGN_OR_RETURN_CFG(c.library_marker, layers.GetString("library_marker"));
   ASSIGN_OR_RETURN_CFG(c.log_level, layers.GetString("log_level", "info"));
   ASSIGN_OR_RETURN_CFG(c.tls, layers.GetBool("tls", false));
   ASSIGN_OR_RETURN_CFG(c.tls_ca_file, layers.GetString("tls_ca_file"));

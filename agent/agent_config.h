@@ -9,6 +9,12 @@
 //   pipeline          "media" (default), "placeholder", or a test pipeline ("test-sleep") for tests
 //   test_step_ms      how long each test-pipeline step sleeps (default 300)
 //   claim_poll_ms     pause between claims while idle (default 1000)
+//   stop_grace_seconds  on SIGTERM, how long the running step may take to finish before it is
+//                     cancelled (default 60; 0 = cancel at once). systemd's TimeoutStopSec must
+//                     be larger, or systemd kills the agent before it hands its lease back
+//   library_roots     local library folders `mkv-agent --check` inspects (default: the local
+//                     sides of path_map)
+//   library_marker    a file every library root must contain ("" = none), e.g. ".mkvfleet-library"
 //   log_level         spdlog level (default "info")
 //   tls, tls_ca_file, tls_server_name   channel security, see common/auth
 //   [tools] ffmpeg = "/opt/ffmpeg/bin/ffmpeg", ...   paths instead of a PATH search
@@ -26,6 +32,9 @@
 
 namespace mkvfleet::agent {
 
+// How long a running step may finish after SIGTERM unless stop_grace_seconds says otherwise.
+inline constexpr absl::Duration kDefaultStopGrace = absl::Seconds(60);
+
 struct AgentConfig {
   std::string server;
   std::string name;
@@ -36,6 +45,9 @@ struct AgentConfig {
   std::string pipeline = "media";
   absl::Duration test_step_duration = absl::Milliseconds(300);
   absl::Duration claim_poll_interval = absl::Seconds(1);
+  absl::Duration stop_grace = kDefaultStopGrace;
+  std::vector<std::string> library_roots;
+  std::string library_marker;
   std::string log_level = "info";
   bool tls = false;
   std::string tls_ca_file;

@@ -27,17 +27,77 @@ auth::ClientConnectOptions ConnectOptions(const AgentConfig& c) {
   return auth::ClientConnectOptions{c.server, c.tls, c.tls_ca_file, c.tls_server_name};
 }
 
+// Passes every report through, but once the agent is stopping it refuses to start another step,
+// which ends the run (RunOutcome::kUndelivered) right after the step that was running reported.
+class StopGate final : public TaskReporter {
+ public:
+  StopGate(TaskReporter& inner, const std::atomic<bool>& stopping)
+      : inner_(inner), stopping_(stopping) {}
+
+  absl::Status StepStarted(int index, const std::string& name) override {
+    if (stopping_.load()) {
+      inner_.Log(LogLevel::kInfo, absl::StrCat("agent stopping: step ", name,
+                                               " not started here; the lease is handed back"));
+      return absl::AbortedError(absl::StrCat("agent stopping: step ", name, " not started"));
+    }
+    return inner_.StepStarted(index, name);
+  }
+  absl::Status StepFinished(int index, const std::string& name, const StepResult& result) override {
+    return inner_.StepFinished(index, name, result);
+  }
+  absl::Status StepFailed(int index, const std::string& name, const std::string& error,
+                          bool retryable) override {
+    return inner_.StepFailed(index, name, error, retryable);
+  }
+  void Log(LogLevel level, const std::string& text) override { inner_.Log(level, text); }
+  void UpdateProgress(const std::string& step, const Progress& progress) override {
+    inner_.UpdateProgress(step, progress);
+  }
+
+ private:
+  TaskReporter& inner_;
+  const std::atomic<bool>& stopping_;
+};
+
 }  // namespace
 
 AgentDaemon::AgentDaemon(AgentConfig config, std::unique_ptr<Pipeline> pipeline)
     : config_(std::move(config)), pipeline_(std::move(pipeline)),
       client_(ConnectOptions(config_), config_.token),
-      keeper_(client_, config_.name, config_.work_dir), work_dirs_(config_.work_dir) {}
+      keeper_(client_, config_.name, config_.work_dir), work_dirs_(config_.work_dir),
+      notifier_(notify::Notifier::FromEnvironment()) {}
+
+AgentDaemon::~AgentDaemon() {
+  if (!run_done_.HasBeenNotified()) run_done_.Notify();
+  absl::MutexLock lock(&grace_mu_);
+  if (grace_timer_.joinable()) grace_timer_.join();
+}
 
 void AgentDaemon::RequestStop() {
-  if (stopping_.exchange(true)) return;
-  task_cancel_ = true;
+  if (stopping_.exchange(true)) {
+    if (task_running_.load() && !task_cancel_.exchange(true)) {
+      spdlog::warn("second stop request: cancelling the running step now");
+    }
+    return;
+  }
   stop_.Notify();
+  const int64_t grace_s = absl::ToInt64Seconds(config_.stop_grace);
+  if (task_running_.load()) {
+    spdlog::info("stop requested: no new claims; the running step may finish within grace_s={}",
+                 grace_s);
+    (void)notifier_.Status(absl::StrCat("stopping: finishing the running step (up to ", grace_s,
+                                        " s), then handing the lease back"));
+  } else {
+    spdlog::info("stop requested: no task running");
+  }
+  absl::MutexLock lock(&grace_mu_);
+  grace_timer_ = std::thread([this, grace_s] {
+    if (run_done_.WaitForNotificationWithTimeout(config_.stop_grace)) return;
+    if (task_running_.load() && !task_cancel_.exchange(true)) {
+      spdlog::warn("stop grace period over after grace_s={}: cancelling the running step",
+                   grace_s);
+    }
+  });
 }
 
 void AgentDaemon::Pause(absl::Duration d) { stop_.WaitForNotificationWithTimeout(d); }
@@ -83,9 +143,11 @@ absl::Status AgentDaemon::Run() {
   }
 
   keeper_.Start(absl::Seconds(5));
-  // Under systemd (Type=notify): READY=1 once registered, WATCHDOG=1 while the loop runs.
-  const notify::Notifier notifier = notify::Notifier::FromEnvironment();
-  notify::WatchdogPinger watchdog(notifier, [this] { return !stopping_.load(); });
+  // Under systemd (Type=notify): READY=1 once registered, WATCHDOG=1 while the loop runs (and
+  // while a step finishes during a graceful stop).
+  const notify::Notifier& notifier = notifier_;
+  notify::WatchdogPinger watchdog(notifier,
+                                  [this] { return !stopping_.load() || task_running_.load(); });
   bool ready_sent = false;
   Backoff reconnect(kReconnectInitial, kReconnectMax);
   bool registered = false;
@@ -146,18 +208,25 @@ absl::Status AgentDaemon::Run() {
   }
   (void)notifier.Stopping();
   keeper_.Stop();
+  run_done_.Notify();
   spdlog::info("agent stopped name={}", config_.name);
   return exit_status;
 }
 
 void AgentDaemon::RunTask(const Task& task) {
-  task_cancel_ = stopping_.load();
+  task_cancel_ = stopping_.load();  // a stop that raced the claim: hand back without starting
+  task_running_ = true;
+  struct NotRunning {
+    std::atomic<bool>& flag;
+    ~NotRunning() { flag = false; }
+  } not_running{task_running_};
   spdlog::info("task claimed job={} task={} path=\"{}\" resume_from={} attempts={}", task.job_id,
                task.task_id, task.source_path, task.resume_from_step, task.attempts);
   work_dirs_.RemoveAllExcept(task.job_id);
   auto dir = work_dirs_.ForJob(task.job_id);
   keeper_.Hold(task, &task_cancel_);
-  CoordinatorReporter reporter(client_, keeper_, task, config_.name, &task_cancel_);
+  CoordinatorReporter coordinator_reporter(client_, keeper_, task, config_.name, &task_cancel_);
+  StopGate reporter(coordinator_reporter, stopping_);
   if (!dir.ok()) {
     (void)reporter.StepFailed(std::max(0, task.resume_from_step), "", std::string(dir.status().message()), true);
     keeper_.Drop();
@@ -190,7 +259,8 @@ void AgentDaemon::RunTask(const Task& task) {
         work_dirs_.Remove(task.job_id);
       } else if (stopping_.load()) {
         absl::Status s = client_.ReleaseTask(task.lease_id, task.task_id, "agent stopping");
-        spdlog::info("lease handed back job={} ok={}", task.job_id, s.ok());
+        spdlog::info("lease handed back job={} ok={} step_cancelled={}", task.job_id, s.ok(),
+                     summary.outcome == RunOutcome::kCancelled);
       }
       break;
   }

@@ -1,14 +1,21 @@
 // The agent process's main loop: register (retrying with capped jittered backoff while the
 // coordinator is unreachable, and again after it restarted), claim a task (polling while idle),
 // run it through the Pipeline with a heartbeat thread renewing the lease, clean up the job's work
-// folder, repeat. RequestStop() (SIGINT/SIGTERM) stops claiming, cancels the running step and hands
-// the lease back (ReleaseTask) so another agent can continue at once.
+// folder, repeat.
+//
+// Graceful stop (SIGINT/SIGTERM -> RequestStop()): claim nothing more; let the running step finish
+// within config.stop_grace (its result and checkpoint are reported, so nobody redoes it), start no
+// further step, and hand the lease back (ReleaseTask) so another agent can continue at once. When
+// the grace period ends first (or on a second RequestStop()), the running step is cancelled: the
+// steps finished before it stay checkpointed, and the lease is handed back just the same.
 #pragma once
 
 #include <atomic>
 #include <memory>
+#include <thread>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "agent/agent_config.h"
 #include "agent/coordinator_client.h"
@@ -16,6 +23,7 @@
 #include "agent/pipeline.h"
 #include "agent/task.h"
 #include "agent/work_dirs.h"
+#include "common/notify/notifier.h"
 
 namespace mkvfleet::agent {
 
@@ -30,6 +38,9 @@ class AgentDaemon {
   // Runs until RequestStop(). OK after a clean stop; an error (for a non-zero exit) when the work
   // dir is unusable or the coordinator refuses the agent token.
   absl::Status Run();
+  ~AgentDaemon();
+
+  // First call: graceful stop (see above). A later call: cancel the running step now.
   // Thread-safe (not async-signal-safe: call it from a signal-handling thread).
   void RequestStop();
 
@@ -44,9 +55,14 @@ class AgentDaemon {
   CoordinatorClient client_;
   LeaseKeeper keeper_;
   WorkDirs work_dirs_;
+  const notify::Notifier notifier_;
   absl::Notification stop_;
+  absl::Notification run_done_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> task_cancel_{false};
+  std::atomic<bool> task_running_{false};
+  absl::Mutex grace_mu_;
+  std::thread grace_timer_ ABSL_GUARDED_BY(grace_mu_);  // cancels the step when grace runs out
 };
 
 }  // namespace mkvfleet::agent

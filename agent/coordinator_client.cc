@@ -213,4 +213,17 @@ absl::Status CoordinatorClient::ReleaseTask(const std::string& lease_id, int64_t
   return FromGrpc((*stub)->agent->ReleaseTask(&ctx, req, &resp), options_.target, "ReleaseTask");
 }
 
+absl::StatusOr<absl::Time> CoordinatorClient::GetServerTime() {
+  auto stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::ServerInfoRequest req;
+  v1::ServerInfo resp;
+  grpc::ClientContext ctx;
+  Prepare(ctx, token_);
+  absl::Status s =
+      FromGrpc((*stub)->agent->GetServerInfo(&ctx, req, &resp), options_.target, "GetServerInfo");
+  if (!s.ok()) return s;
+  return absl::FromUnixMillis(resp.server_time_ms());
+}
+
 }  // namespace mkvfleet::agent

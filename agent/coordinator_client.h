@@ -95,6 +95,8 @@ class CoordinatorClient {
   absl::Status AppendLog(const std::string& lease_id, int64_t task_id, const std::string& source,
                          const std::vector<JobLogLine>& lines);
   absl::Status ReleaseTask(const std::string& lease_id, int64_t task_id, const std::string& reason);
+  // The coordinator's wall clock; changes nothing there (for `mkv-agent --check`).
+  absl::StatusOr<absl::Time> GetServerTime();
 
   const std::string& target() const { return options_.target; }
 

@@ -1,6 +1,6 @@
 // Finds the media tools the pipeline drives (ffmpeg, ffprobe, x265, mkvmerge, mediainfo) and what
-// this machine offers (threads, free space in the work dir), for Register's capabilities and for
-// `mkv-agent --check` / `mkvctl doctor` later.
+// this machine offers (threads, free space in the work dir), for Register's capabilities. The
+// probes themselves live in common/doctor, shared with `mkv-agent --check` and `mkvctl doctor`.
 #pragma once
 
 #include <cstdint>

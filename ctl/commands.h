@@ -1,7 +1,7 @@
 // mkvctl verbs, one file per group: job_commands.cc (enqueue, scan, list, show, logs, reset,
-// cancel), agent_commands.cc (agents, drain), watch_command.cc (watch). Each Add* registers its
-// verbs; the chosen verb's CLI11 callback stores its action, which main runs after parsing, so no
-// exception crosses a verb.
+// cancel), agent_commands.cc (agents, drain), watch_command.cc (watch), doctor_command.cc
+// (doctor). Each Add* registers its verbs; the chosen verb's CLI11 callback stores its action,
+// which main runs after parsing, so no exception crosses a verb.
 #pragma once
 
 #include <functional>
@@ -20,6 +20,7 @@ struct CtlCommandContext {
 void AddJobCommands(CLI::App& app, CtlCommandContext& ctx);
 void AddAgentCommands(CLI::App& app, CtlCommandContext& ctx);
 void AddWatchCommand(CLI::App& app, CtlCommandContext& ctx);
+void AddDoctorCommand(CLI::App& app, CtlCommandContext& ctx);
 
 // Connects with ctx.options and runs `body`, turning a connection failure into Fail().
 int WithClient(const CtlCommandContext& ctx, const std::function<int(AdminClient&)>& body);

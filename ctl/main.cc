@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   mkvfleet::ctl::AddJobCommands(app, ctx);
   mkvfleet::ctl::AddAgentCommands(app, ctx);
   mkvfleet::ctl::AddWatchCommand(app, ctx);
+  mkvfleet::ctl::AddDoctorCommand(app, ctx);
 #ifdef MKVFLEET_HAVE_DOVI_CLI
   mkvfleet::ctl::AddDoviCommands(app);
   mkvfleet::ctl::AddGenSampleCommand(app);

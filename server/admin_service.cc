@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "absl/time/clock.h"
+
 #include "server/admin_convert.h"
 #include "server/constants.h"
 #include "server/admission.h"
@@ -139,5 +141,13 @@ grpc::Status AdminServiceImpl::WatchEvents(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+
+grpc::Status AdminServiceImpl::GetServerInfo(grpc::ServerContext* context,
+                                             const v1::ServerInfoRequest* /*request*/,
+                                             v1::ServerInfo* response) {
+  if (grpc::Status auth = AuthorizeCall(*context, Api::kAdmin, tokens_); !auth.ok()) return auth;
+  response->set_server_time_ms(absl::ToUnixMillis(absl::Now()));
+  return grpc::Status::OK;
+}
 
 }  // namespace mkvfleet::server

@@ -38,6 +38,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                           v1::Agent* response) override;
   grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request,
                            grpc::ServerWriter<v1::Event>* writer) override;
+  grpc::Status GetServerInfo(grpc::ServerContext* context, const v1::ServerInfoRequest* request,
+                             v1::ServerInfo* response) override;
 
  private:
   JobStore& store_;

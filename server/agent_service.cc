@@ -70,4 +70,12 @@ grpc::Status AgentServiceImpl::ReleaseTask(grpc::ServerContext* context,
 }
 
 
+grpc::Status AgentServiceImpl::GetServerInfo(grpc::ServerContext* context,
+                                             const v1::ServerInfoRequest* /*request*/,
+                                             v1::ServerInfo* response) {
+  if (grpc::Status auth = AuthorizeCall(*context, Api::kAgent, tokens_); !auth.ok()) return auth;
+  response->set_server_time_ms(clock_.NowMs());
+  return grpc::Status::OK;
+}
+
 }  // namespace mkvfleet::server

@@ -31,6 +31,8 @@ class AgentServiceImpl final : public v1::AgentService::Service {
                          v1::AppendLogResponse* response) override;
   grpc::Status ReleaseTask(grpc::ServerContext* context, const v1::ReleaseTaskRequest* request,
                            v1::ReleaseTaskResponse* response) override;
+  grpc::Status GetServerInfo(grpc::ServerContext* context, const v1::ServerInfoRequest* request,
+                             v1::ServerInfo* response) override;
 
  private:
   JobStore& store_;
