@@ -1,7 +1,15 @@
 // The step runner (see the header): resume point, per-step reports, stop on refusal or cancel.
 #include "agent/step_runner.h"
 
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 
 namespace mkvfleet::agent {
@@ -12,6 +20,13 @@ const StepRecord* RecordAt(const Task& task, int index) {
     if (s.index == index) return &s;
   }
   return nullptr;
+}
+
+int64_t SizeOf(const RunnerEnvironment& env, const std::string& path) {
+  if (env.file_size) return env.file_size(path);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? -1 : static_cast<int64_t>(size);
 }
 
 // Empty when every artifact of `record` is reachable here, else the first unreachable one.
@@ -26,8 +41,39 @@ std::string UnreachableArtifact(const StepRecord& record, const RunnerEnvironmen
       return absl::StrCat(a.name, " (local to agent ", a.agent, ")");
     }
     if (!env.file_exists || !env.file_exists(local)) return absl::StrCat(a.name, " (", local, " is gone)");
+    if (a.size_bytes > 0) {
+      const int64_t size = SizeOf(env, local);
+      if (size >= 0 && size != a.size_bytes) {
+        return absl::StrCat(a.name, " (", local, " is ", size, " bytes, not the ", a.size_bytes,
+                            " recorded)");
+      }
+    }
   }
   return "";
+}
+
+// The free-space line for the job log, and the early failure when less than `needs` is free.
+absl::Status CheckSpaceBefore(const std::string& step, const StepNeeds& needs,
+                              const RunnerEnvironment& env, TaskReporter& reporter) {
+  const std::string folder = needs.folder.empty() ? env.job_work_dir : needs.folder;
+  absl::StatusOr<int64_t> free =
+      env.free_space ? env.free_space(folder) : RealFreeSpaceOf(folder);
+  if (!free.ok()) {
+    reporter.Log(LogLevel::kWarn, absl::StrCat("step ", step, ": free space unknown: ",
+                                               free.status().message()));
+    return absl::OkStatus();
+  }
+  reporter.Log(LogLevel::kInfo,
+               absl::StrCat("step ", step, ": free space in ", folder, ": ", *free, " bytes",
+                            needs.bytes > 0 ? absl::StrCat(", needs about ", needs.bytes)
+                                            : std::string(", writes nothing there")));
+  if (*free < needs.bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "not enough free space in ", folder, " for step ", step, ": ", *free, " bytes free, ",
+        needs.bytes, " bytes needed (estimated from the source); free some space or point the ",
+        needs.folder.empty() ? "agent's --work-dir" : "output folder", " elsewhere"));
+  }
+  return absl::OkStatus();
 }
 
 bool IsRefusal(const absl::Status& s) { return absl::IsFailedPrecondition(s); }
@@ -37,6 +83,38 @@ RunSummary Stop(RunOutcome outcome, int first, std::string message) {
 }
 
 }  // namespace
+
+absl::StatusOr<int64_t> RealFreeSpaceOf(const std::string& folder) {
+  namespace fs = std::filesystem;
+  fs::path p = folder.empty() ? fs::path(".") : fs::path(folder);
+  std::error_code ec;
+  while (!fs::exists(p, ec) && p.has_parent_path() && p != p.parent_path()) p = p.parent_path();
+  struct statvfs st {};
+  if (::statvfs(p.c_str(), &st) != 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot read the free space of ", p.string(), ": ", std::strerror(errno)));
+  }
+  return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+}
+
+StepNeeds NeedsOf(const std::string& step, const std::vector<StepRecord>& earlier) {
+  StepNeeds needs;
+  const std::string disk_key = kFactDiskPrefix + step;
+  const std::string source_key = kFactSourcePrefix + step;
+  for (const StepRecord& rec : earlier) {
+    const auto& facts = rec.checkpoint.facts;
+    if (auto it = facts.find(disk_key); it != facts.end()) {
+      std::vector<std::string> parts = absl::StrSplit(it->second, absl::MaxSplits(' ', 1));
+      int64_t bytes = 0;
+      if (absl::SimpleAtoi(parts[0], &bytes)) {
+        needs.bytes = bytes;
+        needs.folder = parts.size() > 1 ? parts[1] : "";
+      }
+    }
+    if (auto it = facts.find(source_key); it != facts.end()) needs.source = it->second;
+  }
+  return needs;
+}
 
 const char* RunOutcomeName(RunOutcome outcome) {
   switch (outcome) {
@@ -102,12 +180,18 @@ RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerE
       return Stop(IsRefusal(s) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
                   std::string(s.message()));
     }
-    StepContext ctx(task, env.agent_name, env.source_path, env.job_work_dir, env.path_map,
-                    earlier, cancel,
+    const StepNeeds needs = NeedsOf(name, earlier);
+    StepContext ctx(task, env.agent_name, needs.source.empty() ? env.source_path : needs.source,
+                    env.job_work_dir, env.path_map, earlier, cancel,
                     {[&reporter, name](const Progress& p) { reporter.UpdateProgress(name, p); },
                      [&reporter](LogLevel l, const std::string& t) { reporter.Log(l, t); }});
     const absl::Time started = absl::Now();
-    absl::StatusOr<StepResult> result = steps[i]->Run(ctx);
+    absl::StatusOr<StepResult> result = absl::UnknownError("not run");
+    if (absl::Status space = CheckSpaceBefore(name, needs, env, reporter); !space.ok()) {
+      result = space;
+    } else {
+      result = steps[i]->Run(ctx);
+    }
     const std::string took = absl::FormatDuration(absl::Trunc(absl::Now() - started,
                                                               absl::Milliseconds(1)));
     if (cancelled() || (!result.ok() && absl::IsCancelled(result.status()))) {

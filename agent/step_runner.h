@@ -1,15 +1,18 @@
 // Runs a Pipeline for one leased task: starts at the step the coordinator named (earlier if this
 // agent cannot reach an earlier step's artifacts), reports STARTED / FINISHED(checkpoint) /
 // FAILED(retryable or not) for each step, and stops at once when a report is refused (stale lease)
-// or the cancel flag is set (lease revoked, agent stopping).
+// or the cancel flag is set (lease revoked, agent stopping). Before each step it logs the free space
+// where the step writes and fails the step early when an earlier step declared more is needed.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "agent/path_translation.h"
 #include "agent/pipeline.h"
 #include "agent/task.h"
@@ -34,6 +37,24 @@ class TaskReporter {
   virtual void UpdateProgress(const std::string& step, const Progress& progress) = 0;
 };
 
+// Checkpoint facts the runner itself reads; any earlier step of the run (or of the recorded steps
+// it resumes after) may set them:
+//   "disk.<step>"   "<bytes>" or "<bytes> <folder>": step <step> will write about <bytes> into
+//                   <folder> (no folder: the job's work dir). Before it runs, the runner logs the
+//                   free space there and fails it at once (ResourceExhausted, retryable) when less
+//                   is free, naming the folder and both numbers. Steps with no such fact get a log
+//                   line with the work dir's free space.
+//   "source.<step>" a local path: the file step <step> sees as ctx.source_path() (e.g. a copy of
+//                   the source in the work dir). The path must be an artifact of the same step,
+//                   so a resume on an agent that cannot reach it goes back to the step making it.
+inline constexpr char kFactDiskPrefix[] = "disk.";
+inline constexpr char kFactSourcePrefix[] = "source.";
+
+// Free bytes for an unprivileged writer in `folder` (or its nearest existing ancestor).
+using FreeSpaceProbe = std::function<absl::StatusOr<int64_t>(const std::string& folder)>;
+// statvfs(2) of the folder or its nearest existing ancestor. Internal naming the folder on error.
+absl::StatusOr<int64_t> RealFreeSpaceOf(const std::string& folder);
+
 // What the runner needs from this agent.
 struct RunnerEnvironment {
   std::string agent_name;
@@ -42,7 +63,20 @@ struct RunnerEnvironment {
   const std::vector<PathMapping>* path_map = nullptr;
   // Whether a local file exists; injected so tests need no files.
   std::function<bool(const std::string&)> file_exists;
+  // Size of a local file, -1 when it cannot be read; null = std::filesystem. A recorded artifact
+  // whose size (when recorded, > 0) differs from the file's counts as unreachable.
+  std::function<int64_t(const std::string&)> file_size;
+  // Free space probe; null = RealFreeSpaceOf. Injected so tests can fake a full disk.
+  FreeSpaceProbe free_space;
 };
+
+// The "disk.<step>" and "source.<step>" facts (see above) that apply to `step`, from `earlier`.
+struct StepNeeds {
+  int64_t bytes = 0;       // 0 when no step declared any
+  std::string folder;      // "" = the job's work dir
+  std::string source;      // "" = the task's source
+};
+StepNeeds NeedsOf(const std::string& step, const std::vector<StepRecord>& earlier);
 
 // How a run ended.
 enum class RunOutcome {

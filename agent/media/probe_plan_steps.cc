@@ -1,24 +1,63 @@
 // probe and plan steps (see the header).
 #include "agent/media/probe_plan_steps.h"
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 #include "agent/media/media_probe.h"
+#include "agent/media/output_steps.h"
 #include "agent/media/plan_policy.h"
 #include "agent/media/publish.h"
+#include "agent/step_runner.h"
 
 namespace mkvfleet::agent::media {
 namespace {
 
+// The steps that read the source after probe; with copy_source they read the copy.
+constexpr const char* kSourceReaders[] = {"rpu", "encode", "mux", "verify"};
+
+// The device of `path` or of its nearest existing ancestor; -1 when none can be read.
+int64_t DeviceOf(std::filesystem::path path) {
+  std::error_code ec;
+  while (!std::filesystem::exists(path, ec) && path.has_parent_path() &&
+         path != path.parent_path()) {
+    path = path.parent_path();
+  }
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_dev) : -1;
+}
+
 class ProbeStep final : public Step {
  public:
-  explicit ProbeStep(SharedSettings s) : settings_(std::move(s)) {}
+  ProbeStep(SharedSettings s, FreeSpaceFn f) : settings_(std::move(s)), free_space_(std::move(f)) {}
   std::string name() const override { return "probe"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
+    if (absl::Status s = CheckSourceReadable(ctx.source_path()); !s.ok()) return s;
+    StepResult result;
+    std::string path = ctx.source_path();
     if (settings_->copy_source) {
-      ctx.Log(LogLevel::kWarn, "copy_source = true is not supported yet; reading the source in place");
+      absl::StatusOr<SourceCopy> copy = CopySourceToWorkDir(
+          ctx.source_path(), ctx.work_dir(), free_space_, kFreeSpaceMargin, ctx.cancel_flag());
+      if (!copy.ok()) return copy.status();
+      ctx.Log(LogLevel::kInfo,
+              copy->reused
+                  ? absl::StrCat("copy_source: ", copy->path, " is intact (same size and time as ",
+                                 ctx.source_path(), "); not copied again")
+                  : absl::StrCat("copy_source: copied ", ctx.source_path(), " to ", copy->path,
+                                 " (", copy->bytes, " bytes)"));
+      result.checkpoint.artifacts.push_back(Artifact{kArtifactSourceCopy, copy->path,
+                                                     ArtifactLocation::kAgentLocal,
+                                                     ctx.agent_name(), copy->bytes});
+      for (const char* step : kSourceReaders) {
+        result.checkpoint.facts[absl::StrCat(kFactSourcePrefix, step)] = copy->path;
+      }
+      result.checkpoint.facts["bytes_written"] = absl::StrCat(copy->reused ? 0 : copy->bytes);
+      path = copy->path;
     }
-    absl::StatusOr<MediaInfo> info = ProbeMedia(ctx, *settings_, ctx.source_path(), {});
+    absl::StatusOr<MediaInfo> info = ProbeMedia(ctx, *settings_, path, {});
     if (!info.ok()) return info.status();
     ctx.Log(LogLevel::kInfo,
             absl::StrCat("probe: ", info->video_codec, " ", info->width, "x", info->height, " ",
@@ -27,13 +66,13 @@ class ProbeStep final : public Step {
                          info->dovi.present ? absl::StrCat("profile ", info->dovi.profile) : "none",
                          ", first RPUs: profile ", info->rpu.profile, " ",
                          info->rpu.el_type.empty() ? "no EL" : info->rpu.el_type));
-    StepResult result;
     result.checkpoint.facts[kFactMediaInfo] = MediaInfoToJson(*info);
     return result;
   }
 
  private:
   SharedSettings settings_;
+  FreeSpaceFn free_space_;
 };
 
 class PlanStep final : public Step {
@@ -64,6 +103,10 @@ class PlanStep final : public Step {
     result.checkpoint.facts[kFactPlan] = d->plan;
     result.checkpoint.facts[kFactDestination] = dest;
     if (!d->warnings.empty()) result.checkpoint.facts["warning"] = d->warnings.front();
+    for (const auto& [step, need] :
+         DiskNeedsFor(d->plan, *info, dest, ctx.source_path(), settings_->publish)) {
+      result.checkpoint.facts[absl::StrCat(kFactDiskPrefix, step)] = need;
+    }
     return result;
   }
 
@@ -73,8 +116,36 @@ class PlanStep final : public Step {
 
 }  // namespace
 
+std::map<std::string, std::string> DiskNeedsFor(const std::string& plan, const MediaInfo& source,
+                                                const std::string& destination,
+                                                const std::string& source_path,
+                                                const PublishPolicy& publish) {
+  std::map<std::string, std::string> needs;
+  const std::string dest_folder = std::filesystem::path(destination).parent_path().string();
+  // A re-encode or a remux of the source is about its size; the margin covers headers, the odd
+  // larger encode, and what other writers take meanwhile.
+  const std::string output = absl::StrCat(source.size_bytes + kFreeSpaceMargin, " ", dest_folder);
+  if (plan == kPlanDvReencode) {
+    // One converted RPU per frame, each well under 1 KiB, into the work dir.
+    needs["rpu"] = absl::StrCat(source.frame_count * 1024 + kFreeSpaceMargin);
+  }
+  if (plan == kPlanDvReencode || plan == kPlanStandard) needs["encode"] = output;
+  needs["mux"] = output;
+  // publish renames the part file beside the destination: no new bytes, unless replace moves the
+  // source to a backup folder on another filesystem (a copy).
+  needs["publish"] = absl::StrCat(0, " ", dest_folder);
+  if (publish.replace && !publish.backup_dir.empty() &&
+      DeviceOf(publish.backup_dir) != DeviceOf(std::filesystem::path(source_path).parent_path())) {
+    needs["publish"] = absl::StrCat(source.size_bytes + kFreeSpaceMargin, " ", publish.backup_dir);
+  }
+  return needs;
+}
+
 std::unique_ptr<Step> MakeProbeStep(SharedSettings settings) {
-  return std::make_unique<ProbeStep>(std::move(settings));
+  return MakeProbeStep(std::move(settings), RealFreeSpace());
+}
+std::unique_ptr<Step> MakeProbeStep(SharedSettings settings, FreeSpaceFn free_space) {
+  return std::make_unique<ProbeStep>(std::move(settings), std::move(free_space));
 }
 std::unique_ptr<Step> MakePlanStep(SharedSettings settings) {
   return std::make_unique<PlanStep>(std::move(settings));

@@ -3,6 +3,7 @@
 // reporter. Fact names here are the checkpoint contract between the steps.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "absl/time/time.h"
 #include "agent/media/media_info.h"
 #include "agent/media/media_settings.h"
+#include "agent/media/publish.h"
 #include "agent/pipeline.h"
 
 namespace mkvfleet::agent::media {
@@ -21,6 +23,7 @@ inline constexpr char kFactDestination[] = "destination";   // plan: local desti
 inline constexpr char kFactSourceFrames[] = "source_frames";  // mux: source frames read
 inline constexpr char kFactOutputBytes[] = "output_bytes";    // mux: size of the built output
 inline constexpr char kArtifactOutput[] = "output";         // mux: the built, unpublished output
+inline constexpr char kArtifactSourceCopy[] = "source_copy";  // probe: copy_source's copy
 
 using SharedSettings = std::shared_ptr<const MediaSettings>;
 
@@ -33,6 +36,29 @@ absl::StatusOr<std::string> EarlierFact(const StepContext& ctx, const char* step
 std::string DestinationFor(const StepContext& ctx);
 // The mux step's output file (local path), when recorded.
 absl::StatusOr<std::string> BuiltOutput(const StepContext& ctx);
+
+// The job's private copy of its source (copy_source = true).
+struct SourceCopy {
+  std::string path;   // <work_dir>/source<.ext>
+  int64_t bytes = 0;
+  bool reused = false;  // an intact copy was already there; nothing was copied
+};
+
+// Copies `source` into `work_dir` as "source<.ext>" by streaming it through a buffer (no fsync:
+// the copy is scratch), unless a copy with the same size and modification time is already there.
+// The copy gets the source's modification time. Checks first that `work_dir` has the source's
+// size plus `margin` free. The source is only read. Errors: NotFound / FailedPrecondition naming
+// the source when it is gone or unreadable; ResourceExhausted naming the folder and the numbers
+// when space is short; Internal naming the file for I/O errors or a short copy (the partial copy
+// is removed); Cancelled when `cancel` becomes true.
+absl::StatusOr<SourceCopy> CopySourceToWorkDir(const std::string& source,
+                                               const std::string& work_dir,
+                                               const FreeSpaceFn& free_space, int64_t margin,
+                                               const std::atomic<bool>* cancel);
+
+// OK when `path` can be opened for reading. NotFound ("deleted or moved since it was queued") or
+// FailedPrecondition (permission denied, not a regular file) naming the file otherwise.
+absl::Status CheckSourceReadable(const std::string& path);
 
 // Reports frames done / total with fps and ETA, at most every `interval`.
 class ProgressMeter {

@@ -1,16 +1,19 @@
 // End to end through real processes: mkv-coordinator (with --output-dir), one mkv-agent running
 // the media pipeline, mkvctl for every observation. Outputs are judged by mkvmerge -J, ffprobe,
 // mediainfo and mkvctl dovi info; bad inputs must end failed or skipped with a reason, leave
-// nothing at the destination and the source byte-identical.
+// nothing at the destination and the source byte-identical; per-job temp folders go away.
+// (The plans and policies: pipeline_plans_e2e_test.cc.)
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "catch2/catch.hpp"
-#include "common/process/subprocess.h"
+#include "tests/media/pipeline/media_fleet.h"
 #include "tests/media/pipeline/samples.h"
 #include "tests/test_paths.h"
 
@@ -20,120 +23,21 @@ namespace {
 namespace fs = std::filesystem;
 using media::SampleKind;
 using nlohmann::json;
+using testing::Fleet;
+using testing::MediaFleet;
+using testing::NothingAt;
 
 std::string Bin(const std::string& rel) { return testing::BinaryDir() + "/" + rel; }
 
-// A daemon child whose stderr is drained by a thread and whose stdout goes to a file.
-class Child {
- public:
-  Child(std::vector<std::string> argv, const std::string& stdout_file) {
-    process::ProcessSpec spec;
-    spec.argv = std::move(argv);
-    spec.stdout_sink.kind = process::StdoutSink::Kind::kFile;
-    spec.stdout_sink.path = stdout_file;
-    spec.timeout = absl::InfiniteDuration();
-    auto p = process::Subprocess::Start(std::move(spec));
-    INFO(p.status().ToString());
-    REQUIRE(p.ok());
-    proc_ = *std::move(p);
-    waiter_ = std::thread([this] { (void)proc_->Wait(); });
+// The job folders under the agent's work dir.
+std::vector<std::string> JobFolders(const MediaFleet& f) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(f.work() + "/jobs", ec)) {
+    names.push_back(e.path().filename().string());
   }
-  ~Child() {
-    proc_->Kill();
-    waiter_.join();
-  }
-
- private:
-  std::unique_ptr<process::Subprocess> proc_;
-  std::thread waiter_;
-};
-
-class MediaFleet {
- public:
-  MediaFleet() : root_(testing::MakeTempDir("pipeline-e2e")) {
-    library_ = root_ + "/library";
-    out_ = root_ + "/out";
-    fs::create_directories(library_);
-    fs::create_directories(out_);
-    const std::string listening = root_ + "/coordinator.out";
-    coordinator_ = std::make_unique<Child>(
-        std::vector<std::string>{Bin("server/mkv-coordinator"), "--listen", "127.0.0.1:0",
-                                 "--state-dir", root_ + "/state", "--library", library_,
-                                 "--output-dir", out_},
-        listening);
-    WaitFor("coordinator listening", [&] {
-      std::ifstream in(listening);
-      std::string line;
-      while (std::getline(in, line)) {
-        if (auto at = line.find("listening on "); at != std::string::npos) {
-          address_ = line.substr(at + 13);
-          return true;
-        }
-      }
-      return false;
-    });
-    agent_ = std::make_unique<Child>(
-        std::vector<std::string>{Bin("agent/mkv-agent"), "--server", address_, "--name", "a1",
-                                 "--work-dir", root_ + "/work", "--pipeline", "media"},
-        root_ + "/agent.out");
-  }
-
-  const std::string& library() const { return library_; }
-  const std::string& out() const { return out_; }
-
-  json Ctl(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {Bin("ctl/mkvctl"), "--server", address_, "--json"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return testing::ToolJson(argv);
-  }
-
-  int64_t Enqueue(const std::string& path, const std::string& plan = "") {
-    std::vector<std::string> args = {"enqueue", path};
-    if (!plan.empty()) args.insert(args.end(), {"--plan", plan});
-    json r = Ctl(args);
-    REQUIRE(r.is_array());
-    REQUIRE(r.size() == 1);
-    INFO(r.dump());
-    REQUIRE(r[0]["outcome"] == "created");
-    return r[0]["job_id"].get<int64_t>();
-  }
-
-  // Waits for a terminal state; returns mkvctl --json show.
-  json WaitDone(int64_t id) {
-    json job;
-    WaitFor(absl::StrCat("job ", id, " to finish"), [&] {
-      job = Ctl({"show", absl::StrCat(id)});
-      const std::string s = job["state"];
-      return s == "completed" || s == "skipped" || s == "failed" || s == "failed_permanent" ||
-             s == "cancelled";
-    });
-    return job;
-  }
-
-  static void WaitFor(const std::string& what, const std::function<bool()>& pred) {
-    const absl::Time end = absl::Now() + absl::Seconds(90);
-    while (!pred()) {
-      if (absl::Now() > end) FAIL("timed out waiting for " << what);
-      absl::SleepFor(absl::Milliseconds(200));
-    }
-  }
-
- private:
-  std::string root_, library_, out_, address_;
-  std::unique_ptr<Child> coordinator_, agent_;
-};
-
-MediaFleet& Fleet() {
-  static MediaFleet* fleet = new MediaFleet();
-  return *fleet;
-}
-
-bool NothingAt(const std::string& dest) {
-  if (fs::exists(dest)) return false;
-  for (const auto& e : fs::directory_iterator(fs::path(dest).parent_path())) {
-    if (absl::StrContains(e.path().filename().string(), ".part")) return false;
-  }
-  return true;
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 TEST_CASE("P7 MEL becomes 8.1 by dv-convert, judged by independent tools") {
@@ -186,6 +90,18 @@ TEST_CASE("P7 MEL becomes 8.1 by dv-convert, judged by independent tools") {
   }
   const std::string info = testing::RunTool({Bin("ctl/mkvctl"), "dovi", "info", out});
   CHECK(absl::StrContains(info, "profile 8"));
+  testing::CheckOutput(out, {});
+
+  // The job log has one free-space line per step, naming the folder.
+  const std::string logs = f.Logs(id);
+  INFO(logs);
+  for (const char* step : {"probe", "plan", "rpu", "encode", "verify"}) {
+    CHECK(absl::StrContains(logs, absl::StrCat("step ", step, ": free space in ", f.work())));
+  }
+  CHECK(absl::StrContains(logs, absl::StrCat("step mux: free space in ", f.out(), "/Films: ")));
+  CHECK(absl::StrContains(logs, absl::StrCat("step publish: free space in ", f.out(), "/Films: ")));
+  // Its temp folder is gone once the job is over.
+  MediaFleet::WaitFor("the job folder removed", [&] { return JobFolders(f).empty(); });
 }
 
 TEST_CASE("sources that need nothing or that the policy skips end skipped with the reason") {
@@ -238,6 +154,80 @@ TEST_CASE("bad inputs fail with a clear reason, leave nothing behind and the sou
       CHECK(NothingAt(f.out() + "/bad/" + c.name));
     }
   }
+}
+
+TEST_CASE("an MKV without video ends skipped, saying so") {
+  MediaFleet& f = Fleet();
+  const std::string src = f.library() + "/bad/audio-only.mkv";
+  fs::create_directories(f.library() + "/bad");
+  testing::RunTool({"ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=2", "-c:a", "flac", "-metadata:s:a:0",
+                    "language=eng", src});
+  const std::string sha = testing::Sha256OfFile(src);
+  json job = f.WaitDone(f.Enqueue(src));
+  INFO(job.dump(1));
+  CHECK((job["state"] == "skipped" || job["state"] == "failed_permanent"));
+  CHECK(absl::StrContains(job["error"].get<std::string>(), "no video track"));
+  CHECK(testing::Sha256OfFile(src) == sha);
+  CHECK(NothingAt(f.out() + "/bad/audio-only.mkv"));
+}
+
+TEST_CASE("a file deleted while queued fails, naming it") {
+  MediaFleet& f = Fleet();
+  const std::string src = f.library() + "/gone/deleted.mkv";
+  testing::CopySample(SampleKind::kP7Mel, src);
+  f.StopAgent();  // no agent may claim it before it is deleted
+  const int64_t id = f.Enqueue(src);
+  fs::remove(src);
+  f.StartAgent();
+  json job = f.WaitDone(id);
+  INFO(job.dump(1));
+  CHECK(job["state"] == "failed_permanent");
+  const std::string error = job["error"];
+  CHECK(absl::StrContains(error, src));
+  CHECK(absl::StrContains(error, "does not exist"));
+  CHECK(NothingAt(f.out() + "/gone/deleted.mkv"));
+}
+
+TEST_CASE("an unreadable file fails, naming it and the permission problem") {
+  if (::geteuid() == 0) {
+    WARN("skipped: running as root, which reads a chmod 000 file anyway");
+    return;
+  }
+  MediaFleet& f = Fleet();
+  const std::string src = f.library() + "/locked/locked.mkv";
+  testing::CopySample(SampleKind::kP7Mel, src);
+  const std::string sha = testing::Sha256OfFile(src);
+  fs::permissions(src, fs::perms::none);
+  json job = f.WaitDone(f.Enqueue(src));
+  fs::permissions(src, fs::perms::owner_read | fs::perms::owner_write);
+  INFO(job.dump(1));
+  CHECK(job["state"] == "failed_permanent");
+  CHECK(absl::StrContains(job["error"].get<std::string>(), src));
+  CHECK(absl::StrContains(job["error"].get<std::string>(), "Permission denied"));
+  CHECK(testing::Sha256OfFile(src) == sha);
+  CHECK(NothingAt(f.out() + "/locked/locked.mkv"));
+}
+
+TEST_CASE("a restarted agent removes the job folders it left behind, except its last job's") {
+  MediaFleet& f = Fleet();
+  f.StopAgent();  // SIGKILL: nothing gets cleaned on the way out
+  fs::create_directories(f.work() + "/jobs/job-990");
+  std::ofstream(f.work() + "/jobs/job-990/rpu81.bin") << "stale";
+  fs::create_directories(f.work() + "/jobs/job-991");
+  std::ofstream(f.work() + "/last-held-job") << "991\n";
+  f.StartAgent();
+  MediaFleet::WaitFor("the stale job folder removed",
+                      [&] { return !fs::exists(f.work() + "/jobs/job-990"); });
+  CHECK(JobFolders(f) == std::vector<std::string>{"job-991"});  // may still resume job 991
+
+  // Once it claims another job, the folder of the job it no longer holds goes too, and that
+  // job's own folder when it ends.
+  const std::string src = f.library() + "/after-restart.mkv";
+  testing::CopySample(SampleKind::kP81, src);
+  json job = f.WaitDone(f.Enqueue(src));
+  CHECK(job["state"] == "skipped");
+  MediaFleet::WaitFor("every job folder removed", [&] { return JobFolders(f).empty(); });
 }
 
 }  // namespace
