@@ -3,11 +3,15 @@
 # systemd units and example configs, creates the `mkvfleet` system user. Idempotent: configs and
 # env files that exist are never overwritten, so it is also the upgrade command.
 #
+# Binaries, units and examples go through `cmake --install` (the build's install rules); this
+# script adds what install rules should not do: live configs, the user, systemctl.
+#
 # Usage: sudo ./deploy/install.sh [--coordinator] [--agent] [--no-build] [--prefix DIR]
 #   --coordinator / --agent  which service to enable (both: a single-machine setup; neither:
 #                            install everything, enable nothing)
 #   --prefix DIR             where binaries go (default /usr/local; the units find them on
-#                            systemd's service PATH, which covers /usr/local/bin and /usr/bin)
+#                            systemd's service PATH, which covers /usr/local/bin and /usr/bin,
+#                            so another prefix needs PATH in a drop-in)
 #   --no-build               install from an existing build (BUILD_DIR, default ./build)
 # Environment: BUILD_DIR, DESTDIR (stage into a folder instead of /, e.g. for packaging; then
 # no user is created and systemctl is not called).
@@ -24,7 +28,7 @@ while [ $# -gt 0 ]; do
     --agent) ENABLE_AGENT=1 ;;
     --no-build) BUILD=0 ;;
     --prefix) PREFIX=${2:?--prefix needs a folder}; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -46,32 +50,32 @@ if [ "$BUILD" -eq 1 ]; then
   cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${BINARIES[@]}"
 fi
 
-# Binaries: cmake --install for whatever has install rules, then any binary it did not place is
-# copied from the build tree, so this works before and after install() rules exist.
-DESTDIR="$DESTDIR" cmake --install "$BUILD_DIR" --prefix "$PREFIX" >/dev/null 2>&1 || true
+# Binaries, units, docs and example configs: the build's install rules (top-level CMakeLists.txt):
+# PREFIX/bin, PREFIX/lib/systemd/system, PREFIX/share/doc/mkvfleet.
+DESTDIR="$DESTDIR" cmake --install "$BUILD_DIR" --prefix "$PREFIX" >/dev/null
 for bin in "${BINARIES[@]}"; do
-  dest="$DESTDIR$PREFIX/bin/$bin"
-  src=$(find "$BUILD_DIR" -type f -name "$bin" -perm -u+x | head -n 1)
-  if [ -z "$src" ]; then
-    echo "install.sh: $bin not found under $BUILD_DIR (build it first)" >&2
-    exit 1
-  fi
-  if [ ! -e "$dest" ] || ! cmp -s "$src" "$dest"; then
-    install -D -m 0755 "$src" "$dest"
-    echo "installed $dest"
-  fi
+  [ -x "$DESTDIR$PREFIX/bin/$bin" ] || { echo "install.sh: $bin was not installed (build it first)" >&2; exit 1; }
 done
+# systemd looks in /usr/local/lib/systemd/system and /usr/lib/systemd/system; for another prefix
+# the units are linked from /etc/systemd/system.
+case "$PREFIX" in
+  /usr|/usr/local)
+    for unit in mkv-coordinator.service mkv-agent.service; do
+      if [ -f "$DESTDIR/etc/systemd/system/$unit" ] && [ ! -L "$DESTDIR/etc/systemd/system/$unit" ]; then
+        echo "note: /etc/systemd/system/$unit (from an older install) shadows" \
+          "$PREFIX/lib/systemd/system/$unit: remove it unless you edited it (use drop-ins instead)"
+      fi
+    done ;;
+  *)
+    install -d -m 0755 "$DESTDIR/etc/systemd/system"
+    for unit in mkv-coordinator.service mkv-agent.service; do
+      ln -sfn "$PREFIX/lib/systemd/system/$unit" "$DESTDIR/etc/systemd/system/$unit"
+    done ;;
+esac
 
-# Units: the shipped files, unchanged (site changes go into drop-ins: systemctl edit ...).
-for unit in mkv-coordinator.service mkv-agent.service; do
-  install -D -m 0644 "deploy/systemd/$unit" "$DESTDIR/etc/systemd/system/$unit"
-done
-
-# Configs: examples in the doc folder always, live copies only where none exist yet.
-install -d -m 0755 "$DESTDIR/etc/mkvfleet" "$DESTDIR$PREFIX/share/doc/mkvfleet/examples"
-install -m 0644 docs/operations.md "$DESTDIR$PREFIX/share/doc/mkvfleet/operations.md"
+# Live configs: copies of the examples only where none exist yet (upgrades keep edited ones).
+install -d -m 0755 "$DESTDIR/etc/mkvfleet"
 for f in coordinator.toml agent.toml coordinator.env agent.env; do
-  install -m 0644 "deploy/config/$f" "$DESTDIR$PREFIX/share/doc/mkvfleet/examples/$f"
   case "$f" in *.env) mode=0600 ;; *) mode=0644 ;; esac
   if [ ! -e "$DESTDIR/etc/mkvfleet/$f" ]; then
     install -m "$mode" "deploy/config/$f" "$DESTDIR/etc/mkvfleet/$f"
