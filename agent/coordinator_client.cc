@@ -171,6 +171,8 @@ absl::Status CoordinatorClient::ReportStep(const StepReport& r) {
   }
   req.set_error(r.error);
   req.set_retryable(r.retryable);
+  req.set_bytes_read(r.bytes_read);
+  req.set_bytes_written(r.bytes_written);
   v1::ReportStepResponse resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);

@@ -65,6 +65,8 @@ struct StepReport {
   StepResult result;  // kFinished: checkpoint, outcome, output_path (coordinator ns), reason, plan
   std::string error;  // kFailed
   bool retryable = true;
+  int64_t bytes_read = 0;     // kFinished/kFailed: storage I/O during the step; 0 = not measured
+  int64_t bytes_written = 0;
 };
 
 struct JobLogLine {

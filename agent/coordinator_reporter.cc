@@ -1,6 +1,10 @@
 // Step reports to the coordinator with retries (see the header).
 #include "agent/coordinator_reporter.h"
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include "absl/time/clock.h"
 #include "agent/backoff.h"
 #include "spdlog/spdlog.h"
@@ -15,6 +19,37 @@ constexpr absl::Duration kReportRetryMax = absl::Seconds(5);
 constexpr absl::Duration kCancelPoll = absl::Milliseconds(50);
 
 }  // namespace
+
+ProcessIo ParseProcessIo(const std::string& text) {
+  ProcessIo io;
+  int64_t cancelled = 0;
+  std::istringstream in(text);
+  std::string key;
+  int64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "read_bytes:") io.read_bytes = value;
+    if (key == "write_bytes:") io.written_bytes = value;
+    if (key == "cancelled_write_bytes:") cancelled = value;
+  }
+  io.written_bytes = std::max<int64_t>(0, io.written_bytes - cancelled);
+  return io;
+}
+
+std::optional<ProcessIo> ReadProcessIo() {
+  std::ifstream f("/proc/self/io");
+  if (!f) return std::nullopt;
+  std::ostringstream text;
+  text << f.rdbuf();
+  return ParseProcessIo(text.str());
+}
+
+void CoordinatorReporter::AddStepIo(StepReport& report) const {
+  if (!io_at_start_) return;
+  const std::optional<ProcessIo> now = ReadProcessIo();
+  if (!now) return;
+  report.bytes_read = std::max<int64_t>(0, now->read_bytes - io_at_start_->read_bytes);
+  report.bytes_written = std::max<int64_t>(0, now->written_bytes - io_at_start_->written_bytes);
+}
 
 CoordinatorReporter::CoordinatorReporter(CoordinatorClient& client, LeaseKeeper& keeper,
                                          const Task& task, std::string agent_name,
@@ -53,6 +88,7 @@ absl::Status CoordinatorReporter::Deliver(const StepReport& report) {
 
 absl::Status CoordinatorReporter::StepStarted(int index, const std::string& name) {
   keeper_.UpdateProgress(name, Progress{});
+  io_at_start_ = ReadProcessIo();
   spdlog::info("step started job={} step={} index={}", task_.job_id, name, index);
   StepReport r = NewReport(StepReport::Event::kStarted, index, name);
   return Deliver(r);
@@ -63,6 +99,7 @@ absl::Status CoordinatorReporter::StepFinished(int index, const std::string& nam
   spdlog::info("step finished job={} step={} index={}", task_.job_id, name, index);
   StepReport r = NewReport(StepReport::Event::kFinished, index, name);
   r.result = result;
+  AddStepIo(r);
   return Deliver(r);
 }
 
@@ -73,6 +110,7 @@ absl::Status CoordinatorReporter::StepFailed(int index, const std::string& name,
   StepReport r = NewReport(StepReport::Event::kFailed, index, name);
   r.error = error;
   r.retryable = retryable;
+  AddStepIo(r);
   return Deliver(r);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string>
 
 #include "agent/coordinator_client.h"
@@ -12,6 +13,19 @@
 #include "agent/task.h"
 
 namespace mkvfleet::agent {
+
+// Storage I/O counters of this process as /proc/self/io reports them: the agent's threads plus
+// the child processes it has waited for (the kernel adds a reaped child's counts to its parent).
+// read_bytes counts what was fetched from storage (page-cache hits are not reads); written is
+// write_bytes - cancelled_write_bytes (dirtied pages, less those truncated before writeback).
+struct ProcessIo {
+  int64_t read_bytes = 0;
+  int64_t written_bytes = 0;
+};
+// Parses the text of /proc/self/io; missing fields count as 0. Pure.
+ProcessIo ParseProcessIo(const std::string& text);
+// Reads /proc/self/io; nullopt where it is not available (then steps report 0 = not measured).
+std::optional<ProcessIo> ReadProcessIo();
 
 // One per task; used from the runner's thread (Log/UpdateProgress also from step helper threads).
 class CoordinatorReporter final : public TaskReporter {
@@ -29,6 +43,8 @@ class CoordinatorReporter final : public TaskReporter {
 
  private:
   StepReport NewReport(StepReport::Event event, int index, const std::string& name) const;
+  // Sets bytes_read/bytes_written of a Finished/Failed report from the counters since StepStarted.
+  void AddStepIo(StepReport& report) const;
   absl::Status Deliver(const StepReport& report);
 
   CoordinatorClient& client_;
@@ -36,6 +52,9 @@ class CoordinatorReporter final : public TaskReporter {
   const Task& task_;
   const std::string agent_name_;
   const std::atomic<bool>* cancel_;
+  // Counters at the last StepStarted: Finished/Failed report the step's share of the I/O (the
+  // agent runs one task at a time, so the process's counters are the step's).
+  std::optional<ProcessIo> io_at_start_;
 };
 
 }  // namespace mkvfleet::agent
