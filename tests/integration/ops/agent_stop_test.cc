@@ -49,7 +49,8 @@ TEST_CASE("SIGTERM: the running step finishes and reports, the lease comes back,
   Fleet fleet(LongLease());
   fleet.StartCoordinator();
   const std::string work = MakeTempDir("mkvfleet-stop-work");
-  auto alpha = StartAlpha(fleet, work, 2500, 60);
+  // 6 s steps: room for the poll below (one mkvctl run per look) to see step two before it ends.
+  auto alpha = StartAlpha(fleet, work, 6000, 60);
   const int64_t id = fleet.Enqueue(fleet.MakeFiles("graceful ", 1))[0];
   fleet.WaitFor("step two running", [&] { return StepState(fleet, id, "two") == "running"; });
 
@@ -71,7 +72,7 @@ TEST_CASE("SIGTERM: the running step finishes and reports, the lease comes back,
 
   // The next agent process (same name and work dir: test-sleep artifacts are agent-local)
   // continues with step three; nothing is redone.
-  alpha = StartAlpha(fleet, work, 2500, 60);
+  alpha = StartAlpha(fleet, work, 6000, 60);
   fleet.WaitFor("the job completed", [&] { return fleet.Show(id)["state"] == "completed"; });
   logs = fleet.LogTexts(id);
   CHECK(CountContaining(logs, "test step one ran on agent alpha") == 1);
