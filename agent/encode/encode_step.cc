@@ -1,12 +1,21 @@
-// The re-encode plans' encode step: ffmpeg | x265 into the work dir (see reencode_steps.h).
+// The re-encode plans' encode step: ffmpeg | x265, and by default x265's stdout straight into the
+// remuxer, so the output part file is the only full-size write (see reencode_steps.h).
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "agent/encode/encoder_pipe.h"
+#include "agent/encode/reencode_output.h"
 #include "agent/encode/reencode_steps.h"
 #include "agent/encode/x265_args.h"
-#include "agent/media/output_steps.h"
 
 namespace mkvfleet::agent::encode {
 namespace {
@@ -37,6 +46,39 @@ void LogResult(const StepContext& ctx, const char* tool, const std::vector<std::
   }
 }
 
+// x265's latest progress, written by the thread that waits for the tools and reported from the
+// step's thread (throttled).
+class ProgressRelay {
+ public:
+  ProgressRelay(const StepContext& ctx, int64_t total) : ctx_(ctx), total_(total) {}
+  void Store(const ToolProgress& p) {
+    absl::MutexLock lock(&mu_);
+    latest_ = p;
+  }
+  void ReportThrottled(bool force = false) {
+    const absl::Time now = absl::Now();
+    if (!force && now - last_ < absl::Milliseconds(500)) return;
+    last_ = now;
+    ToolProgress p;
+    {
+      absl::MutexLock lock(&mu_);
+      p = latest_;
+    }
+    Progress progress = media::MakeProgress(force ? total_ : p.frames_done, total_, now - start_);
+    if (!force && p.fps > 0) progress.fps = p.fps;
+    if (!force && p.eta_ms > 0) progress.eta_ms = p.eta_ms;
+    ctx_.ReportProgress(progress);
+  }
+
+ private:
+  const StepContext& ctx_;
+  int64_t total_;
+  absl::Time start_ = absl::Now();
+  absl::Time last_ = absl::InfinitePast();
+  absl::Mutex mu_;
+  ToolProgress latest_ ABSL_GUARDED_BY(mu_);
+};
+
 class EncodeStep final : public Step {
  public:
   EncodeStep(media::SharedSettings s, ReencodeOptions o, bool dv)
@@ -50,7 +92,9 @@ class EncodeStep final : public Step {
     job.ffmpeg = settings_->Tool("ffmpeg");
     job.x265 = settings_->Tool("x265");
     job.source_path = ctx.source_path();
-    job.output_hevc = (std::filesystem::path(ctx.work_dir()) / "encoded.hevc").string();
+    job.output_hevc = options_.checkpoint_encoded_video
+                          ? (std::filesystem::path(ctx.work_dir()) / "encoded.hevc").string()
+                          : "-";
     if (dolby_vision_) {
       absl::StatusOr<std::string> rpu = EarlierArtifact(ctx, "rpu", kArtifactRpu);
       if (!rpu.ok()) return rpu.status();
@@ -61,51 +105,60 @@ class EncodeStep final : public Step {
     }
     absl::StatusOr<EncodeCommands> cmds = BuildEncodeCommands(*info, options_.profile, job);
     if (!cmds.ok()) return cmds.status();
+    ctx.Log(LogLevel::kInfo,
+            absl::StrCat("encode: ", info->frame_count, " frames, preset ",
+                         options_.profile.preset, " crf ", options_.profile.crf,
+                         dolby_vision_ ? ", Dolby Vision 8.1 RPUs" : "",
+                         options_.checkpoint_encoded_video
+                             ? "; x265's stream to the work dir (checkpoint_encoded_video)"
+                             : "; x265's stream muxed as it comes (one pass)"));
+    return options_.checkpoint_encoded_video ? EncodeToFile(ctx, *info, job, *cmds)
+                                             : EncodeIntoOutput(ctx, *info, *cmds);
+  }
 
+ private:
+  media::FreeSpaceFn FreeSpace() const {
+    return options_.free_space ? options_.free_space : media::RealFreeSpace();
+  }
+  PipeRequest MakeRequest(const EncodeCommands& cmds) const {
+    PipeRequest req;
+    req.decode = cmds.decode;
+    req.encode = cmds.encode;
+    req.timeout = settings_->tool_timeout;
+    return req;
+  }
+
+  // x265 -> the work dir's encoded.hevc, checkpointed as kArtifactEncoded for the mux step.
+  absl::StatusOr<StepResult> EncodeToFile(StepContext& ctx, const media::MediaInfo& info,
+                                          const EncodeJob& job, const EncodeCommands& cmds) {
     // The encoded stream is at most about the source's size at sane settings.
-    const int64_t needed = info->size_bytes + media::kFreeSpaceMargin;
-    const media::FreeSpaceFn free_space =
-        options_.free_space ? options_.free_space : media::RealFreeSpace();
-    if (absl::StatusOr<int64_t> free = free_space(ctx.work_dir()); free.ok()) {
+    const int64_t needed = info.size_bytes + media::kFreeSpaceMargin;
+    if (absl::StatusOr<int64_t> free = FreeSpace()(ctx.work_dir()); free.ok()) {
       ctx.Log(LogLevel::kInfo, absl::StrCat("free space in ", ctx.work_dir(), ": ", *free,
                                             " bytes; the encode writes up to about ", needed));
     }
     if (absl::Status s =
-            media::CheckFreeSpace(free_space, ctx.work_dir(), needed, "the encoded video");
+            media::CheckFreeSpace(FreeSpace(), ctx.work_dir(), needed, "the encoded video");
         !s.ok()) {
       return s;
     }
-
     std::error_code ec;
     std::filesystem::remove(job.output_hevc, ec);  // an earlier attempt's leftover
     const absl::Time start = absl::Now();
-    absl::Time last_report = absl::InfinitePast();
-    const int64_t total = info->frame_count;
-    PipeRequest req;
-    req.decode = cmds->decode;
-    req.encode = cmds->encode;
-    req.timeout = settings_->tool_timeout;
+    ProgressRelay relay(ctx, info.frame_count);
+    PipeRequest req = MakeRequest(cmds);
     req.cancel = ctx.cancel_flag();
-    req.on_progress = [&](const ToolProgress& p) {
-      const absl::Time now = absl::Now();
-      if (now - last_report < absl::Milliseconds(500)) return;
-      last_report = now;
-      Progress progress = media::MakeProgress(p.frames_done, total, now - start);
-      if (p.fps > 0) progress.fps = p.fps;
-      if (p.eta_ms > 0) progress.eta_ms = p.eta_ms;
-      ctx.ReportProgress(progress);
+    req.on_progress = [&](const ToolProgress& p) {  // on this thread: Wait() runs here
+      relay.Store(p);
+      relay.ReportThrottled();
     };
-    ctx.Log(LogLevel::kInfo, absl::StrCat("encode: ", total, " frames, preset ",
-                                          options_.profile.preset, " crf ", options_.profile.crf,
-                                          dolby_vision_ ? ", Dolby Vision 8.1 RPUs" : ""));
     absl::StatusOr<PipeResult> ran = RunDecodeEncodePipe(req);
-    if (!ran.ok()) {
-      std::filesystem::remove(job.output_hevc, ec);
-      return ran.status();
+    if (ran.ok()) {
+      LogResult(ctx, "ffmpeg", cmds.decode, ran->decode);
+      LogResult(ctx, "x265", cmds.encode, ran->encode);
     }
-    LogResult(ctx, "ffmpeg", cmds->decode, ran->decode);
-    LogResult(ctx, "x265", cmds->encode, ran->encode);
-    if (absl::Status s = PipeStatus(*ran); !s.ok()) {
+    absl::Status s = ran.ok() ? PipeStatus(*ran) : ran.status();
+    if (!s.ok()) {
       std::filesystem::remove(job.output_hevc, ec);
       return s;
     }
@@ -113,20 +166,81 @@ class EncodeStep final : public Step {
     if (ec || size == 0) {
       return absl::InternalError(absl::StrCat("x265 wrote no output to ", job.output_hevc));
     }
-    ctx.ReportProgress(media::MakeProgress(total, total, absl::Now() - start));
+    relay.ReportThrottled(/*force=*/true);
     StepResult result;
     result.checkpoint.artifacts.push_back(Artifact{kArtifactEncoded, job.output_hevc,
                                                    ArtifactLocation::kAgentLocal,
                                                    ctx.agent_name(), static_cast<int64_t>(size)});
-    result.checkpoint.facts[kFactEncodedFrames] = absl::StrCat(total);
-    result.checkpoint.facts[kFactPixFmt] = cmds->pix_fmt;
+    result.checkpoint.facts[kFactEncodedFrames] = absl::StrCat(info.frame_count);
+    result.checkpoint.facts[kFactPixFmt] = cmds.pix_fmt;
     result.checkpoint.facts["bytes_written"] = absl::StrCat(size);
     result.checkpoint.facts["encode_seconds"] =
         absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start));
     return result;
   }
 
- private:
+  // ffmpeg | x265 | remux: x265 writes to a pipe the remuxer reads on this thread while another
+  // thread waits for the tools. The part file beside the destination is the only full write.
+  absl::StatusOr<StepResult> EncodeIntoOutput(StepContext& ctx, const media::MediaInfo& info,
+                                              const EncodeCommands& cmds) {
+    // The new video (at most about the source's size at sane settings) plus the other tracks.
+    const int64_t needed = info.size_bytes + media::kFreeSpaceMargin;
+    absl::StatusOr<OutputTarget> target = PrepareOutput(ctx, *settings_, FreeSpace(), needed);
+    if (!target.ok()) return target.status();
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+      return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
+    }
+    const absl::Time start = absl::Now();
+    ProgressRelay relay(ctx, info.frame_count);
+    std::atomic<bool> stop_tools{false};
+    PipeRequest req = MakeRequest(cmds);
+    req.encode_stdout_fd = fds[1];
+    req.cancel = &stop_tools;
+    req.on_progress = [&](const ToolProgress& p) { relay.Store(p); };
+    absl::StatusOr<PipeResult> ran;
+    std::thread tools([&] { ran = RunDecodeEncodePipe(req); });
+
+    EncodedVideoInput video(fds[0], "x265's output (pipe)", cmds.output_depth);
+    absl::StatusOr<remux::RemuxStats> stats = MuxEncodedVideo(
+        ctx, *target, video, info, dolby_vision_, [&](int64_t) {
+          relay.ReportThrottled();
+          if (ctx.cancelled()) stop_tools = true;
+        });
+    if (!stats.ok()) stop_tools = true;
+    video.Close();  // x265, if still writing, now gets SIGPIPE
+    tools.join();
+
+    std::error_code ec;
+    if (ran.ok()) {
+      LogResult(ctx, "ffmpeg", cmds.decode, ran->decode);
+      LogResult(ctx, "x265", cmds.encode, ran->encode);
+    }
+    if (ctx.cancelled()) {
+      std::filesystem::remove(target->part, ec);
+      return absl::CancelledError("encode cancelled");
+    }
+    const absl::Status tools_status = ran.ok() ? PipeStatus(*ran) : ran.status();
+    if (!tools_status.ok()) {
+      // A tool that failed by itself (not stopped by us, not SIGPIPE after the remux gave up) is
+      // the cause: the remux then only saw a short stream.
+      const bool stopped_by_us =
+          !stats.ok() && (ran.ok() && (ran->encode.cancelled || ran->encode.term_signal == SIGPIPE));
+      std::filesystem::remove(target->part, ec);
+      if (!stopped_by_us) return tools_status;
+    }
+    if (!stats.ok()) return stats.status();
+    relay.ReportThrottled(/*force=*/true);
+    StepResult result;
+    RecordOutput(ctx, target->part, *stats, result.checkpoint);
+    result.checkpoint.facts[kFactEncodedFrames] = absl::StrCat(stats->output_video_packets);
+    result.checkpoint.facts[kFactPixFmt] = cmds.pix_fmt;
+    result.checkpoint.facts["bytes_written"] = absl::StrCat(stats->output_bytes);
+    result.checkpoint.facts["encode_seconds"] =
+        absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start));
+    return result;
+  }
+
   media::SharedSettings settings_;
   ReencodeOptions options_;
   bool dolby_vision_;

@@ -1,6 +1,9 @@
 // x265's output as the remuxer's video track (see the header).
 #include "agent/encode/encoded_video_input.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -20,10 +23,43 @@ void AppendAnnexB(absl::Span<const uint8_t> nal, std::vector<uint8_t>& out) {
   out.insert(out.end(), nal.begin(), nal.end());
 }
 
+// A pipe's bytes as they arrive (read(2) returns what is there; stdio would wait for a full
+// buffer). The fd stays owned by EncodedVideoInput.
+class FdSource final : public dvstream::ByteSource {
+ public:
+  FdSource(int fd, std::string name) : fd_(fd), name_(std::move(name)), buffer_(1 << 16) {}
+  absl::StatusOr<absl::Span<const uint8_t>> Read() override {
+    while (true) {
+      const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
+      if (n >= 0) return absl::Span<const uint8_t>(buffer_.data(), static_cast<size_t>(n));
+      if (errno == EINTR) continue;
+      return absl::InternalError(absl::StrCat(name_, ": cannot read: ", std::strerror(errno)));
+    }
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  std::vector<uint8_t> buffer_;
+};
+
 }  // namespace
+
+EncodedVideoInput::EncodedVideoInput(int fd, std::string name, int output_depth)
+    : path_(std::move(name)), output_depth_(output_depth), fd_(fd) {}
+
+EncodedVideoInput::~EncodedVideoInput() { Close(); }
+
+void EncodedVideoInput::Close() {
+  reader_.reset();
+  file_.reset();
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
 
 absl::StatusOr<bool> EncodedVideoInput::ReadOne() {
   if (eof_) return false;
+  if (reader_ == nullptr) return absl::FailedPreconditionError(absl::StrCat(path_, ": closed"));
   absl::StatusOr<bool> got = reader_->Next(&au_);
   if (!got.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path_, ": ", got.status().message()));
@@ -54,9 +90,14 @@ absl::StatusOr<bool> EncodedVideoInput::ReadOne() {
 }
 
 absl::Status EncodedVideoInput::Configure(const AVCodecParameters&, AVCodecParameters& out) {
-  absl::StatusOr<std::unique_ptr<dvstream::FileSource>> file = dvstream::FileSource::Open(path_);
-  if (!file.ok()) return file.status();
-  file_ = *std::move(file);
+  if (fd_ >= 0) {
+    file_ = std::make_unique<FdSource>(fd_, path_);
+  } else {
+    absl::StatusOr<std::unique_ptr<dvstream::FileSource>> file =
+        dvstream::FileSource::Open(path_);
+    if (!file.ok()) return file.status();
+    file_ = *std::move(file);
+  }
   reader_ = std::make_unique<dvstream::AccessUnitReader>(*file_);
   absl::StatusOr<bool> first = ReadOne();
   if (!first.ok()) return first.status();

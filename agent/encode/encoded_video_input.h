@@ -26,6 +26,13 @@ class EncodedVideoInput final : public remux::VideoTrackInput {
   // parameters' profile and pixel format).
   EncodedVideoInput(std::string hevc_path, int output_depth)
       : path_(std::move(hevc_path)), output_depth_(output_depth) {}
+  // Reads the stream from `fd` instead (the read end of a pipe from x265's stdout; owned, closed
+  // by Close() or the destructor); `name` stands for it in messages.
+  EncodedVideoInput(int fd, std::string name, int output_depth);
+  ~EncodedVideoInput() override;
+
+  // Stops reading: closes the stream, so a writer still running gets SIGPIPE/EPIPE.
+  void Close();
 
   // Opens the stream and reads its first access unit. Errors: NotFound for a missing file,
   // InvalidArgument when it does not start with a picture and its VPS/SPS/PPS.
@@ -49,7 +56,8 @@ class EncodedVideoInput final : public remux::VideoTrackInput {
 
   std::string path_;
   int output_depth_;
-  std::unique_ptr<dvstream::FileSource> file_;
+  int fd_ = -1;  // owned, for the pipe constructor
+  std::unique_ptr<dvstream::ByteSource> file_;
   std::unique_ptr<dvstream::AccessUnitReader> reader_;
   hevc::FrameOrderAnalyzer analyzer_;
   hevc::AccessUnit au_;

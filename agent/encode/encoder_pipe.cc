@@ -21,6 +21,12 @@ absl::Status ToolFailed(const char* tool, const process::ProcessResult& r) {
 }  // namespace
 
 absl::StatusOr<PipeResult> RunDecodeEncodePipe(const PipeRequest& req) {
+  struct FdCloser {
+    int fd;
+    ~FdCloser() {
+      if (fd >= 0) close(fd);
+    }
+  } encode_out{req.encode_stdout_fd};
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
@@ -44,6 +50,10 @@ absl::StatusOr<PipeResult> RunDecodeEncodePipe(const PipeRequest& req) {
   enc.cancel = req.cancel;
   enc.stdin_source.kind = process::StdinSource::Kind::kFd;
   enc.stdin_source.fd = fds[0];
+  if (encode_out.fd >= 0) {
+    enc.stdout_sink.kind = process::StdoutSink::Kind::kFd;
+    enc.stdout_sink.fd = encode_out.fd;
+  }
   enc.on_stderr_line = [&req](absl::string_view line) {
     if (!req.on_progress) return;
     if (std::optional<ToolProgress> p = ParseX265Progress(line)) req.on_progress(*p);
@@ -51,6 +61,8 @@ absl::StatusOr<PipeResult> RunDecodeEncodePipe(const PipeRequest& req) {
   absl::StatusOr<std::unique_ptr<process::Subprocess>> encoder =
       process::Subprocess::Start(std::move(enc));
   close(fds[0]);  // the decoder now gets EPIPE if the encoder is gone
+  close(encode_out.fd);  // the reader of the encoder's output now sees its end
+  encode_out.fd = -1;
   if (!encoder.ok()) return encoder.status();  // the decoder is killed by its destructor
 
   absl::StatusOr<process::ProcessResult> dec_result;

@@ -1,5 +1,5 @@
 // Runs `ffmpeg (decode to y4m) | x265 (encode)` over an anonymous pipe, so no raw frames ever
-// touch the disk. Both children get the step's cancel flag and a timeout; when one of them fails
+// touch the disk; x265's own output may go to a pipe too. Both children get the step's cancel flag and a timeout; when one of them fails
 // the other is stopped. x265's progress lines are parsed and handed to the caller.
 #pragma once
 
@@ -17,6 +17,10 @@ namespace mkvfleet::agent::encode {
 struct PipeRequest {
   std::vector<std::string> decode;  // writes y4m to stdout
   std::vector<std::string> encode;  // reads y4m from stdin
+  // When >= 0, the encoder's stdout goes here (e.g. a pipe's write end for `x265 --output -`).
+  // Owned: closed once the encoder started or could not be started, so the reader sees end of
+  // stream when the encoder exits.
+  int encode_stdout_fd = -1;
   absl::Duration timeout = absl::Hours(4);
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const ToolProgress&)> on_progress;  // called on the waiting thread

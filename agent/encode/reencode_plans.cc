@@ -16,6 +16,10 @@ std::map<std::string, media::PlanSteps> MakeReencodePlans(media::SharedSettings 
   media::PlanSteps& standard = plans[media::kPlanStandard];
   standard.encode = MakeEncodeStep(settings, options, /*dolby_vision=*/false);
   standard.mux = MakeReencodeMuxStep(settings, options, /*dolby_vision=*/false);
+  if (options.check_ssim) {
+    dv.verify_extra = MakeSsimCheck(settings, options.ssim);
+    standard.verify_extra = MakeSsimCheck(settings, options.ssim);
+  }
   return plans;
 }
 
@@ -37,6 +41,7 @@ absl::StatusOr<std::map<std::string, media::PlanSteps>> MakeReencodePlansFromCon
   }
   ReencodeOptions options;
   options.profile = it->second;
+  options.checkpoint_encoded_video = settings.checkpoint_encoded_video;
   return MakeReencodePlans(std::make_shared<const media::MediaSettings>(settings), options);
 }
 

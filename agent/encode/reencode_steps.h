@@ -1,12 +1,16 @@
 // The steps of the re-encode plans, plugged into the media pipeline as PlanSteps
 // (media_pipeline.h):
 //   dv-reencode: rpu (extract + convert every RPU to 8.1 in one streaming pass) -> encode (ffmpeg |
-//                x265 with the RPUs) -> mux (x265's stream on the source's timestamps, every
-//                other track copied, DV record profile 8 / compatibility 1, sampled SSIM)
-//   standard:    encode (no RPUs) -> mux (no DV record)
-// Checkpoints: rpu records artifact "rpu" and fact "rpu_count"; encode records artifact
-// "encoded_bl" and facts "frames", "pix_fmt"; mux records what media/step_support.h asks plus
-// "ssim".
+//                x265 with the RPUs | remux: x265's stream on the source's timestamps, every
+//                other track copied, DV record profile 8 / compatibility 1) -> mux (nothing left
+//                to do; says so) -> verify (shared rules, then the sampled SSIM)
+//   standard:    the same without RPUs and DV record.
+// With checkpoint_encoded_video, encode writes x265's stream to the work dir (artifact
+// "encoded_bl") and mux does the remux, so a crash during the mux does not redo the encode, at
+// the price of one more full-size write.
+// Checkpoints: rpu records artifact "rpu" and fact "rpu_count"; encode records facts "frames",
+// "pix_fmt" and either the output (what media/step_support.h asks of a mux) or "encoded_bl";
+// mux records the output; verify records "ssim".
 #pragma once
 
 #include <map>
@@ -38,6 +42,7 @@ struct ReencodeOptions {
   EncodeProfile profile;
   SsimSampling ssim;
   bool check_ssim = true;
+  bool checkpoint_encoded_video = false;  // MediaSettings::checkpoint_encoded_video
   media::FreeSpaceFn free_space;  // null = the real one
 };
 
@@ -45,10 +50,12 @@ struct ReencodeOptions {
 // frame, into the work dir. Fails permanently (DataLoss) when a frame has no RPU or the count
 // differs from the probed frame count.
 std::unique_ptr<Step> MakeRpuStep(media::SharedSettings settings);
-// encode: ffmpeg | x265 into the work dir; with `dolby_vision` it carries the rpu step's RPUs.
+// encode: ffmpeg | x265 | remux into the part file beside the destination (or x265 into the
+// work dir with checkpoint_encoded_video); with `dolby_vision` x265 carries the rpu step's RPUs.
 std::unique_ptr<Step> MakeEncodeStep(media::SharedSettings settings, ReencodeOptions options,
                                      bool dolby_vision);
-// mux: the encoded stream into a part file beside the destination, then the SSIM check.
+// mux: hands on the encode step's output, or (checkpoint_encoded_video) muxes encoded.hevc into
+// the part file beside the destination.
 std::unique_ptr<Step> MakeReencodeMuxStep(media::SharedSettings settings, ReencodeOptions options,
                                           bool dolby_vision);
 

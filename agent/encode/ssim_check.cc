@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "agent/encode/reencode_steps.h"
 #include "common/process/subprocess.h"
 
 namespace mkvfleet::agent::encode {
@@ -39,6 +40,31 @@ absl::StatusOr<double> MeasureSsim(const std::string& ffmpeg, const std::string&
     sum += *v;
   }
   return sum / segments.size();
+}
+
+media::VerifyExtraCheck MakeSsimCheck(media::SharedSettings settings, SsimSampling sampling) {
+  return [settings = std::move(settings), sampling](StepContext& ctx, const std::string& part,
+                                                    StepResult& result) -> absl::Status {
+    absl::StatusOr<media::MediaInfo> info = media::ProbedInfo(ctx);
+    if (!info.ok()) return info.status();
+    absl::StatusOr<std::string> pix_fmt = media::EarlierFact(ctx, "encode", kFactPixFmt);
+    if (!pix_fmt.ok()) return pix_fmt.status();
+    absl::StatusOr<double> ssim =
+        MeasureSsim(settings->Tool("ffmpeg"), ctx.source_path(), part, info->duration_s,
+                    *pix_fmt, sampling, settings->tool_timeout, ctx);
+    if (!ssim.ok()) return ssim.status();
+    const std::string verdict = absl::StrFormat("SSIM %.5f against the source (floor %.3f)",
+                                                *ssim, settings->ssim_floor);
+    result.checkpoint.facts[kFactSsim] = absl::StrFormat("%.6f", *ssim);
+    if (*ssim < settings->ssim_floor) {
+      ctx.Log(LogLevel::kError, absl::StrCat("verify ssim: FAILED ", verdict));
+      return absl::DataLossError(absl::StrCat(ctx.source_path(), ": re-encode too far from the "
+                                              "source: ", verdict, "; lower crf or choose a "
+                                              "slower preset in the x265 profile"));
+    }
+    ctx.Log(LogLevel::kInfo, absl::StrCat("verify ssim: ok (", verdict, ")"));
+    return absl::OkStatus();
+  };
 }
 
 }  // namespace mkvfleet::agent::encode

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "agent/encode/ssim_parse.h"
+#include "agent/media/output_steps.h"
 #include "agent/pipeline.h"
 
 namespace mkvfleet::agent::encode {
@@ -19,5 +20,10 @@ absl::StatusOr<double> MeasureSsim(const std::string& ffmpeg, const std::string&
                                    const std::string& output, double duration_s,
                                    const std::string& pix_fmt, const SsimSampling& sampling,
                                    absl::Duration timeout, const StepContext& ctx);
+
+// The verify step's extra check for the re-encode plans: MeasureSsim of the built output against
+// the source (pix_fmt from the encode step's checkpoint) with ffmpeg from `settings`; below
+// settings->ssim_floor -> DataLoss naming both numbers and what to change. Records fact "ssim".
+media::VerifyExtraCheck MakeSsimCheck(media::SharedSettings settings, SsimSampling sampling);
 
 }  // namespace mkvfleet::agent::encode

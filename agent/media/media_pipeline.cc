@@ -53,7 +53,9 @@ std::unique_ptr<Pipeline> MakeMediaPipeline(MediaSettings settings,
   }
   std::map<std::string, std::unique_ptr<Step>> rpu, encode, mux;
   std::map<std::string, std::string> rpu_notes, encode_notes, mux_notes;
+  std::map<std::string, VerifyExtraCheck> verify_extra;
   for (auto& [plan, steps] : plans) {
+    if (steps.verify_extra) verify_extra[plan] = std::move(steps.verify_extra);
     if (steps.rpu) {
       rpu[plan] = std::move(steps.rpu);
     } else {
@@ -73,7 +75,7 @@ std::unique_ptr<Pipeline> MakeMediaPipeline(MediaSettings settings,
   list.push_back(
       std::make_unique<PlanDispatchStep>("encode", std::move(encode), std::move(encode_notes)));
   list.push_back(std::make_unique<PlanDispatchStep>("mux", std::move(mux), std::move(mux_notes)));
-  list.push_back(MakeVerifyStep(shared));
+  list.push_back(MakeVerifyStep(shared, std::move(verify_extra)));
   list.push_back(MakePublishStep(shared));
   return std::make_unique<Pipeline>("media", std::move(list));
 }

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "agent/media/media_settings.h"
+#include "agent/media/output_steps.h"
 #include "agent/pipeline.h"
 
 namespace mkvfleet::agent::media {
@@ -23,6 +24,9 @@ struct PlanSteps {
   std::unique_ptr<Step> rpu;
   std::unique_ptr<Step> encode;
   std::unique_ptr<Step> mux;
+  // Run by the shared verify step after its own rules passed (e.g. the re-encodes' sampled
+  // SSIM); null = none. See VerifyExtraCheck in output_steps.h.
+  VerifyExtraCheck verify_extra;
 };
 
 // Builds the pipeline. `extra_plans` adds or replaces plans by name ("dv-reencode", "standard");

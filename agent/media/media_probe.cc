@@ -94,7 +94,7 @@ absl::StatusOr<MediaInfo> ProbeMedia(const StepContext& ctx, const MediaSettings
   if (!out.ok()) return out.status();
   if (absl::Status s = ApplyFfprobeFirstFrame(*out, path, info); !s.ok()) return s;
 
-  if (options.count_packets || info.frame_count == 0) {
+  if (options.count_packets || (options.count_if_unknown && info.frame_count == 0)) {
     out = ProbeTool(ctx, settings,
                     {settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0",
                      "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "json",

@@ -23,6 +23,7 @@ absl::StatusOr<process::ProcessResult> RunLoggedTool(const StepContext& ctx,
 
 struct ProbeOptions {
   bool count_packets = false;  // exact frame count with ffprobe -count_packets (reads the file)
+  bool count_if_unknown = true;  // count_packets when the header gives no frame count
   bool first_rpus = true;      // our own first-RPU check
 };
 

@@ -4,6 +4,8 @@
 //   fel_policy       skip (default) | convert | reencode      profile 7 FEL sources
 //   standard_policy  skip (default) | reencode                HDR10/HLG/SDR sources
 //   copy_source      false (default): read the source in place; true: copy it to the work dir first
+//   checkpoint_encoded_video  false (default): x265's output is muxed as it comes; true: it is
+//                    written to the work dir first, so a crash during mux does not redo the encode
 //   ssim_floor       0.98: minimum sampled SSIM of a re-encode against its source
 //   overwrite        false: an existing destination fails the job; true: replace it
 //   replace          false; true: after publishing, move the source to backup_dir
@@ -36,6 +38,7 @@ struct MediaSettings {
   PlanPolicy plan;
   PublishPolicy publish;
   bool copy_source = false;
+  bool checkpoint_encoded_video = false;
   double ssim_floor = 0.98;
   absl::Duration tool_timeout = absl::Hours(4);
   std::string x265_profile = "default";

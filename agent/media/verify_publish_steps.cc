@@ -14,7 +14,8 @@ namespace {
 
 class VerifyStep final : public Step {
  public:
-  explicit VerifyStep(SharedSettings s) : settings_(std::move(s)) {}
+  VerifyStep(SharedSettings s, std::map<std::string, VerifyExtraCheck> extra)
+      : settings_(std::move(s)), extra_(std::move(extra)) {}
   std::string name() const override { return "verify"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
@@ -34,14 +35,18 @@ class VerifyStep final : public Step {
     absl::StatusOr<std::string> frames = EarlierFact(ctx, "mux", kFactSourceFrames);
     if (frames.ok()) absl::SimpleAtoi(*frames, &target.source_frames);
 
-    absl::StatusOr<MediaInfo> output =
-        ProbeMedia(ctx, *settings_, *part, ProbeOptions{.count_packets = true, .first_rpus = false});
+    // ffprobe and mkvmerge read the headers only; the one full read of the output is our packet
+    // scan, which also gives the frame count.
+    absl::StatusOr<MediaInfo> output = ProbeMedia(
+        ctx, *settings_, *part,
+        ProbeOptions{.count_packets = false, .count_if_unknown = false, .first_rpus = false});
     if (!output.ok()) return Fail(ctx, *part, output.status());
-    ProgressMeter meter(ctx, output->frame_count);
+    ProgressMeter meter(ctx, target.source_frames > 0 ? target.source_frames : source->frame_count);
     absl::StatusOr<RpuScanTotals> scan =
         ScanAllRpus(*part, ctx.cancel_flag(), [&](int64_t n) { meter.Update(n); });
     if (!scan.ok()) return Fail(ctx, *part, scan.status());
     meter.Update(scan->packets, true);
+    if (output->frame_count == 0) output->frame_count = scan->packets;
 
     const std::vector<CheckResult> checks = CheckOutput(*source, *output, *scan, target);
     StepResult result;
@@ -52,6 +57,11 @@ class VerifyStep final : public Step {
       result.checkpoint.facts["check." + c.name] = c.passed ? "ok" : c.detail;
     }
     if (absl::Status s = Verdict(checks, *part); !s.ok()) return Fail(ctx, *part, s);
+    if (auto extra = extra_.find(*plan); extra != extra_.end() && extra->second) {
+      absl::Status s = extra->second(ctx, *part, result);
+      if (s.code() == absl::StatusCode::kDataLoss) return Fail(ctx, *part, s);
+      if (!s.ok()) return s;  // e.g. a tool crashed: retryable, the part file kept
+    }
     return result;
   }
 
@@ -68,6 +78,7 @@ class VerifyStep final : public Step {
   }
 
   SharedSettings settings_;
+  std::map<std::string, VerifyExtraCheck> extra_;
 };
 
 class PublishStep final : public Step {
@@ -124,8 +135,9 @@ class PublishStep final : public Step {
 
 }  // namespace
 
-std::unique_ptr<Step> MakeVerifyStep(SharedSettings settings) {
-  return std::make_unique<VerifyStep>(std::move(settings));
+std::unique_ptr<Step> MakeVerifyStep(SharedSettings settings,
+                                     std::map<std::string, VerifyExtraCheck> extra_checks) {
+  return std::make_unique<VerifyStep>(std::move(settings), std::move(extra_checks));
 }
 std::unique_ptr<Step> MakePublishStep(SharedSettings settings) {
   return std::make_unique<PublishStep>(std::move(settings));

@@ -26,7 +26,7 @@ std::vector<CheckResult> CheckOutput(const MediaInfo& source, const MediaInfo& o
   const int64_t frames = target.source_frames > 0 ? target.source_frames : source.frame_count;
 
   out.push_back(Check("frame_count", output.frame_count == frames,
-                      absl::StrCat("output has ", output.frame_count, " video frames (ffprobe), ",
+                      absl::StrCat("output has ", output.frame_count, " video frames, ",
                                    "source ", frames)));
   if (source.frame_count > 0 && target.source_frames > 0) {
     out.push_back(Check("source_frame_count", source.frame_count == target.source_frames,

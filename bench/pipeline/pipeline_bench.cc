@@ -4,10 +4,13 @@
 //   dv-convert job wall time  / `cp` of the source on the same disk
 //   bytes written per job     / output size
 // Jobs run in-process, every step of the media pipeline (probe .. publish) in order as the
-// agent's StepRunner runs them. Usage:
-//   pipeline_bench [--size 1920x1080] [--seconds 4] [--preset ultrafast] [--dir /var/tmp/x]
+// agent's StepRunner runs them. dv-convert runs on a film-sized source: a generated clip
+// appended --copies times by mkvmerge; dv-reencode on a --seconds long generated film. Usage:
+//   pipeline_bench [--size 1920x1080] [--seconds 20] [--clip-seconds 2] [--copies 100]
+//                  [--preset ultrafast] [--dir /var/tmp/x]
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -28,7 +31,19 @@ namespace {
 namespace fs = std::filesystem;
 using agent::encode::EncodeProfile;
 
+// This process's bytes written to storage so far (/proc/self/io write_bytes; -1 if unknown).
+int64_t ProcessWriteBytes() {
+  std::ifstream in("/proc/self/io");
+  std::string key;
+  int64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "write_bytes:") return value;
+  }
+  return -1;
+}
+
 struct JobRun {
+  int64_t kernel_write_bytes = -1;  // written by this process (the in-process remux), per kernel
   double seconds = 0;
   std::map<std::string, double> step_seconds;
   std::vector<agent::StepRecord> steps;
@@ -52,6 +67,7 @@ absl::StatusOr<JobRun> RunJob(const std::string& source, const std::string& work
   fs::create_directories(work);
   std::atomic<bool> cancel{false};
   JobRun run;
+  const int64_t written_before = ProcessWriteBytes();
   const absl::Time start = absl::Now();
   for (const auto& step : pipeline->steps()) {
     agent::StepContext::Hooks hooks;
@@ -77,6 +93,7 @@ absl::StatusOr<JobRun> RunJob(const std::string& source, const std::string& work
     }
   }
   run.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  if (written_before >= 0) run.kernel_write_bytes = ProcessWriteBytes() - written_before;
   return run;
 }
 
@@ -109,7 +126,9 @@ int Main(int argc, char** argv) {
   spec.kind = media::SampleKind::kP7Mel;
   spec.width = 1920;
   spec.height = 1080;
-  spec.seconds = 4;
+  spec.seconds = 20;
+  int clip_seconds = 2;
+  int copies = 100;
   EncodeProfile profile;
   profile.preset = "ultrafast";
   profile.crf = 20;
@@ -120,6 +139,12 @@ int Main(int argc, char** argv) {
       if (auto s = media::ParseFrameSize(value, spec.width, spec.height); !s.ok()) return Fail(s);
     } else if (flag == "--seconds") {
       if (!absl::SimpleAtoi(value, &spec.seconds)) return Fail(absl::InvalidArgumentError(value));
+    } else if (flag == "--clip-seconds") {
+      if (!absl::SimpleAtoi(value, &clip_seconds)) return Fail(absl::InvalidArgumentError(value));
+    } else if (flag == "--copies") {
+      if (!absl::SimpleAtoi(value, &copies) || copies < 1) {
+        return Fail(absl::InvalidArgumentError(value));
+      }
     } else if (flag == "--preset") {
       profile.preset = value;
     } else if (flag == "--dir") {
@@ -130,20 +155,34 @@ int Main(int argc, char** argv) {
   }
   fs::remove_all(dir);
   fs::create_directories(dir + "/lib");
+
+  // dv-convert against cp, on `copies` appended clips.
+  media::SampleSpec clip = spec;
+  clip.seconds = clip_seconds;
+  const std::string clip_path = dir + "/clip.mkv";
+  std::printf("generating %dx%d %ds p7-mel clip, appending it %d times...\n", clip.width,
+              clip.height, clip.seconds, copies);
+  if (auto s = media::GenerateSample(clip, clip_path); !s.ok()) return Fail(s);
+  const std::string big = dir + "/lib/big.mkv";
+  std::vector<std::string> append = {"mkvmerge", "-q", "-o", big, clip_path};
+  for (int i = 1; i < copies; ++i) append.insert(append.end(), {"+", clip_path});
+  if (absl::StatusOr<double> t = TimeProcess(append); !t.ok()) return Fail(t.status());
+  fs::remove(clip_path);
+  const int64_t big_bytes = static_cast<int64_t>(fs::file_size(big));
+  absl::StatusOr<double> cp = TimeProcess({"cp", big, dir + "/copy.mkv"});
+  if (!cp.ok()) return Fail(cp.status());
+  fs::remove(dir + "/copy.mkv");
+  absl::StatusOr<JobRun> convert = RunJob(big, dir + "/work-convert", "dv-convert", profile);
+  if (!convert.ok()) return Fail(convert.status());
+  const int64_t convert_out = static_cast<int64_t>(fs::file_size(convert->output));
+  fs::remove(convert->output);
+  fs::remove(big);
+
   const std::string source = dir + "/lib/film.mkv";
   std::printf("generating %dx%d %ds p7-mel (%d frames)...\n", spec.width, spec.height,
               spec.seconds, spec.frame_count());
   if (auto s = media::GenerateSample(spec, source); !s.ok()) return Fail(s);
   const int64_t source_bytes = static_cast<int64_t>(fs::file_size(source));
-
-  // dv-convert against cp.
-  absl::StatusOr<double> cp = TimeProcess({"cp", source, dir + "/copy.mkv"});
-  if (!cp.ok()) return Fail(cp.status());
-  fs::remove(dir + "/copy.mkv");
-  absl::StatusOr<JobRun> convert = RunJob(source, dir + "/work-convert", "dv-convert", profile);
-  if (!convert.ok()) return Fail(convert.status());
-  const int64_t convert_out = static_cast<int64_t>(fs::file_size(convert->output));
-  fs::remove(convert->output);
 
   // dv-reencode against a bare ffmpeg | x265 with the same arguments and the same RPUs.
   absl::StatusOr<JobRun> reencode = RunJob(source, dir + "/work-reencode", "dv-reencode", profile);
@@ -163,15 +202,21 @@ int Main(int argc, char** argv) {
       agent::encode::BuildEncodeCommands(*info, profile, job);
   if (!cmds.ok()) return Fail(cmds.status());
   const absl::Time bare_start = absl::Now();
-  absl::StatusOr<agent::encode::PipeResult> bare =
-      agent::encode::RunDecodeEncodePipe({cmds->decode, cmds->encode, absl::Hours(2), nullptr, {}});
+  agent::encode::PipeRequest bare_request;
+  bare_request.decode = cmds->decode;
+  bare_request.encode = cmds->encode;
+  bare_request.timeout = absl::Hours(2);
+  absl::StatusOr<agent::encode::PipeResult> bare = agent::encode::RunDecodeEncodePipe(bare_request);
   if (!bare.ok()) return Fail(bare.status());
   if (auto s = agent::encode::PipeStatus(*bare); !s.ok()) return Fail(s);
   const double bare_seconds = absl::ToDoubleSeconds(absl::Now() - bare_start);
 
-  std::printf("source: %s, %lld bytes, %d frames %dx%d, x265 preset %s crf %g, %d cores\n",
-              source.c_str(), static_cast<long long>(source_bytes), spec.frame_count(),
-              spec.width, spec.height, profile.preset.c_str(), profile.crf,
+  std::printf("dv-convert source: %d x %ds clips appended, %lld bytes, %d frames %dx%d\n",
+              copies, clip_seconds, static_cast<long long>(big_bytes),
+              copies * clip.frame_count(), clip.width, clip.height);
+  std::printf("dv-reencode source: %lld bytes, %d frames %dx%d, x265 preset %s crf %g, %d cores\n",
+              static_cast<long long>(source_bytes), spec.frame_count(), spec.width, spec.height,
+              profile.preset.c_str(), profile.crf,
               static_cast<int>(std::thread::hardware_concurrency()));
   std::printf("%-34s %10s %10s %8s %6s\n", "measure", "job", "floor", "ratio", "goal");
   std::printf("%-34s %9.2fs %9.2fs %8.3f %6s\n", "dv-reencode job / bare ffmpeg|x265",
@@ -185,6 +230,10 @@ int Main(int argc, char** argv) {
               static_cast<long long>(reencode->bytes_written),
               static_cast<long long>(reencode_out),
               static_cast<double>(reencode->bytes_written) / reencode_out, "1.1");
+  std::printf("bytes written in-process per the kernel (/proc/self/io): dv-convert %lld, "
+              "dv-reencode %lld\n",
+              static_cast<long long>(convert->kernel_write_bytes),
+              static_cast<long long>(reencode->kernel_write_bytes));
   std::printf("dv-convert steps (s):%s\n", StepTimes(*convert).c_str());
   std::printf("dv-reencode steps (s):%s\n", StepTimes(*reencode).c_str());
   fs::remove_all(dir);

@@ -1,6 +1,7 @@
 // The single-pass libavformat remux (see remuxer.h).
 #include "common/remux/remuxer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -99,6 +100,54 @@ absl::Status CopyChapters(const AVFormatContext& in, AVFormatContext& out) {
   return absl::OkStatus();
 }
 
+// Matroska stores presentation times only, so libavformat derives decode times from the
+// reorder depth and leaves the first packets of a stream with B-frames without one. The muxer
+// wants both ("Timestamps are unset in a packet"), so those packets are held until a packet with
+// a decode time arrives and then given the decode times just before it, one frame apart; packets
+// that never see one get their presentation times in sorted order, shifted to stay <= pts.
+class DtsFiller {
+ public:
+  // Appends to `ready` the packets that now have both timestamps, in decode order.
+  void Add(mkv::PacketPtr p, std::vector<mkv::PacketPtr>& ready) {
+    if (p->dts == AV_NOPTS_VALUE && p->pts != AV_NOPTS_VALUE && held_.size() < kMaxHeld &&
+        !seen_dts_) {
+      held_.push_back(std::move(p));
+      return;
+    }
+    if (p->dts != AV_NOPTS_VALUE && !held_.empty()) {
+      int64_t next = p->dts;
+      for (auto it = held_.rbegin(); it != held_.rend(); ++it) {
+        next -= (*it)->duration > 0 ? (*it)->duration : std::max<int64_t>(p->duration, 1);
+        (*it)->dts = std::min(next, (*it)->pts);
+        next = (*it)->dts;
+      }
+    }
+    Flush(ready);
+    if (p->dts != AV_NOPTS_VALUE) seen_dts_ = true;
+    if (p->dts == AV_NOPTS_VALUE && p->pts != AV_NOPTS_VALUE && !seen_dts_) p->dts = p->pts;
+    ready.push_back(std::move(p));
+  }
+  // Packets still held get decode times from their own presentation times.
+  void Flush(std::vector<mkv::PacketPtr>& ready) {
+    if (held_.empty()) return;
+    if (held_.front()->dts == AV_NOPTS_VALUE) {
+      std::vector<int64_t> sorted;
+      for (const auto& h : held_) sorted.push_back(h->pts);
+      std::sort(sorted.begin(), sorted.end());
+      int64_t shift = 0;
+      for (size_t i = 0; i < held_.size(); ++i) shift = std::max(shift, sorted[i] - held_[i]->pts);
+      for (size_t i = 0; i < held_.size(); ++i) held_[i]->dts = sorted[i] - shift;
+    }
+    for (auto& h : held_) ready.push_back(std::move(h));
+    held_.clear();
+  }
+
+ private:
+  static constexpr size_t kMaxHeld = 32;
+  std::vector<mkv::PacketPtr> held_;
+  bool seen_dts_ = false;
+};
+
 // The pass itself; the caller removes the output on error.
 absl::StatusOr<RemuxStats> RunRemux(const RemuxRequest& req) {
   absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> reader =
@@ -170,18 +219,22 @@ absl::StatusOr<RemuxStats> RunRemux(const RemuxRequest& req) {
 
   RemuxStats stats;
   mkv::PacketPtr pkt = mkv::MakePacket();
-  std::vector<mkv::PacketPtr> video_out;
+  std::vector<mkv::PacketPtr> video_out, video_ready;
+  DtsFiller dts_filler;
   const AVRational video_in_tb = ic->streams[video_index]->time_base;
-  auto write_video = [&]() -> absl::Status {
+  auto write_video = [&](bool last = false) -> absl::Status {
     AVStream* ost = oc->streams[stream_map[video_index]];
-    for (mkv::PacketPtr& p : video_out) {
+    for (mkv::PacketPtr& p : video_out) dts_filler.Add(std::move(p), video_ready);
+    video_out.clear();
+    if (last) dts_filler.Flush(video_ready);
+    for (mkv::PacketPtr& p : video_ready) {
       p->stream_index = ost->index;
       av_packet_rescale_ts(p.get(), video_in_tb, ost->time_base);
       int wrc = av_interleaved_write_frame(oc.get(), p.get());
       if (wrc < 0) return OutputError(req.output_path, "write a video packet", wrc);
       ++stats.output_video_packets;
     }
-    video_out.clear();
+    video_ready.clear();
     return absl::OkStatus();
   };
   while (true) {
@@ -212,7 +265,7 @@ absl::StatusOr<RemuxStats> RunRemux(const RemuxRequest& req) {
     ++stats.other_packets;
   }
   if (absl::Status s = req.video->Finish(video_out); !s.ok()) return s;
-  if (absl::Status s = write_video(); !s.ok()) return s;
+  if (absl::Status s = write_video(/*last=*/true); !s.ok()) return s;
   rc = av_write_trailer(oc.get());
   if (rc < 0) return OutputError(req.output_path, "finish (write the index)", rc);
   rc = avio_closep(&oc->pb);

@@ -30,8 +30,10 @@ struct Run {
 // Runs every step of the pipeline for `source` like the StepRunner: stops at the first error or
 // skip. `override_plan` as an admin would set it.
 Run RunPipeline(const std::string& source, const std::string& root,
-                const media::MediaSettings& settings, const std::string& override_plan) {
+                const media::MediaSettings& settings, const std::string& override_plan,
+                bool checkpoint_encoded_video = false) {
   ReencodeOptions options;
+  options.checkpoint_encoded_video = checkpoint_encoded_video;
   options.profile.preset = "ultrafast";
   options.profile.crf = 20;
   std::unique_ptr<Pipeline> pipeline = media::MakeMediaPipeline(
@@ -183,7 +185,7 @@ void CheckReencoded(const std::string& source, const std::string& output, const 
   CHECK(v["width"] == VideoStream(source)["width"]);
   CHECK(v["codec_name"] == "hevc");
   // Really re-encoded: x265's settings SEI says our preset, not the sample generator's alone.
-  const std::string ssim = Fact(run, "mux", kFactSsim);
+  const std::string ssim = Fact(run, "verify", kFactSsim);
   REQUIRE_FALSE(ssim.empty());
   CHECK(std::stod(ssim) >= 0.90);
   CHECK(std::stod(ssim) < 1.0);
@@ -214,6 +216,11 @@ TEST_CASE("P7 MEL with plan override dv-reencode becomes DV 8.1 on a re-encoded 
   CHECK(testing::Sha256OfFile(source) == before);
   CHECK(Fact(run, "rpu", kFactRpuCount) == "48");
   CheckReencoded(source, output, run);
+  // One streamed pass: x265's output went straight into the remux; the mux step says so and no
+  // encoded stream was written to the work dir.
+  CHECK(absl::StrContains(Fact(run, "mux", "note"), "nothing to do: the encode step muxed"));
+  CHECK_FALSE(fs::exists(root + "/work/encoded.hevc"));
+  CHECK(Fact(run, "encode", "bytes_written") == std::to_string(fs::file_size(output)));
 
   // ffprobe: DV configuration record profile 8, compatibility 1, no EL.
   const json dv = SideData(VideoStream(output), "DOVI configuration record");
@@ -247,6 +254,26 @@ TEST_CASE("P7 MEL with plan override dv-reencode becomes DV 8.1 on a re-encoded 
   int files = 0;
   for (const auto& e : fs::directory_iterator(root + "/lib")) files += e.is_regular_file();
   CHECK(files == 2);
+}
+
+TEST_CASE("with checkpoint_encoded_video the mux step muxes x265's file into the same output") {
+  const std::string root = testing::MakeTempDir("reencode-p7-checkpoint");
+  const std::string source = root + "/lib/film.mkv";
+  testing::CopySample(SampleKind::kP7Mel, source);
+  Run run = RunPipeline(source, root, TestSettings(), "dv-reencode",
+                        /*checkpoint_encoded_video=*/true);
+  INFO(run.status.ToString() << "\n" << JoinedLog(run));
+  REQUIRE(run.status.ok());
+  const std::string output = root + "/lib/film.DV81.mkv";
+  REQUIRE(fs::exists(output));
+  CheckReencoded(source, output, run);
+  CHECK(Fact(run, "mux", "note").empty());
+  CHECK(fs::exists(root + "/work/encoded.hevc"));  // the checkpoint the mux read
+  CHECK(Fact(run, "mux", "bytes_written") == std::to_string(fs::file_size(output)));
+  const json dv = SideData(VideoStream(output), "DOVI configuration record");
+  REQUIRE_FALSE(dv.is_null());
+  CHECK(dv["dv_profile"] == 8);
+  CHECK(DoviInfo(output)["rpus"] == CountFrames(output));
 }
 
 TEST_CASE("P7 FEL under fel_policy reencode is re-encoded to profile 8") {

@@ -1,0 +1,83 @@
+// The re-encode's output part file and its remux (see the header).
+#include "agent/encode/reencode_output.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+
+namespace mkvfleet::agent::encode {
+
+absl::StatusOr<OutputTarget> PrepareOutput(const StepContext& ctx,
+                                           const media::MediaSettings& settings,
+                                           const media::FreeSpaceFn& free_space, int64_t needed) {
+  absl::StatusOr<std::string> dest = media::EarlierFact(ctx, "plan", media::kFactDestination);
+  if (!dest.ok()) return dest.status();
+  if (absl::Status s = media::CheckDestinationFree(*dest, settings.publish); !s.ok()) return s;
+  if (absl::Status s = media::EnsureParentDir(*dest); !s.ok()) return s;
+  OutputTarget t;
+  t.destination = *dest;
+  t.folder = std::filesystem::path(*dest).parent_path().string();
+  t.part = media::PartPathFor(*dest, ctx.task().job_id);
+  std::error_code ec;
+  std::filesystem::remove(t.part, ec);  // an earlier attempt's leftover
+  if (absl::StatusOr<int64_t> free = free_space(t.folder); free.ok()) {
+    ctx.Log(LogLevel::kInfo, absl::StrCat("free space in ", t.folder, ": ", *free,
+                                          " bytes; the output needs about ", needed));
+  }
+  if (absl::Status s = media::CheckFreeSpace(free_space, t.folder, needed, "the re-encoded file");
+      !s.ok()) {
+    return s;
+  }
+  return t;
+}
+
+std::optional<mkv::DoviConfigRecord> OutputDoviRecord(const media::MediaInfo& source,
+                                                      bool dolby_vision) {
+  if (!dolby_vision) return std::nullopt;
+  mkv::DoviConfigRecord rec;
+  rec.dv_profile = 8;
+  rec.dv_level = static_cast<uint8_t>(source.dovi.level);
+  rec.rpu_present_flag = true;
+  rec.el_present_flag = false;
+  rec.bl_present_flag = true;
+  rec.dv_bl_signal_compatibility_id = 1;
+  return rec;
+}
+
+absl::StatusOr<remux::RemuxStats> MuxEncodedVideo(StepContext& ctx, const OutputTarget& target,
+                                                  EncodedVideoInput& video,
+                                                  const media::MediaInfo& source,
+                                                  bool dolby_vision,
+                                                  const std::function<void(int64_t)>& on_packet) {
+  ctx.Log(LogLevel::kInfo,
+          absl::StrCat("mux: the encoded video on the timestamps of ", ctx.source_path(), " -> ",
+                       target.part,
+                       dolby_vision ? " (DV record profile 8 compat 1)" : " (no DV record)"));
+  absl::StatusOr<remux::RemuxStats> stats =
+      remux::Remux({ctx.source_path(), target.part, &video, OutputDoviRecord(source, dolby_vision),
+                    on_packet, ctx.cancel_flag()});
+  if (!stats.ok()) {
+    const absl::Status& s = stats.status();
+    if (s.code() == absl::StatusCode::kDataLoss || s.code() == absl::StatusCode::kInvalidArgument ||
+        s.code() == absl::StatusCode::kFailedPrecondition) {
+      return absl::DataLossError(absl::StrCat("mux: ", s.message()));
+    }
+    return s;
+  }
+  ctx.Log(LogLevel::kInfo,
+          absl::StrCat("mux: ", stats->output_video_packets, " video frames (source ",
+                       stats->source_video_packets, "), ", stats->other_packets,
+                       " other packets, ", stats->output_bytes, " bytes written"));
+  return stats;
+}
+
+void RecordOutput(const StepContext& ctx, const std::string& part,
+                  const remux::RemuxStats& stats, Checkpoint& checkpoint) {
+  checkpoint.artifacts.push_back(Artifact{media::kArtifactOutput, part,
+                                          ArtifactLocation::kAgentLocal, ctx.agent_name(),
+                                          stats.output_bytes});
+  checkpoint.facts[media::kFactSourceFrames] = absl::StrCat(stats.source_video_packets);
+  checkpoint.facts[media::kFactOutputBytes] = absl::StrCat(stats.output_bytes);
+}
+
+}  // namespace mkvfleet::agent::encode
