@@ -44,10 +44,9 @@ std::vector<doctor::CheckLine> RunAgentChecks(const AgentConfig& config) {
                                              doctor::InspectDir(root, config.library_marker)));
   }
 
-  CoordinatorClient client(
-      auth::ClientConnectOptions{config.server, config.tls, config.tls_ca_file,
-                                 config.tls_server_name},
-      config.token);
+  CoordinatorClient client(auth::ClientConnectOptions{config.server, config.tls, config.tls_ca_file,
+                                                      config.tls_server_name},
+                           config.token);
   const absl::Time sent = absl::Now();
   absl::StatusOr<absl::Time> server_time = client.GetServerTime();
   const absl::Time received = absl::Now();

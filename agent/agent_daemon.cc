@@ -62,9 +62,11 @@ class StopGate final : public TaskReporter {
 }  // namespace
 
 AgentDaemon::AgentDaemon(AgentConfig config, std::unique_ptr<Pipeline> pipeline)
-    : config_(std::move(config)), pipeline_(std::move(pipeline)),
+    : config_(std::move(config)),
+      pipeline_(std::move(pipeline)),
       client_(ConnectOptions(config_), config_.token),
-      keeper_(client_, config_.name, config_.work_dir), work_dirs_(config_.work_dir),
+      keeper_(client_, config_.name, config_.work_dir),
+      work_dirs_(config_.work_dir),
       notifier_(notify::Notifier::FromEnvironment()) {}
 
 AgentDaemon::~AgentDaemon() {
@@ -94,8 +96,7 @@ void AgentDaemon::RequestStop() {
   grace_timer_ = std::thread([this, grace_s] {
     if (run_done_.WaitForNotificationWithTimeout(config_.stop_grace)) return;
     if (task_running_.load() && !task_cancel_.exchange(true)) {
-      spdlog::warn("stop grace period over after grace_s={}: cancelling the running step",
-                   grace_s);
+      spdlog::warn("stop grace period over after grace_s={}: cancelling the running step", grace_s);
     }
   });
 }
@@ -122,9 +123,8 @@ absl::Status AgentDaemon::RegisterOnce() {
     }
   }
   keeper_.SetInterval(reply->heartbeat_interval);
-  spdlog::info("registered agent={} server={} heartbeat_ms={} lease_ms={} drained={}",
-               config_.name, config_.server,
-               absl::ToInt64Milliseconds(reply->heartbeat_interval),
+  spdlog::info("registered agent={} server={} heartbeat_ms={} lease_ms={} drained={}", config_.name,
+               config_.server, absl::ToInt64Milliseconds(reply->heartbeat_interval),
                absl::ToInt64Milliseconds(reply->lease_duration), reply->drained);
   return absl::OkStatus();
 }
@@ -156,15 +156,15 @@ absl::Status AgentDaemon::Run() {
     if (!registered) {
       absl::Status s = RegisterOnce();
       if (IsAuthError(s)) {
-        exit_status = absl::PermissionDeniedError(absl::StrCat(
-            "coordinator ", config_.server, " refused the agent token (", s.message(),
-            "): set MKVFLEET_AGENT_TOKEN to the coordinator's agent token"));
+        exit_status = absl::PermissionDeniedError(
+            absl::StrCat("coordinator ", config_.server, " refused the agent token (", s.message(),
+                         "): set MKVFLEET_AGENT_TOKEN to the coordinator's agent token"));
         break;
       }
       if (!s.ok()) {
         if (reconnect.attempts() == 0 || reconnect.attempts() % 10 == 0) {
-          spdlog::warn("coordinator not reachable, retrying server={} error=\"{}\"",
-                       config_.server, std::string(s.message()));
+          spdlog::warn("coordinator not reachable, retrying server={} error=\"{}\"", config_.server,
+                       std::string(s.message()));
         }
         (void)client_.Reconnect();
         Pause(reconnect.Next());
@@ -174,7 +174,8 @@ absl::Status AgentDaemon::Run() {
       reconnect.Reset();
       if (!ready_sent) {
         (void)notifier.Ready();
-        (void)notifier.Status(absl::StrCat("registered with ", config_.server, " as ", config_.name));
+        (void)notifier.Status(
+            absl::StrCat("registered with ", config_.server, " as ", config_.name));
         ready_sent = true;
       }
     }
@@ -228,7 +229,8 @@ void AgentDaemon::RunTask(const Task& task) {
   CoordinatorReporter coordinator_reporter(client_, keeper_, task, config_.name, &task_cancel_);
   StopGate reporter(coordinator_reporter, stopping_);
   if (!dir.ok()) {
-    (void)reporter.StepFailed(std::max(0, task.resume_from_step), "", std::string(dir.status().message()), true);
+    (void)reporter.StepFailed(std::max(0, task.resume_from_step), "",
+                              std::string(dir.status().message()), true);
     keeper_.Drop();
     return;
   }

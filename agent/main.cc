@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
     std::cerr << "mkv-agent: " << s.message() << "\n";
     return 1;
   }
-  auto pipe = mkvfleet::agent::MakePipeline(config->pipeline, {config->test_step_duration, &*layers});
+  auto pipe =
+      mkvfleet::agent::MakePipeline(config->pipeline, {config->test_step_duration, &*layers});
   if (!pipe.ok()) {
     std::cerr << "mkv-agent: " << pipe.status().message() << "\n";
     return 1;

@@ -44,8 +44,8 @@ void CheckCoordinator(const GlobalOptions& options, std::vector<doctor::CheckLin
   grpc::Status s = client->stub().GetServerInfo(rpc.get(), v1::ServerInfoRequest(), &info);
   const absl::Time received = absl::Now();
   const absl::Status call(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
-  for (auto& l : doctor::CheckCoordinatorCall(client->server(), doctor::TokenRole::kAdmin,
-                                              token_set, call)) {
+  for (auto& l :
+       doctor::CheckCoordinatorCall(client->server(), doctor::TokenRole::kAdmin, token_set, call)) {
     lines.push_back(std::move(l));
   }
   if (s.ok()) {

@@ -26,9 +26,12 @@ Counts Count(const std::vector<CheckLine>& lines) {
 
 const char* SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kOk: return "ok";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case Severity::kOk:
+      return "ok";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
   }
   return "error";
 }
@@ -46,8 +49,8 @@ CheckLine Error(std::string check, std::string message, std::string advice) {
 std::string FormatText(const std::vector<CheckLine>& lines) {
   std::string out;
   for (const auto& l : lines) {
-    absl::StrAppend(&out, absl::StrFormat("%-8s %s: %s\n", SeverityName(l.severity), l.check,
-                                          l.message));
+    absl::StrAppend(&out,
+                    absl::StrFormat("%-8s %s: %s\n", SeverityName(l.severity), l.check, l.message));
     if (!l.advice.empty()) absl::StrAppend(&out, "         -> ", l.advice, "\n");
   }
   const Counts c = Count(lines);

@@ -20,7 +20,7 @@ const char* SeverityName(Severity severity);
 
 // The result of one check. `advice` is empty for ok lines.
 struct CheckLine {
-  std::string check;    // short stable id: "tool ffmpeg", "coordinator", "clock skew", ...
+  std::string check;  // short stable id: "tool ffmpeg", "coordinator", "clock skew", ...
   Severity severity = Severity::kOk;
   std::string message;  // what was found, e.g. "5.1.6 at /usr/bin/ffmpeg"
   std::string advice;   // what to do about a warning or error

@@ -38,19 +38,22 @@ CheckLine CheckFreeSpace(const std::string& label, const std::string& dir,
                          const absl::StatusOr<int64_t>& free_bytes) {
   const std::string check = "free space " + label;
   if (!free_bytes.ok()) {
-    return Error(check, std::string(free_bytes.status().message()),
-                 absl::StrCat("create ", dir, " (writable by this user) or fix the ", label,
-                              " setting"));
+    return Error(
+        check, std::string(free_bytes.status().message()),
+        absl::StrCat("create ", dir, " (writable by this user) or fix the ", label, " setting"));
   }
   const std::string found = absl::StrCat(Gib(*free_bytes), " free in ", dir);
   if (*free_bytes < kWorkSpaceErrorBytes) {
-    return Error(check, found, absl::StrCat("free space or move the ", label, " to a disk with at "
-                                            "least twice the size of your largest source"));
+    return Error(check, found,
+                 absl::StrCat("free space or move the ", label,
+                              " to a disk with at "
+                              "least twice the size of your largest source"));
   }
   if (*free_bytes < kWorkSpaceWarnBytes) {
-    return Warning(check, found, absl::StrCat("a job needs about twice its source's size; 4K "
-                                              "remuxes may not fit (", Gib(kWorkSpaceWarnBytes),
-                                              " or more recommended)"));
+    return Warning(check, found,
+                   absl::StrCat("a job needs about twice its source's size; 4K "
+                                "remuxes may not fit (",
+                                Gib(kWorkSpaceWarnBytes), " or more recommended)"));
   }
   return Ok(check, found);
 }
@@ -77,8 +80,7 @@ DirFacts InspectDir(const std::string& dir, const std::string& marker) {
   return f;
 }
 
-CheckLine CheckLibraryRoot(const std::string& dir, const std::string& marker,
-                           const DirFacts& f) {
+CheckLine CheckLibraryRoot(const std::string& dir, const std::string& marker, const DirFacts& f) {
   const std::string check = "library " + dir;
   const std::string mount = "mount the library share there (or fix library_roots / path_map)";
   if (!f.exists) return Error(check, "missing: " + f.error, mount);
@@ -108,7 +110,8 @@ CheckLine CheckClockSkew(absl::Time sent, absl::Time received, absl::Time server
       "coordinator clock is ", absl::FormatDuration(absl::Trunc(magnitude, absl::Milliseconds(1))),
       skew < absl::ZeroDuration() ? " behind" : " ahead", " of this machine (round trip ",
       absl::FormatDuration(absl::Trunc(received - sent, absl::Milliseconds(1))), ")");
-  const std::string advice = "run time synchronisation on both machines (systemd-timesyncd or chrony)";
+  const std::string advice =
+      "run time synchronisation on both machines (systemd-timesyncd or chrony)";
   if (magnitude > kSkewError) return Error("clock skew", found, advice);
   if (magnitude > kSkewWarn) return Warning("clock skew", found, advice);
   return Ok("clock skew", found);
@@ -129,10 +132,11 @@ std::vector<CheckLine> CheckCoordinatorCall(const std::string& server, TokenRole
     lines.push_back(Ok("token", token_set ? token_name + " accepted"
                                           : "no token sent and the coordinator asks for none"));
   } else if (call.code() == absl::StatusCode::kUnauthenticated) {
-    lines.push_back(Error(
-        "token",
-        absl::StrCat("the coordinator refused the ", token_name, token_set ? " (wrong token)" : " (none set)"),
-        absl::StrCat("set ", env, " ", where, " to the coordinator's ", admin ? "admin_token" : "agent_token")));
+    lines.push_back(Error("token",
+                          absl::StrCat("the coordinator refused the ", token_name,
+                                       token_set ? " (wrong token)" : " (none set)"),
+                          absl::StrCat("set ", env, " ", where, " to the coordinator's ",
+                                       admin ? "admin_token" : "agent_token")));
   } else if (call.code() == absl::StatusCode::kPermissionDenied) {
     lines.push_back(Error("token",
                           absl::StrCat("the coordinator refused this token for the ",

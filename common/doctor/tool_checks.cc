@@ -84,7 +84,8 @@ X265Features ParseX265Features(absl::string_view version_output, absl::string_vi
     if (size_t close = depths.rfind(']'); close != absl::string_view::npos) {
       depths = depths.substr(close + 1);
     }
-    for (absl::string_view d : absl::StrSplit(depths, absl::ByAnyChar("+ \r\t"), absl::SkipEmpty())) {
+    for (absl::string_view d :
+         absl::StrSplit(depths, absl::ByAnyChar("+ \r\t"), absl::SkipEmpty())) {
       if (d == "8bit") f.depth8 = true;
       if (d == "10bit") f.depth10 = true;
       if (d == "12bit") f.depth12 = true;
@@ -112,9 +113,11 @@ CheckLine CheckTool(const ToolProbe& p) {
   const bool configured = p.wanted.find('/') != std::string::npos;
   if (p.path.empty()) {
     if (configured) {
-      return Error(check, absl::StrCat(p.name, " not found: configured path ", p.wanted,
-                                       " is not an executable file"),
-                   absl::StrCat("fix tools.", p.name, " in the config (or remove it to search PATH)"));
+      return Error(
+          check,
+          absl::StrCat(p.name, " not found: configured path ", p.wanted,
+                       " is not an executable file"),
+          absl::StrCat("fix tools.", p.name, " in the config (or remove it to search PATH)"));
     }
     return Error(check, absl::StrCat(p.name, " not found on PATH"),
                  absl::StrCat("install it (apt install ", PackageOf(p.name), ") or set tools.",
@@ -138,17 +141,22 @@ CheckLine CheckTool(const ToolProbe& p) {
     if (f.build_info_found && !f.depth10) {
       return Error(check, absl::StrCat(found, ": no 10-bit (main10) output in this build"),
                    absl::StrCat("install an x265 built with 10-bit support (Debian's x265 is "
-                                "8bit+10bit+12bit); ", lossless));
-    }
-    if (!f.dolby_vision) {
-      return Error(check, absl::StrCat(found, ": no Dolby Vision support (--dolby-vision-profile "
-                                              "missing from x265 --help)"),
-                   absl::StrCat("install an x265 with Dolby Vision support (3.5 or later); ",
+                                "8bit+10bit+12bit); ",
                                 lossless));
     }
+    if (!f.dolby_vision) {
+      return Error(
+          check,
+          absl::StrCat(found,
+                       ": no Dolby Vision support (--dolby-vision-profile "
+                       "missing from x265 --help)"),
+          absl::StrCat("install an x265 with Dolby Vision support (3.5 or later); ", lossless));
+    }
     if (!f.build_info_found) {
-      return Warning(check, absl::StrCat(found, ": Dolby Vision ok, bit depths unknown (no build "
-                                                "info line)"),
+      return Warning(check,
+                     absl::StrCat(found,
+                                  ": Dolby Vision ok, bit depths unknown (no build "
+                                  "info line)"),
                      "check that `x265 --output-depth 10` works");
     }
     absl::StrAppend(&found, " (10-bit, Dolby Vision)");

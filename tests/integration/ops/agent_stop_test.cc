@@ -39,13 +39,14 @@ std::unique_ptr<Daemon> StartAlpha(Fleet& fleet, const std::string& work, int st
       "mkv-agent alpha",
       std::vector<std::string>{BinaryDir() + "/agent/mkv-agent", "--server", fleet.address(),
                                "--name", "alpha", "--work-dir", work, "--pipeline", "test-sleep",
-                               "--test-step-ms", std::to_string(step_ms), "--claim-poll-ms",
-                               "200", "--stop-grace-seconds", std::to_string(grace_s)},
+                               "--test-step-ms", std::to_string(step_ms), "--claim-poll-ms", "200",
+                               "--stop-grace-seconds", std::to_string(grace_s)},
       std::vector<std::string>{});
 }
 
-TEST_CASE("SIGTERM: the running step finishes and reports, the lease comes back, the next run "
-          "continues from the next step") {
+TEST_CASE(
+    "SIGTERM: the running step finishes and reports, the lease comes back, the next run "
+    "continues from the next step") {
   Fleet fleet(LongLease());
   fleet.StartCoordinator();
   const std::string work = MakeTempDir("mkvfleet-stop-work");
@@ -59,8 +60,9 @@ TEST_CASE("SIGTERM: the running step finishes and reports, the lease comes back,
   INFO(alpha->Output());
   CHECK(alpha->Output().find("lease handed back job=" + std::to_string(id) +
                              " ok=true step_cancelled=false") != std::string::npos);
-  fleet.WaitFor("the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
-                absl::Seconds(10));
+  fleet.WaitFor(
+      "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
+      absl::Seconds(10));
   nlohmann::json job = fleet.Show(id);
   CHECK(StepNamed(job, "one")["state"] == "done");
   CHECK(StepNamed(job, "two")["state"] == "done");
@@ -95,8 +97,9 @@ TEST_CASE("SIGTERM with the grace period over: the step is cancelled, earlier st
   INFO(alpha->Output());
   CHECK(alpha->Output().find("stop grace period over") != std::string::npos);
   CHECK(alpha->Output().find("step_cancelled=true") != std::string::npos);
-  fleet.WaitFor("the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
-                absl::Seconds(10));
+  fleet.WaitFor(
+      "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
+      absl::Seconds(10));
   CHECK(StepState(fleet, id, "one") == "done");
   CHECK(StepState(fleet, id, "two") != "done");
   std::vector<std::string> logs = fleet.LogTexts(id);

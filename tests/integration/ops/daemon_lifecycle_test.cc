@@ -53,9 +53,8 @@ struct QueuedCoordinator {
     fs::create_directories(dir + "/lib");
     daemon = std::make_unique<Daemon>(
         "mkv-coordinator",
-        std::vector<std::string>{BinaryDir() + "/server/mkv-coordinator", "--listen",
-                                 "127.0.0.1:0", "--state-dir", dir + "/state", "--library",
-                                 dir + "/lib"},
+        std::vector<std::string>{BinaryDir() + "/server/mkv-coordinator", "--listen", "127.0.0.1:0",
+                                 "--state-dir", dir + "/state", "--library", dir + "/lib"},
         std::vector<std::string>{"MKVFLEET_ADMIN_TOKEN=", "MKVFLEET_AGENT_TOKEN="});
     const std::string line = daemon->WaitForLine("listening on ", absl::Seconds(20));
     REQUIRE(!line.empty());

@@ -66,9 +66,15 @@ struct DoctorFixture {
   }
   Run Agent(const std::string& token, std::vector<std::string> extra_args = {},
             std::vector<std::string> extra_env = {}) {
-    std::vector<std::string> argv = {BinaryDir() + "/agent/mkv-agent", "--check", "--json",
-                                     "--server", fleet.address(), "--name", "doc",
-                                     "--work-dir", dir + "/work"};
+    std::vector<std::string> argv = {BinaryDir() + "/agent/mkv-agent",
+                                     "--check",
+                                     "--json",
+                                     "--server",
+                                     fleet.address(),
+                                     "--name",
+                                     "doc",
+                                     "--work-dir",
+                                     dir + "/work"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     std::vector<std::string> env = {"MKVFLEET_AGENT_TOKEN=" + token,
                                     "MKVFLEET_LIBRARY_ROOTS=" + library,
@@ -118,8 +124,8 @@ TEST_CASE("doctor: a wrong token is an error line naming the token") {
   CHECK(agent.Status("coordinator") == "ok");
   CHECK(agent.Status("token") == "error");
   CHECK(agent.Line("token")["message"] == "the coordinator refused the agent token (wrong token)");
-  CHECK(absl::StrContains(agent.Line("token")["advice"].get<std::string>(),
-                          "MKVFLEET_AGENT_TOKEN"));
+  CHECK(
+      absl::StrContains(agent.Line("token")["advice"].get<std::string>(), "MKVFLEET_AGENT_TOKEN"));
   CHECK(agent.Status("clock skew") == "absent");
 
   Run ctl = f.Ctl("not-the-admin-token");
@@ -162,12 +168,19 @@ TEST_CASE("doctor: PATH without x265 is an error line naming x265; text output t
   CHECK(agent.exit_code == 1);
   CHECK(agent.Status("tool x265") == "error");
   CHECK(agent.Line("tool x265")["message"] == "x265 not found on PATH");
-  CHECK(absl::StrContains(agent.Line("tool x265")["advice"].get<std::string>(), "apt install x265"));
+  CHECK(
+      absl::StrContains(agent.Line("tool x265")["advice"].get<std::string>(), "apt install x265"));
   CHECK(agent.Status("tool ffmpeg") == "ok");
 
   process::ProcessSpec text;
-  text.argv = {BinaryDir() + "/agent/mkv-agent", "--check", "--server", f.fleet.address(),
-               "--name", "doc", "--work-dir", f.dir + "/work"};
+  text.argv = {BinaryDir() + "/agent/mkv-agent",
+               "--check",
+               "--server",
+               f.fleet.address(),
+               "--name",
+               "doc",
+               "--work-dir",
+               f.dir + "/work"};
   text.extra_env = {std::string("MKVFLEET_AGENT_TOKEN=") + kAgent, "PATH=" + bin};
   text.stdout_sink.kind = process::StdoutSink::Kind::kCapture;
   auto r = process::RunProcess(text);

@@ -1,6 +1,5 @@
 // The doctor's pure checks on literal tool output and injected facts, plus the report format.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -52,8 +51,8 @@ TEST_CASE("x265 check: ok only with 10-bit and Dolby Vision") {
   CHECK(ok.severity == Severity::kOk);
   CHECK(ok.message == "3.5+1-f0c1022b6 at /usr/bin/x265 (10-bit, Dolby Vision)");
 
-  CheckLine eight = CheckTool(X265Probe(
-      "HEVC encoder version 3.4\nbuild info [Linux][GCC 9][64 bit] 8bit\n", kX265Help));
+  CheckLine eight = CheckTool(
+      X265Probe("HEVC encoder version 3.4\nbuild info [Linux][GCC 9][64 bit] 8bit\n", kX265Help));
   CHECK(eight.severity == Severity::kError);
   CHECK(absl::StrContains(eight.message, "no 10-bit (main10)"));
 
@@ -78,13 +77,13 @@ TEST_CASE("tool check: missing, configured path wrong, not running, unknown bann
   CHECK(absl::StrContains(bad_path.message, "/opt/ff/ffmpeg"));
   CHECK(absl::StrContains(bad_path.advice, "tools.ffmpeg"));
 
-  CheckLine broken = CheckTool(ToolProbe{"ffprobe", "ffprobe", "/usr/bin/ffprobe",
-                                         "killed by signal 11", "", ""});
+  CheckLine broken =
+      CheckTool(ToolProbe{"ffprobe", "ffprobe", "/usr/bin/ffprobe", "killed by signal 11", "", ""});
   CHECK(broken.severity == Severity::kError);
   CHECK(absl::StrContains(broken.message, "does not run"));
 
-  CheckLine odd = CheckTool(ToolProbe{"mediainfo", "mediainfo", "/usr/bin/mediainfo", "",
-                                      "something else entirely", ""});
+  CheckLine odd = CheckTool(
+      ToolProbe{"mediainfo", "mediainfo", "/usr/bin/mediainfo", "", "something else entirely", ""});
   CHECK(odd.severity == Severity::kWarning);
 
   CheckLine fine = CheckTool(ToolProbe{"mediainfo", "mediainfo", "/usr/bin/mediainfo", "",
@@ -154,13 +153,14 @@ TEST_CASE("clock skew uses the middle of the round trip") {
 }
 
 TEST_CASE("coordinator call: unreachable, token wrong or missing, wrong kind, accepted") {
-  auto down = CheckCoordinatorCall("h:1", TokenRole::kAgent, true, absl::UnavailableError("refused"));
+  auto down =
+      CheckCoordinatorCall("h:1", TokenRole::kAgent, true, absl::UnavailableError("refused"));
   REQUIRE(down.size() == 1);
   CHECK(down[0].severity == Severity::kError);
   CHECK(absl::StrContains(down[0].message, "cannot reach h:1"));
 
-  auto wrong = CheckCoordinatorCall("h:1", TokenRole::kAgent, true,
-                                    absl::UnauthenticatedError("bad token"));
+  auto wrong =
+      CheckCoordinatorCall("h:1", TokenRole::kAgent, true, absl::UnauthenticatedError("bad token"));
   REQUIRE(wrong.size() == 2);
   CHECK(wrong[0].severity == Severity::kOk);
   CHECK(wrong[1].check == "token");
@@ -168,8 +168,8 @@ TEST_CASE("coordinator call: unreachable, token wrong or missing, wrong kind, ac
   CHECK(absl::StrContains(wrong[1].message, "refused the agent token (wrong token)"));
   CHECK(absl::StrContains(wrong[1].advice, "MKVFLEET_AGENT_TOKEN"));
 
-  auto none = CheckCoordinatorCall("h:1", TokenRole::kAdmin, false,
-                                   absl::UnauthenticatedError("missing"));
+  auto none =
+      CheckCoordinatorCall("h:1", TokenRole::kAdmin, false, absl::UnauthenticatedError("missing"));
   CHECK(absl::StrContains(none[1].message, "admin token (none set)"));
 
   auto kind = CheckCoordinatorCall("h:1", TokenRole::kAdmin, true,
