@@ -1,7 +1,8 @@
 // Graceful stop of a real mkv-agent (test-sleep pipeline) against a real coordinator: SIGTERM
 // lets the running step finish and report, hands the lease back at once, and the next run
 // continues from the following step; when stop_grace_seconds runs out first, the running step is
-// cancelled, the steps before it stay done, and the lease is handed back just the same.
+// cancelled, the steps before it stay done, and the lease is handed back just the same; a second
+// SIGTERM cancels at once.
 #include <catch2/catch.hpp>
 
 #include "tests/integration/backbone/fleet_harness.h"
@@ -88,7 +89,7 @@ TEST_CASE("SIGTERM with the grace period over: the step is cancelled, earlier st
   fleet.StartCoordinator();
   const std::string work = MakeTempDir("mkvfleet-stop-work");
   // Steps far longer than the 1 s grace, so step two cannot finish inside it.
-  auto alpha = StartAlpha(fleet, work, 10000, 1);
+  auto alpha = StartAlpha(fleet, work, 6000, 1);
   const int64_t id = fleet.Enqueue(fleet.MakeFiles("grace over ", 1))[0];
   fleet.WaitFor("step two running", [&] { return StepState(fleet, id, "two") == "running"; });
 
@@ -110,6 +111,29 @@ TEST_CASE("SIGTERM with the grace period over: the step is cancelled, earlier st
   logs = fleet.LogTexts(id);
   CHECK(CountContaining(logs, "test step one ran on agent alpha") == 1);
   CHECK(CountContaining(logs, "test step two ran on agent alpha") == 1);
+}
+
+TEST_CASE("a second SIGTERM cancels the running step at once, inside the grace period") {
+  Fleet fleet(LongLease());
+  fleet.StartCoordinator();
+  const std::string work = MakeTempDir("mkvfleet-stop-work");
+  auto alpha = StartAlpha(fleet, work, 6000, 60);
+  const int64_t id = fleet.Enqueue(fleet.MakeFiles("twice ", 1))[0];
+  fleet.WaitFor("step two running", [&] { return StepState(fleet, id, "two") == "running"; });
+
+  alpha->Signal(SIGTERM);
+  alpha->WaitForLine("stop requested", absl::Seconds(20));
+  alpha->Signal(SIGTERM);
+  CHECK(alpha->WaitExit(absl::Seconds(30)) == 0);
+  INFO(alpha->Output());
+  CHECK(alpha->Output().find("second stop request: cancelling the running step now") !=
+        std::string::npos);
+  CHECK(alpha->Output().find("step_cancelled=true") != std::string::npos);
+  fleet.WaitFor(
+      "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
+      absl::Seconds(10));
+  CHECK(StepState(fleet, id, "one") == "done");
+  CHECK(StepState(fleet, id, "two") != "done");
 }
 
 }  // namespace
