@@ -232,3 +232,52 @@ TEST_CASE("a restarted agent removes the job folders it left behind, except its 
 
 }  // namespace
 }  // namespace mkvfleet
+
+namespace mkvfleet {
+namespace {
+
+TEST_CASE("after SIGKILL the agent keeps the folder of the job it resumes; the copy is not redone") {
+  MediaFleet& f = Fleet();
+  f.UseAgentConfig("copy_source = true\n");
+  const std::string src = f.library() + "/resume/r.mkv";
+  testing::CopySample(SampleKind::kP7Mel, src);
+  const std::string sha = testing::Sha256OfFile(src);
+  // A file where the output folder must go: the mux cannot create it (a retryable failure).
+  std::ofstream(f.out() + "/resume") << "in the way";
+  const int64_t id = f.Enqueue(src);
+  json shown;
+  MediaFleet::WaitFor("the mux step to fail", [&] {
+    shown = f.Ctl({"show", absl::StrCat(id)});
+    for (const json& s : shown["steps"]) {
+      if (s["name"] == "mux" && s["state"] == "failed") return true;
+    }
+    return false;
+  });
+  INFO(shown.dump(1));
+  const std::string copy = absl::StrCat(f.work(), "/jobs/job-", id, "/source.mkv");
+  CHECK(fs::exists(copy));
+
+  f.StopAgent();  // SIGKILL
+  fs::remove(f.out() + "/resume");
+  f.StartAgent();
+  f.Ctl({"reset", absl::StrCat(id), "--from-step", "4"});
+  json job = f.WaitDone(id);
+  const std::string logs = f.Logs(id);
+  INFO(job.dump(1) << "\n" << logs);
+  REQUIRE(job["state"] == "completed");
+  CHECK(absl::StrContains(logs, "runs pipeline media from step 4 (mux)"));
+  // One copy for the whole job: the resumed run used the one in the kept folder.
+  size_t copies = 0;
+  for (size_t at = logs.find("copy_source: copied"); at != std::string::npos;
+       at = logs.find("copy_source: copied", at + 1)) {
+    ++copies;
+  }
+  CHECK(copies == 1);
+  CHECK(absl::StrContains(logs, copy + " -> "));  // the mux read the copy
+  testing::CheckOutput(f.out() + "/resume/r.mkv", {});
+  CHECK(testing::Sha256OfFile(src) == sha);
+  MediaFleet::WaitFor("the job folder removed", [&] { return JobFolders(f).empty(); });
+}
+
+}  // namespace
+}  // namespace mkvfleet
