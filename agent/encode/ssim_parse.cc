@@ -1,6 +1,8 @@
 // Sampled SSIM: segments, command, summary line (see the header).
 #include "agent/encode/ssim_parse.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -8,8 +10,11 @@
 namespace mkvfleet::agent::encode {
 
 std::vector<SsimSegment> PlanSsimSegments(double duration_s, const SsimSampling& s) {
-  const double covered = s.segments * s.segment_seconds;
-  if (duration_s <= 0 || s.segments <= 1 || covered * 2 >= duration_s) return {SsimSegment{}};
+  const double covered = std::max(1, s.segments) * s.segment_seconds;
+  const double budget =
+      std::min(covered, std::max(s.min_seconds, s.max_share * std::max(duration_s, 0.0)));
+  if (duration_s <= 0 || budget >= duration_s) return {SsimSegment{}};
+  if (budget < covered || s.segments <= 1) return {SsimSegment{0, budget}};
   std::vector<SsimSegment> out;
   // Centres at (i + 0.5) / n of the film.
   for (int i = 0; i < s.segments; ++i) {

@@ -10,10 +10,13 @@
 
 namespace mkvfleet::agent::encode {
 
-// How much of the film is compared.
+// How much of the film is compared. The compared time is bounded by a share of the film so
+// the check stays a small fraction of the encode it judges, whatever the film's length.
 struct SsimSampling {
-  int segments = 4;              // segments spread evenly over the film
+  int segments = 4;              // segments spread evenly over a long film
   double segment_seconds = 2.0;  // each this long
+  double max_share = 0.05;       // compare at most this share of the film ...
+  double min_seconds = 1.0;      // ... but at least this many seconds
 };
 
 // One stretch compared: [start, start + length) seconds; length 0 = to the end.
@@ -23,8 +26,12 @@ struct SsimSegment {
   bool operator==(const SsimSegment&) const = default;
 };
 
-// The segments for a film of `duration_s`: one whole-film segment when the samples would cover
-// half of it or more (or the duration is unknown), else `segments` evenly spaced ones.
+// The segments for a film of `duration_s`. The budget is max_share of the film, at least
+// min_seconds, at most segments x segment_seconds. Unknown duration, or a budget covering the
+// whole film: one whole-film segment. A film too short for every segment (budget below
+// segments x segment_seconds): one segment of the budget from the start, because seeking into
+// a short film decodes from its first keyframe anyway, so a prefix compares the same number of
+// frames for the least decoding. Otherwise `segments` evenly spaced ones.
 std::vector<SsimSegment> PlanSsimSegments(double duration_s, const SsimSampling& sampling);
 
 // ffmpeg comparing `output` (distorted) with `source` (reference) over one segment, both

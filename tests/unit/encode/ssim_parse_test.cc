@@ -30,14 +30,24 @@ TEST_CASE("SSIM: no summary or a bad value is an error") {
         absl::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("SSIM segments: whole film when short, evenly spread otherwise") {
-  SsimSampling s{4, 2.0};
-  CHECK(PlanSsimSegments(2.0, s) == std::vector<SsimSegment>{SsimSegment{}});
+TEST_CASE("SSIM segments: a bounded share of the film, spread out only on long films") {
+  SsimSampling s{4, 2.0, 0.05, 1.0};
+  // Unknown length, or a budget (at least 1 s) covering the film: the whole film.
   CHECK(PlanSsimSegments(0, s) == std::vector<SsimSegment>{SsimSegment{}});
-  auto segs = PlanSsimSegments(100.0, s);
+  CHECK(PlanSsimSegments(1.0, s) == std::vector<SsimSegment>{SsimSegment{}});
+  // Short films: one prefix of max(1 s, 5 %), never the whole film.
+  CHECK(PlanSsimSegments(2.0, s) == std::vector<SsimSegment>{SsimSegment{0, 1.0}});
+  CHECK(PlanSsimSegments(12.0, s) == std::vector<SsimSegment>{SsimSegment{0, 1.0}});
+  CHECK(PlanSsimSegments(100.0, s) == std::vector<SsimSegment>{SsimSegment{0, 5.0}});
+  // Long enough for every segment within 5 %: four 2 s segments spread evenly (8 s of 200 s).
+  auto segs = PlanSsimSegments(200.0, s);
   REQUIRE(segs.size() == 4);
-  CHECK(segs[0] == SsimSegment{11.5, 2.0});
-  CHECK(segs[3] == SsimSegment{86.5, 2.0});
+  CHECK(segs[0] == SsimSegment{24.0, 2.0});
+  CHECK(segs[3] == SsimSegment{174.0, 2.0});
+  // A two-hour film still compares only 8 s.
+  auto film = PlanSsimSegments(7200.0, s);
+  REQUIRE(film.size() == 4);
+  CHECK(film[1] == SsimSegment{2699.0, 2.0});
 }
 
 TEST_CASE("SSIM command: both inputs cut the same way, output first") {
