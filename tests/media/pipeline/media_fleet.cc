@@ -140,8 +140,9 @@ void MediaFleet::WaitFor(const std::string& what, const std::function<bool()>& p
 }
 
 MediaFleet& Fleet() {
-  static MediaFleet* fleet = new MediaFleet();
-  return *fleet;
+  // Destroyed at exit, which stops its agent and coordinator: a test run leaves no daemons.
+  static MediaFleet fleet;
+  return fleet;
 }
 
 bool NothingAt(const std::string& dest) {

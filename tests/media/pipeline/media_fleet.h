@@ -52,7 +52,7 @@ class MediaFleet {
   std::unique_ptr<Child> coordinator_, agent_;
 };
 
-// The process-wide fleet (started on first use, never torn down before exit).
+// The process-wide fleet: started on first use, stopped (agent and coordinator killed) at exit.
 MediaFleet& Fleet();
 
 // True when neither `dest` nor any ".part" file is in its folder.
