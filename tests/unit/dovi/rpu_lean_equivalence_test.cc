@@ -1,0 +1,137 @@
+// ConvertRpuPayload (the per-frame path: lean parse, fast checks with exact fallbacks, and a
+// write that copies unchanged input spans) must behave exactly like ParseRpu + ConvertRpu +
+// WriteRpu: the same bytes when both succeed, the same error code and message when not. Checked
+// on every sample, in every mode, and on damaged copies that reach every field: truncations,
+// raw bit flips, bit flips and byte substitutions behind a repaired CRC, and random bytes.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/bits/emulation_prevention.h"
+#include "common/dovi/crc32.h"
+#include "common/dovi/rpu_convert.h"
+#include "tests/test_paths.h"
+#include "tests/unit/dovi/dovi_test_util.h"
+
+namespace mkvfleet::dovi {
+namespace {
+
+using testing::Hex;
+using testing::SamplePayloads;
+
+constexpr ConversionMode kModes[] = {ConversionMode::kRewrite, ConversionMode::kToMel,
+                                     ConversionMode::kTo81, ConversionMode::kTo84,
+                                     ConversionMode::kTo81KeepMapping};
+
+absl::StatusOr<std::vector<uint8_t>> Reference(absl::Span<const uint8_t> payload,
+                                               ConversionMode mode) {
+  absl::StatusOr<Rpu> rpu = ParseRpu(payload);
+  if (!rpu.ok()) return rpu.status();
+  if (absl::Status s = ConvertRpu(*rpu, mode); !s.ok()) return s;
+  return WriteRpu(*rpu);
+}
+
+// Compares both paths in every mode; returns how many modes succeeded.
+int CheckSame(absl::Span<const uint8_t> payload) {
+  int ok = 0;
+  for (ConversionMode mode : kModes) {
+    const absl::StatusOr<std::vector<uint8_t>> want = Reference(payload, mode);
+    std::vector<uint8_t> got(7, 0xEE);  // a reused buffer holding something
+    const absl::Status status = ConvertRpuPayload(payload, mode, got);
+    const bool same = status.ToString() == want.status().ToString() &&
+                      (!status.ok() || got == *want);
+    if (!same) {  // messages built only on failure: this runs a million times
+      FAIL("mode " << static_cast<int>(mode) << "\ninput    " << Hex(payload) << "\nlean     "
+                   << status.ToString() << " " << (status.ok() ? Hex(got) : "") << "\nfull     "
+                   << want.status().ToString() << " " << (want.ok() ? Hex(*want) : ""));
+    }
+    ok += status.ok();
+  }
+  return ok;
+}
+
+std::vector<std::vector<uint8_t>> AllSamples() {
+  namespace fs = std::filesystem;
+  std::vector<std::vector<uint8_t>> out;
+  const fs::path dir = fs::path(mkvfleet::testing::DoviSamplesDir()) / "rpu";
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    auto payloads = SamplePayloads(name);
+    // Multi-RPU files repeat one layout: a few of each are enough.
+    if (payloads.size() > 3) payloads.resize(3);
+    for (auto& p : payloads) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// `rbsp` with a correct CRC over its body (up to the last 0x80), escaped again.
+std::vector<uint8_t> RepairAndEscape(std::vector<uint8_t> rbsp) {
+  size_t end = rbsp.size();
+  while (end > 0 && rbsp[end - 1] == 0) --end;
+  if (end < 7) return bits::AddEmulationPrevention(rbsp);
+  const size_t crc_at = end - 5;
+  const uint32_t crc = Crc32Mpeg2(absl::MakeConstSpan(rbsp.data() + 1, crc_at - 1));
+  for (int i = 0; i < 4; ++i) rbsp[crc_at + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
+  return bits::AddEmulationPrevention(rbsp);
+}
+
+TEST_CASE("Lean conversion equals the full path on every sample and mode", "[dovi][lean]") {
+  int ok = 0;
+  for (const auto& payload : AllSamples()) ok += CheckSame(payload);
+  CHECK(ok > 50);
+}
+
+TEST_CASE("Lean conversion equals the full path on truncations and raw bit flips",
+          "[dovi][lean]") {
+  for (const auto& payload : AllSamples()) {
+    for (size_t len = 0; len < payload.size(); ++len) {
+      CheckSame(absl::MakeConstSpan(payload.data(), len));
+    }
+    for (size_t bit = 0; bit < payload.size() * 8; bit += 3) {
+      std::vector<uint8_t> damaged = payload;
+      damaged[bit / 8] ^= static_cast<uint8_t>(0x80 >> (bit % 8));
+      CheckSame(damaged);
+    }
+  }
+}
+
+TEST_CASE("Lean conversion equals the full path on damage behind a repaired CRC",
+          "[dovi][lean]") {
+  std::mt19937 rng(4242);
+  int parsed = 0;
+  for (const auto& payload : AllSamples()) {
+    const std::vector<uint8_t> rbsp = bits::RemoveEmulationPrevention(payload);
+    if (rbsp.size() < 8) continue;
+    const size_t body_bits = (rbsp.size() - 6) * 8;
+    for (size_t bit = 8; bit < body_bits; ++bit) {  // every bit of every field
+      std::vector<uint8_t> damaged = rbsp;
+      damaged[bit / 8] ^= static_cast<uint8_t>(0x80 >> (bit % 8));
+      parsed += CheckSame(RepairAndEscape(damaged)) > 0;
+    }
+    for (int i = 0; i < 200; ++i) {  // a few bytes replaced at once
+      std::vector<uint8_t> damaged = rbsp;
+      for (int k = 0; k < 3; ++k) damaged[1 + rng() % (rbsp.size() - 7)] = rng() % 4 ? 0 : rng();
+      parsed += CheckSame(RepairAndEscape(damaged)) > 0;
+    }
+  }
+  CHECK(parsed > 1000);  // coefficient and block payload bits flip without breaking the syntax
+}
+
+TEST_CASE("Lean conversion equals the full path on random bytes", "[dovi][lean]") {
+  std::mt19937 rng(777);
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<uint8_t> rbsp(8 + rng() % 300);
+    for (uint8_t& b : rbsp) b = static_cast<uint8_t>(rng() % 3 ? rng() : 0);
+    rbsp[0] = kRpuNalPrefix;
+    rbsp.back() = kRpuFinalByte;
+    CheckSame(RepairAndEscape(rbsp));
+  }
+}
+
+}  // namespace
+}  // namespace mkvfleet::dovi
