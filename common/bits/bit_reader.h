@@ -52,6 +52,7 @@ class BitReader {
   void Skip(size_t n);
 
   size_t position() const { return pos_; }           // bits consumed
+  absl::Span<const uint8_t> data() const { return data_; }  // the buffer read from
   size_t size_bits() const { return data_.size() * 8; }
   size_t bits_left() const { return pos_ >= size_bits() ? 0 : size_bits() - pos_; }
   bool byte_aligned() const { return pos_ % 8 == 0; }

@@ -30,12 +30,7 @@ absl::Status ParseExtList(bits::BitReader& r, CmVersion version, DmExtList* list
   }
   if (num_blocks != nullptr) *num_blocks = num_ext_blocks;
   if (blocks_begin_bit != nullptr) *blocks_begin_bit = r.position();
-  if (list == nullptr) {
-    for (uint64_t i = 0; i < num_ext_blocks; ++i) {
-      if (absl::Status s = internal::CheckDmExtBlock(r, version); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
+  if (list == nullptr) return internal::CheckDmExtBlocks(r, version, num_ext_blocks);
   list->blocks.resize(num_ext_blocks);
   for (DmExtBlock& block : list->blocks) {
     if (absl::Status s = ParseDmExtBlock(r, version, block); !s.ok()) return s;

@@ -8,10 +8,8 @@
 #include "common/dovi/rpu_internal.h"
 
 namespace mkvfleet::dovi {
-namespace {
 
-// Smallest ext_block_length of each known level (its mandatory fields), 0 for unknown levels.
-uint64_t MinBlockLength(uint8_t level) {
+uint64_t internal::MinBlockLength(uint8_t level) {
   switch (level) {
     case 1:
       return 5;
@@ -42,10 +40,18 @@ uint64_t MinBlockLength(uint8_t level) {
   }
 }
 
-bool IsCmV29Level(uint8_t l) { return l == 1 || l == 2 || l == 4 || l == 5 || l == 6 || l == 255; }
-bool IsCmV40Level(uint8_t l) {
+bool internal::IsCmV29Level(uint8_t l) {
+  return l == 1 || l == 2 || l == 4 || l == 5 || l == 6 || l == 255;
+}
+bool internal::IsCmV40Level(uint8_t l) {
   return l == 3 || l == 8 || l == 9 || l == 10 || l == 11 || l == 254;
 }
+
+namespace {
+
+using internal::IsCmV29Level;
+using internal::IsCmV40Level;
+using internal::MinBlockLength;
 
 DmBlockPayload EmptyPayload(uint8_t level) {
   switch (level) {
@@ -137,8 +143,9 @@ uint64_t FieldBits(uint64_t budget) {
   return budget - counter.budget;
 }
 
-// The bits a known level's fields take in a block of `budget` bits (0 for unknown levels).
-uint64_t LevelFieldBits(uint8_t level, uint64_t budget) {
+}  // namespace
+
+uint64_t internal::LevelFieldBits(uint8_t level, uint64_t budget) {
   switch (level) {
     case 1:
       return FieldBits<DmLevel1>(budget);
@@ -168,6 +175,10 @@ uint64_t LevelFieldBits(uint8_t level, uint64_t budget) {
       return 0;
   }
 }
+
+namespace {
+
+using internal::LevelFieldBits;
 
 // ParseDmExtBlock, and with block == nullptr the same checks in the same order without keeping
 // the values: the field values are never checked, only the header, the length and the zero bits

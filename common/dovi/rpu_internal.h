@@ -11,8 +11,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -48,8 +50,29 @@ struct LeanLayout {
   size_t body_end_byte = 0;
 };
 
+// The 64 bits of `data` from bit `bit` on, first bit highest. REQUIRES: (bit >> 3) + 8 <= size.
+inline uint64_t PeekBits64(const uint8_t* data, size_t bit) {
+  uint64_t v;
+  std::memcpy(&v, data + (bit >> 3), 8);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  return v << (bit & 7);
+}
+
+// Extension block rules (dm_ext_blocks.cc): the smallest ext_block_length of a level (0 for
+// unknown levels), which list a level belongs to, and the bits its fields take in a block of
+// `budget` bits (0 for unknown levels).
+uint64_t MinBlockLength(uint8_t level);
+bool IsCmV29Level(uint8_t level);
+bool IsCmV40Level(uint8_t level);
+uint64_t LevelFieldBits(uint8_t level, uint64_t budget);
+
 // ParseDmExtBlock without keeping the block: same checks, same errors, same bits consumed.
 absl::Status CheckDmExtBlock(bits::BitReader& reader, CmVersion version);
+// CheckDmExtBlock `count` times. Blocks whose checks pass on a table-driven fast path are
+// skipped there; any block it is unsure of (an error, or too near the end of the data to read
+// it in whole words) is redone by CheckDmExtBlock from its start, so results and errors are
+// those of the loop.
+absl::Status CheckDmExtBlocks(bits::BitReader& reader, CmVersion version, uint64_t count);
 
 // ParseRpuMapping / ParseVdrDmData keeping no pieces (curves' `pieces` stay empty) and no
 // blocks (lists stay empty), recording their place in `layout`.
