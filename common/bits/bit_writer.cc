@@ -27,6 +27,50 @@ void BitWriter::WriteBytes(absl::Span<const uint8_t> data) {
   bits_ += 8 * data.size();
 }
 
+namespace {
+
+// `n` (<= 56) bits of `src` from bit `bit` on, right-aligned. REQUIRES: bit + n <= 8 * size.
+uint64_t BitsAt(absl::Span<const uint8_t> src, size_t bit, int n) {
+  if (n == 0) return 0;
+  uint64_t word = 0;
+  const size_t byte = bit >> 3;
+  if (byte + 8 <= src.size()) {
+    std::memcpy(&word, src.data() + byte, 8);
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+  } else {
+    for (size_t i = byte; i < src.size(); ++i) word |= uint64_t{src[i]} << (56 - 8 * (i - byte));
+  }
+  return (word << (bit & 7)) >> (64 - n);
+}
+
+}  // namespace
+
+void BitWriter::WriteBitsFrom(absl::Span<const uint8_t> src, size_t begin, size_t n) {
+  if (n >= 64 && begin % 8 == bits_ % 8) {  // same phase: bits up to a byte boundary, then bytes
+    const int head = static_cast<int>((8 - begin % 8) % 8);
+    WriteBits(BitsAt(src, begin, head), head);
+    begin += head;
+    n -= head;
+    WriteBytes(src.subspan(begin / 8, n / 8));
+    begin += n / 8 * 8;
+    WriteBits(BitsAt(src, begin, static_cast<int>(n % 8)), static_cast<int>(n % 8));
+    return;
+  }
+  if (n >= 56) {
+    // The loop of WriteBits(BitsAt(src, begin, 56), 56) with the room made once: after a flush
+    // fewer than 8 bits are pending, so 56 more always leave 7 whole bytes to store.
+    FlushBytes();
+    if (out_.size() < size_ + n / 8 + 16) out_.resize(std::max<size_t>(256, 2 * (size_ + n / 8 + 16)));
+    bits_ += n / 56 * 56;
+    for (; n >= 56; n -= 56, begin += 56) {
+      pending_ = (pending_ << 56) | BitsAt(src, begin, 56);
+      pending_bits_ += 56;
+      StorePending();
+    }
+  }
+  WriteBits(BitsAt(src, begin, static_cast<int>(n)), static_cast<int>(n));
+}
+
 const std::vector<uint8_t>& BitWriter::bytes() const {
   FlushBytes();
   out_.resize(size_);

@@ -54,6 +54,11 @@ class BitWriter {
 
   // Appends whole bytes. REQUIRES: byte_aligned().
   void WriteBytes(absl::Span<const uint8_t> data);
+  // Appends `n` bits of `src` starting at its bit `begin` (first bit = top bit of src[0]): the
+  // same as WriteBits of each of them, but whole bytes are copied when the source and the
+  // writer are at the same bit of a byte, and 56 bits per step otherwise.
+  // REQUIRES: begin + n <= 8 * src.size().
+  void WriteBitsFrom(absl::Span<const uint8_t> src, size_t begin, size_t n);
 
   size_t position() const { return bits_; }
   bool byte_aligned() const { return bits_ % 8 == 0; }

@@ -12,14 +12,16 @@ constexpr size_t kCmV40MinBits = 56;
 
 // Reads one list into `list`, or with list == nullptr only checks it (see CheckDmExtBlock).
 // `blocks_begin_bit` receives the byte-aligned position of the first block.
+// `count_end_bit` receives the position after num_ext_blocks.
 absl::Status ParseExtList(bits::BitReader& r, CmVersion version, DmExtList* list,
-                          uint64_t* num_blocks = nullptr, size_t* blocks_begin_bit = nullptr) {
+                          uint64_t* num_blocks = nullptr, size_t* blocks_begin_bit = nullptr,
+                          size_t* count_end_bit = nullptr) {
   const uint64_t num_ext_blocks = r.ReadUe();
-  while (r.ok() && !r.byte_aligned()) {
-    if (r.ReadBits(1) != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("RPU: CM v", CmVersionName(version), " dm_alignment_zero_bit is not 0"));
-    }
+  if (count_end_bit != nullptr) *count_end_bit = r.position();
+  // The data ends at a byte boundary, so the alignment bits are all there when r.ok().
+  if (r.ok() && r.ReadBits(static_cast<int>((8 - r.position() % 8) % 8)) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RPU: CM v", CmVersionName(version), " dm_alignment_zero_bit is not 0"));
   }
   if (!r.ok()) return r.status("RPU: num_ext_blocks");
   // Every block takes at least 9 bits (a 1-bit length and the level byte).
@@ -89,17 +91,21 @@ void WriteThree16(const int16_t* in, bits::BitWriter& w) {
               48);
 }
 
-// The fields of vdr_dm_data_payload() before the CM v2.9 list.
-void ParseVdrDmDataHead(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
+// The fields of vdr_dm_data_payload() before the CM v2.9 list; `ids_end` and `matrices_end`
+// (when given) receive the positions after the ids and after the matrices.
+void ParseVdrDmDataHead(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm,
+                        size_t* ids_end = nullptr, size_t* matrices_end = nullptr) {
   dm = VdrDmData();
   dm.compressed = h.reserved_zero_3bits == 1;
   dm.affected_dm_metadata_id = r.ReadUe();
   dm.current_dm_metadata_id = r.ReadUe();
   dm.scene_refresh_flag = r.ReadUe();
+  if (ids_end != nullptr) *ids_end = *matrices_end = r.position();
   if (!dm.compressed) {
     for (int i = 0; i < 9; i += 3) ReadThree16(r, &dm.ycc_to_rgb_coef[i]);
     for (uint32_t& o : dm.ycc_to_rgb_offset) o = static_cast<uint32_t>(r.ReadBits(32));
     for (int i = 0; i < 9; i += 3) ReadThree16(r, &dm.rgb_to_lms_coef[i]);
+    if (matrices_end != nullptr) *matrices_end = r.position();
     const uint64_t eotf = r.ReadBits(48);
     dm.signal_eotf = static_cast<uint16_t>(eotf >> 32);
     dm.signal_eotf_param0 = static_cast<uint16_t>(eotf >> 16);
@@ -132,12 +138,15 @@ absl::Status ParseVdrDmData(bits::BitReader& r, const RpuHeader& h, VdrDmData& d
 
 absl::Status internal::ParseVdrDmDataLean(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm,
                                           LeanLayout& layout) {
-  ParseVdrDmDataHead(r, h, dm);
+  layout.dm_begin_bit = r.position();
+  ParseVdrDmDataHead(r, h, dm, &layout.dm_ids_end_bit, &layout.dm_matrices_end_bit);
   if (!r.ok()) return r.status("RPU: vdr_dm_data");
+  layout.dm_head_end_bit = r.position();
+  layout.dm = dm;
   layout.had_dm = true;
   size_t blocks_begin_bit = 0;
   if (absl::Status s = ParseExtList(r, CmVersion::kV29, nullptr, &layout.num_cmv29_blocks,
-                                    &blocks_begin_bit);
+                                    &blocks_begin_bit, &layout.dm_count_end_bit);
       !s.ok()) {
     return s;
   }
@@ -150,26 +159,38 @@ absl::Status internal::ParseVdrDmDataLean(bits::BitReader& r, const RpuHeader& h
   return absl::OkStatus();
 }
 
-void internal::WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& w) {
+void internal::WriteDmIds(const VdrDmData& dm, bits::BitWriter& w) {
   w.WriteUe(dm.affected_dm_metadata_id);
   w.WriteUe(dm.current_dm_metadata_id);
   w.WriteUe(dm.scene_refresh_flag);
+}
+
+void internal::WriteDmMatrices(const VdrDmData& dm, bits::BitWriter& w) {
+  for (int i = 0; i < 9; i += 3) WriteThree16(&dm.ycc_to_rgb_coef[i], w);
+  for (uint32_t o : dm.ycc_to_rgb_offset) w.WriteBits(o, 32);
+  for (int i = 0; i < 9; i += 3) WriteThree16(&dm.rgb_to_lms_coef[i], w);
+}
+
+void internal::WriteDmSignal(const VdrDmData& dm, bits::BitWriter& w) {
+  w.WriteBits((uint64_t{dm.signal_eotf} << 32) | (uint64_t{dm.signal_eotf_param0} << 16) |
+                  dm.signal_eotf_param1,
+              48);
+  w.WriteBits(dm.signal_eotf_param2, 32);
+  // Each field masked to its width, as separate writes would.
+  w.WriteBits((uint64_t{dm.signal_bit_depth & 0x1Fu} << 40) |
+                  (uint64_t{dm.signal_color_space & 3u} << 38) |
+                  (uint64_t{dm.signal_chroma_format & 3u} << 36) |
+                  (uint64_t{dm.signal_full_range_flag & 3u} << 34) |
+                  (uint64_t{dm.source_min_pq & 0xFFFu} << 22) |
+                  (uint64_t{dm.source_max_pq & 0xFFFu} << 10) | (dm.source_diagonal & 0x3FFu),
+              45);
+}
+
+void internal::WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& w) {
+  WriteDmIds(dm, w);
   if (!dm.compressed) {
-    for (int i = 0; i < 9; i += 3) WriteThree16(&dm.ycc_to_rgb_coef[i], w);
-    for (uint32_t o : dm.ycc_to_rgb_offset) w.WriteBits(o, 32);
-    for (int i = 0; i < 9; i += 3) WriteThree16(&dm.rgb_to_lms_coef[i], w);
-    w.WriteBits((uint64_t{dm.signal_eotf} << 32) | (uint64_t{dm.signal_eotf_param0} << 16) |
-                    dm.signal_eotf_param1,
-                48);
-    w.WriteBits(dm.signal_eotf_param2, 32);
-    // Each field masked to its width, as separate writes would.
-    w.WriteBits((uint64_t{dm.signal_bit_depth & 0x1Fu} << 40) |
-                    (uint64_t{dm.signal_color_space & 3u} << 38) |
-                    (uint64_t{dm.signal_chroma_format & 3u} << 36) |
-                    (uint64_t{dm.signal_full_range_flag & 3u} << 34) |
-                    (uint64_t{dm.source_min_pq & 0xFFFu} << 22) |
-                    (uint64_t{dm.source_max_pq & 0xFFFu} << 10) | (dm.source_diagonal & 0x3FFu),
-                45);
+    WriteDmMatrices(dm, w);
+    WriteDmSignal(dm, w);
   }
 }
 

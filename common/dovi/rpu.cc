@@ -49,6 +49,10 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
   bits::BitReader r(data.first(end));
   r.Skip(8);  // rpu_nal_prefix
   if (absl::Status s = ParseRpuHeader(r, rpu.header); !s.ok()) return s;
+  if (lean != nullptr) {
+    lean->layout.header = rpu.header;
+    lean->layout.header_end_bit = r.position();
+  }
   if (!rpu.header.use_prev_vdr_rpu_flag) {
     rpu.mapping.emplace();
     absl::Status s = lean != nullptr
@@ -64,9 +68,9 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
             : ParseVdrDmData(r, rpu.header, *rpu.vdr_dm_data);
     if (!s.ok()) return s;
   }
-  while (r.ok() && !r.byte_aligned()) {
-    if (r.ReadBits(1) != 0)
-      return absl::InvalidArgumentError("RPU: rpu_alignment_zero_bit is not 0");
+  if (r.ok() && r.ReadBits(static_cast<int>((8 - r.position() % 8) % 8)) != 0) {
+    // The data ends at a byte boundary, so the alignment bits are all there.
+    return absl::InvalidArgumentError("RPU: rpu_alignment_zero_bit is not 0");
   }
   if (!r.ok() || r.bits_left() < kCrcAndFinalBits) {
     return absl::InvalidArgumentError("RPU: data ends before the CRC32");
@@ -90,10 +94,9 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
   return absl::OkStatus();
 }
 
-// WriteRpu appending to `out`, with `w` as scratch; lean (see rpu_internal.h) when `lean` is
-// given.
-absl::Status WriteRpuImpl(const Rpu& rpu, const internal::LeanSource* lean, bits::BitWriter& w,
-                          std::vector<uint8_t>& out) {
+}  // namespace
+
+absl::Status internal::CheckSectionsPresent(const Rpu& rpu) {
   const RpuHeader& h = rpu.header;
   if (!h.use_prev_vdr_rpu_flag && !rpu.mapping) {
     return absl::InvalidArgumentError("RPU: header announces a mapping section, Rpu has none");
@@ -101,42 +104,41 @@ absl::Status WriteRpuImpl(const Rpu& rpu, const internal::LeanSource* lean, bits
   if (h.vdr_dm_metadata_present_flag && !rpu.vdr_dm_data) {
     return absl::InvalidArgumentError("RPU: header announces DM data, Rpu has none");
   }
-  w.Clear();
-  w.WriteBits(kRpuNalPrefix, 8);
-  WriteRpuHeader(h, w);
-  if (!h.use_prev_vdr_rpu_flag) {
-    const bool copy_pieces = lean != nullptr && rpu.mapping->curves[0].pieces.empty();
-    absl::Status s = copy_pieces ? internal::WriteRpuMappingLean(*rpu.mapping, h, lean->rbsp,
-                                                                 lean->layout, w)
-                                 : WriteRpuMapping(*rpu.mapping, h, w);
-    if (!s.ok()) return s;
-  }
-  if (lean != nullptr) {
-    // Everything after the start of the CM v2.9 blocks (or the end of the mapping) is copied.
-    if (h.vdr_dm_metadata_present_flag) {
-      internal::WriteVdrDmDataHead(*rpu.vdr_dm_data, w);
-      w.WriteUe(lean->layout.num_cmv29_blocks);
-    }
-    w.AlignWithZeros();
-    w.WriteBytes(lean->rbsp.subspan(
-        lean->layout.tail_begin_byte, lean->layout.body_end_byte - lean->layout.tail_begin_byte));
-  } else {
-    if (h.vdr_dm_metadata_present_flag) {
-      if (absl::Status s = WriteVdrDmData(*rpu.vdr_dm_data, w); !s.ok()) return s;
-    }
-    w.AlignWithZeros();
-    w.WriteBytes(rpu.remaining);
-  }
+  return absl::OkStatus();
+}
+
+void internal::FinishRpu(bits::BitWriter& w, size_t trailing_zero_bytes,
+                         std::vector<uint8_t>& out) {
   const std::vector<uint8_t>& body = w.bytes();
   const uint32_t crc = Crc32Mpeg2(absl::MakeConstSpan(body).subspan(1));
   w.WriteBits(crc, 32);
   w.WriteBits(kRpuFinalByte, 8);
-  for (size_t left = rpu.trailing_zero_bytes; left > 0;) {
+  for (size_t left = trailing_zero_bytes; left > 0;) {
     const size_t n = std::min<size_t>(left, 7);
     w.WriteBits(0, static_cast<int>(8 * n));
     left -= n;
   }
   bits::AppendEmulationPrevention(w.bytes(), out);
+}
+
+namespace {
+
+// WriteRpu appending to `out`, with `w` as scratch.
+absl::Status WriteRpuImpl(const Rpu& rpu, bits::BitWriter& w, std::vector<uint8_t>& out) {
+  if (absl::Status s = internal::CheckSectionsPresent(rpu); !s.ok()) return s;
+  const RpuHeader& h = rpu.header;
+  w.Clear();
+  w.WriteBits(kRpuNalPrefix, 8);
+  WriteRpuHeader(h, w);
+  if (!h.use_prev_vdr_rpu_flag) {
+    if (absl::Status s = WriteRpuMapping(*rpu.mapping, h, w); !s.ok()) return s;
+  }
+  if (h.vdr_dm_metadata_present_flag) {
+    if (absl::Status s = WriteVdrDmData(*rpu.vdr_dm_data, w); !s.ok()) return s;
+  }
+  w.AlignWithZeros();
+  w.WriteBytes(rpu.remaining);
+  internal::FinishRpu(w, rpu.trailing_zero_bytes, out);
   return absl::OkStatus();
 }
 
@@ -152,7 +154,7 @@ absl::StatusOr<Rpu> ParseRpu(absl::Span<const uint8_t> payload) {
 absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
   bits::BitWriter w;
   std::vector<uint8_t> out;
-  if (absl::Status s = WriteRpuImpl(rpu, nullptr, w, out); !s.ok()) return s;
+  if (absl::Status s = WriteRpuImpl(rpu, w, out); !s.ok()) return s;
   return out;
 }
 
@@ -189,11 +191,6 @@ bool internal::CanWriteLean(const Rpu& rpu, const LeanSource& source) {
     }
   }
   return rpu.remaining.empty();
-}
-
-absl::Status internal::WriteRpuLean(const Rpu& rpu, const LeanSource& source,
-                                    bits::BitWriter& writer, std::vector<uint8_t>& out) {
-  return WriteRpuImpl(rpu, &source, writer, out);
 }
 
 absl::Status SetLevel1(Rpu& rpu, uint16_t min_pq, uint16_t max_pq, uint16_t avg_pq) {

@@ -52,6 +52,8 @@ struct RpuHeader {
   // True when the RPU carries NLQ (enhancement layer residual) parameters: profile 7. Like the
   // reference tools, this looks at rpu_format and disable_residual_flag only.
   bool has_nlq() const { return (rpu_format & 0x700) == 0 && !disable_residual_flag; }
+
+  bool operator==(const RpuHeader&) const = default;
 };
 
 // The header of a profile 8.1 RPU as the reference tools write it (10-bit BL, 12-bit VDR,

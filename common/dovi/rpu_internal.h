@@ -29,23 +29,51 @@
 
 namespace mkvfleet::dovi::internal {
 
-// Where the lean parse found what it did not keep, plus the parsed values a copy depends on.
+// Where the lean parse found what it did not keep, and what the sections it may copy held: a
+// section of the input is copied by the lean write when every value that decides its bits is
+// still what was parsed (a parsed value writes back to the very bits it was read from).
 struct LeanLayout {
-  // Mapping: RBSP bits [pieces_begin_bit, pieces_end_bit) are the pieces of all curves, coded
-  // with these pivot counts and coefficient format.
+  // The header as parsed; RBSP bits [8, header_end_bit) hold it.
+  RpuHeader header;
+  size_t header_end_bit = 0;
+  // Mapping: bits [mapping_begin_bit, nlq_pivots_begin_bit) hold the ids and the pivots, then
+  // the NLQ pivots up to partitions_begin_bit, the partitions up to pieces_begin_bit, the pieces
+  // of all curves (coded with these pivot counts and coefficient format) up to pieces_end_bit,
+  // and the NLQ parameters up to mapping_end_bit.
   bool had_mapping = false;
+  size_t mapping_begin_bit = 0;
+  size_t nlq_pivots_begin_bit = 0;
+  size_t partitions_begin_bit = 0;
   size_t pieces_begin_bit = 0;
   size_t pieces_end_bit = 0;
+  size_t mapping_end_bit = 0;
+  uint64_t vdr_rpu_id = 0;
+  uint64_t mapping_color_space = 0;
+  uint64_t mapping_chroma_format_idc = 0;
   std::array<uint32_t, kNumComponents> num_pivots_minus2{};
+  std::array<std::array<uint16_t, kMaxPivots>, kNumComponents> pred_pivot_value{};
+  uint64_t num_x_partitions_minus1 = 0;
+  uint64_t num_y_partitions_minus1 = 0;
+  bool had_nlq = false;
+  RpuNlq nlq;
   uint8_t coefficient_data_type = 0;
   uint32_t coefficient_log2_denom = 0;
-  // DM data: the CM v2.9 block count, and whether a CM v4.0 list followed.
+  // DM data: bits [dm_begin_bit, dm_ids_end_bit) hold the three ids, then (not compressed) the
+  // matrices up to dm_matrices_end_bit and the signal fields up to dm_head_end_bit, then the CM
+  // v2.9 block count up to dm_count_end_bit; `dm` holds those values as parsed (no blocks).
   bool had_dm = false;
+  size_t dm_begin_bit = 0;
+  size_t dm_ids_end_bit = 0;
+  size_t dm_matrices_end_bit = 0;
+  size_t dm_head_end_bit = 0;
+  size_t dm_count_end_bit = 0;
+  VdrDmData dm;
   uint64_t num_cmv29_blocks = 0;
   bool had_cmv40 = false;
   // RBSP bytes [tail_begin_byte, body_end_byte) are everything up to the CRC that follows the
   // byte-aligned start of the CM v2.9 blocks (with DM data) or the aligned end of the mapping
-  // (without): blocks, CM v4.0 list, alignment and `remaining`.
+  // (without): blocks, CM v4.0 list, alignment and `remaining`. The bits between the last
+  // section and tail_begin_byte are alignment zeros.
   size_t tail_begin_byte = 0;
   size_t body_end_byte = 0;
 };
@@ -80,13 +108,18 @@ absl::Status ParseRpuMappingLean(bits::BitReader& reader, const RpuHeader& heade
                                  RpuMapping& mapping, LeanLayout& layout);
 absl::Status ParseVdrDmDataLean(bits::BitReader& reader, const RpuHeader& header, VdrDmData& dm,
                                 LeanLayout& layout);
-// WriteRpuMapping for a mapping whose curves all have empty `pieces`: the pieces are copied
-// from `rbsp`. REQUIRES: the pivot counts and coefficient format are those of `layout`.
-absl::Status WriteRpuMappingLean(const RpuMapping& mapping, const RpuHeader& header,
-                                 absl::Span<const uint8_t> rbsp, const LeanLayout& layout,
-                                 bits::BitWriter& writer);
-// The part of WriteVdrDmData before the CM v2.9 list: ids, matrices and signal fields.
+// The part of WriteVdrDmData before the CM v2.9 list: ids, then (not compressed) matrices and
+// signal fields; and each of the three alone.
 void WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& writer);
+void WriteDmIds(const VdrDmData& dm, bits::BitWriter& writer);
+void WriteDmMatrices(const VdrDmData& dm, bits::BitWriter& writer);
+void WriteDmSignal(const VdrDmData& dm, bits::BitWriter& writer);
+// The fields of rpu_data_mapping() before the NLQ pivots: ids, pivot counts and pivots.
+void WriteRpuMappingHead(const RpuMapping& mapping, const RpuHeader& header,
+                         bits::BitWriter& writer);
+// The checks WriteRpuMapping makes before writing, with its errors.
+absl::Status CheckRpuMappingWritable(const RpuMapping& mapping, const RpuHeader& header,
+                                     bool pieces_given);
 
 // The RBSP of a lean parse and what was found in it.
 struct LeanSource {
@@ -103,8 +136,14 @@ absl::Status ParseRpuLean(absl::Span<const uint8_t> payload, std::vector<uint8_t
 // did not need the values the lean parse left out.
 bool CanWriteLean(const Rpu& rpu, const LeanSource& source);
 // WriteRpu for a lean-parsed Rpu (REQUIRES: CanWriteLean), appending the escaped payload to
-// `out`; `writer` is scratch (cleared first).
+// `out`; `writer` is scratch (cleared first). Sections whose values are as parsed are copied
+// from `source` (rpu_lean_write.cc).
 absl::Status WriteRpuLean(const Rpu& rpu, const LeanSource& source, bits::BitWriter& writer,
                           std::vector<uint8_t>& out);
+// The checks WriteRpu makes on the sections the header announces, with its errors.
+absl::Status CheckSectionsPresent(const Rpu& rpu);
+// The end of WriteRpu: CRC over writer's bytes after the prefix, final byte, trailing zeros,
+// and the escaped result appended to `out`.
+void FinishRpu(bits::BitWriter& writer, size_t trailing_zero_bytes, std::vector<uint8_t>& out);
 
 }  // namespace mkvfleet::dovi::internal

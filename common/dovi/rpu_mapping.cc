@@ -119,6 +119,7 @@ namespace {
 absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapping& m,
                                  internal::LeanLayout* lean) {
   m = RpuMapping();
+  if (lean != nullptr) lean->mapping_begin_bit = r.position();
   m.vdr_rpu_id = r.ReadUe();
   m.mapping_color_space = r.ReadUe();
   m.mapping_chroma_format_idc = r.ReadUe();
@@ -133,10 +134,12 @@ absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapp
       curve.pred_pivot_value[i] = static_cast<uint16_t>(r.ReadBits(h.bl_bit_depth()));
     }
   }
+  if (lean != nullptr) lean->nlq_pivots_begin_bit = r.position();
   if (h.has_nlq()) {
     m.nlq.emplace();
     if (absl::Status s = ParseNlqPivots(r, h, *m.nlq); !s.ok()) return s;
   }
+  if (lean != nullptr) lean->partitions_begin_bit = r.position();
   m.num_x_partitions_minus1 = r.ReadUe();
   m.num_y_partitions_minus1 = r.ReadUe();
   if (!r.ok()) return r.status("RPU: rpu_data_mapping");
@@ -145,38 +148,50 @@ absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapp
     lean->pieces_begin_bit = r.position();
     lean->coefficient_data_type = h.coefficient_data_type;
     lean->coefficient_log2_denom = h.coefficient_log2_denom;
+    lean->vdr_rpu_id = m.vdr_rpu_id;
+    lean->mapping_color_space = m.mapping_color_space;
+    lean->mapping_chroma_format_idc = m.mapping_chroma_format_idc;
+    lean->num_x_partitions_minus1 = m.num_x_partitions_minus1;
+    lean->num_y_partitions_minus1 = m.num_y_partitions_minus1;
     MappingPiece scratch;
     for (int c = 0; c < kNumComponents; ++c) {
       const uint32_t pieces = m.curves[c].num_pivots_minus2 + 1;
       lean->num_pivots_minus2[c] = m.curves[c].num_pivots_minus2;
+      lean->pred_pivot_value[c] = m.curves[c].pred_pivot_value;
       for (uint32_t i = 0; i < pieces; ++i) {
         if (absl::Status s = ParsePiece(r, h, i + 1 == pieces, scratch); !s.ok()) return s;
       }
     }
     lean->pieces_end_bit = r.position();
-  } else {
-    for (ReshapingCurve& curve : m.curves) {
-      curve.pieces.resize(curve.num_pivots_minus2 + 1);
-      for (size_t i = 0; i < curve.pieces.size(); ++i) {
-        const bool last = i + 1 == curve.pieces.size();
-        if (absl::Status s = ParsePiece(r, h, last, curve.pieces[i]); !s.ok()) return s;
-      }
+    if (m.nlq) {
+      if (absl::Status s = ParseNlqParams(r, h, *m.nlq); !s.ok()) return s;
+      lean->had_nlq = true;
+      lean->nlq = *m.nlq;
+    }
+    lean->mapping_end_bit = r.position();
+    return absl::OkStatus();
+  }
+  for (ReshapingCurve& curve : m.curves) {
+    curve.pieces.resize(curve.num_pivots_minus2 + 1);
+    for (size_t i = 0; i < curve.pieces.size(); ++i) {
+      const bool last = i + 1 == curve.pieces.size();
+      if (absl::Status s = ParsePiece(r, h, last, curve.pieces[i]); !s.ok()) return s;
     }
   }
   if (m.nlq) return ParseNlqParams(r, h, *m.nlq);
   return absl::OkStatus();
 }
 
-// WriteRpuMapping; with `lean_rbsp`, the pieces are copied from there instead.
-absl::Status WriteRpuMappingImpl(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w,
-                                 absl::Span<const uint8_t> lean_rbsp,
-                                 const internal::LeanLayout* lean) {
+}  // namespace
+
+absl::Status internal::CheckRpuMappingWritable(const RpuMapping& m, const RpuHeader& h,
+                                               bool pieces_given) {
   if (m.nlq.has_value() != h.has_nlq()) {
     return absl::InvalidArgumentError(h.has_nlq()
                                           ? "RPU: header asks for NLQ data, mapping has none"
                                           : "RPU: mapping has NLQ data the header forbids");
   }
-  if (lean == nullptr) {
+  if (pieces_given) {
     for (const ReshapingCurve& curve : m.curves) {
       if (curve.num_pivots_minus2 > kMaxPivots - 2 ||
           curve.pieces.size() != curve.num_pivots_minus2 + 1) {
@@ -186,6 +201,10 @@ absl::Status WriteRpuMappingImpl(const RpuMapping& m, const RpuHeader& h, bits::
       }
     }
   }
+  return absl::OkStatus();
+}
+
+void internal::WriteRpuMappingHead(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
   w.WriteUe(m.vdr_rpu_id);
   w.WriteUe(m.mapping_color_space);
   w.WriteUe(m.mapping_chroma_format_idc);
@@ -194,29 +213,7 @@ absl::Status WriteRpuMappingImpl(const RpuMapping& m, const RpuHeader& h, bits::
     for (int i = 0; i < curve.num_pivots(); ++i)
       w.WriteBits(curve.pred_pivot_value[i], h.bl_bit_depth());
   }
-  if (m.nlq) WriteNlqPivots(*m.nlq, h, w);
-  w.WriteUe(m.num_x_partitions_minus1);
-  w.WriteUe(m.num_y_partitions_minus1);
-  if (lean != nullptr) {
-    bits::BitReader copy(lean_rbsp);
-    copy.Skip(lean->pieces_begin_bit);
-    for (size_t left = lean->pieces_end_bit - lean->pieces_begin_bit; left > 0;) {
-      const int n = static_cast<int>(std::min<size_t>(left, 56));
-      w.WriteBits(copy.ReadBits(n), n);
-      left -= n;
-    }
-  } else {
-    for (const ReshapingCurve& curve : m.curves) {
-      for (size_t i = 0; i < curve.pieces.size(); ++i) {
-        WritePiece(curve.pieces[i], h, i + 1 == curve.pieces.size(), w);
-      }
-    }
-  }
-  if (m.nlq) WriteNlqParams(*m.nlq, h, w);
-  return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::Status ParseRpuMapping(bits::BitReader& r, const RpuHeader& h, RpuMapping& m) {
   return ParseRpuMappingImpl(r, h, m, nullptr);
@@ -228,12 +225,18 @@ absl::Status internal::ParseRpuMappingLean(bits::BitReader& r, const RpuHeader& 
 }
 
 absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
-  return WriteRpuMappingImpl(m, h, w, {}, nullptr);
+  if (absl::Status s = internal::CheckRpuMappingWritable(m, h, true); !s.ok()) return s;
+  internal::WriteRpuMappingHead(m, h, w);
+  if (m.nlq) WriteNlqPivots(*m.nlq, h, w);
+  w.WriteUe(m.num_x_partitions_minus1);
+  w.WriteUe(m.num_y_partitions_minus1);
+  for (const ReshapingCurve& curve : m.curves) {
+    for (size_t i = 0; i < curve.pieces.size(); ++i) {
+      WritePiece(curve.pieces[i], h, i + 1 == curve.pieces.size(), w);
+    }
+  }
+  if (m.nlq) WriteNlqParams(*m.nlq, h, w);
+  return absl::OkStatus();
 }
 
-absl::Status internal::WriteRpuMappingLean(const RpuMapping& m, const RpuHeader& h,
-                                           absl::Span<const uint8_t> rbsp,
-                                           const LeanLayout& layout, bits::BitWriter& w) {
-  return WriteRpuMappingImpl(m, h, w, rbsp, &layout);
-}
 }  // namespace mkvfleet::dovi

@@ -31,6 +31,8 @@ struct RpuNlq {
   bool IsNeutral() const;
   // Makes the residual neutral (MEL) and sets the pivots to the whole 10-bit range.
   void MakeNeutral();
+
+  bool operator==(const RpuNlq&) const = default;
 };
 
 // Reads/writes the NLQ fields coded among the mapping pivots (method and pivot values).
