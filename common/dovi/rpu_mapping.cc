@@ -3,6 +3,7 @@
 #include "common/dovi/rpu_mapping.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "absl/strings/str_cat.h"
 #include "common/dovi/rpu_internal.h"
@@ -115,6 +116,60 @@ bool ReshapingCurve::IsIdentity() const {
 
 namespace {
 
+// Where the piece at bit `pos` ends as ParsePiece reads it, when it reads it without error; 0
+// when ParsePiece must decide (an error, a long code, or too near the end of the data to read
+// whole words). Only what decides the length or an error is decoded.
+using internal::PeekBits64;
+
+size_t FastPieceEnd(absl::Span<const uint8_t> data, size_t pos, const RpuHeader& h,
+                    bool last_piece) {
+  const uint8_t* const d = data.data();
+  const size_t size = data.size();
+  const size_t coef_bits = static_cast<size_t>(h.coefficient_bits());
+  const bool fixed = h.coefficient_data_type == 0;
+  // Reads one ue(v) into `value` (or skips an se(v)); false when unsure.
+  auto code = [&](uint64_t* value) {
+    if ((pos >> 3) + 8 > size) return false;
+    const uint64_t word = PeekBits64(d, pos);
+    const int zeros = std::countl_zero(word);
+    if (zeros > 28) return false;
+    const int len = 2 * zeros + 1;
+    if (value != nullptr) *value = (word >> (64 - len)) - 1;
+    pos += len;
+    return true;
+  };
+  // `count` coefficients: an optional integer part, then coef_bits.
+  auto coefficients = [&](uint32_t count) {
+    for (uint32_t i = 0; i < count; ++i) {
+      if (fixed && !code(nullptr)) return false;
+      pos += coef_bits;
+    }
+    return true;
+  };
+  uint64_t idc = 0;
+  if (!code(&idc) || idc > 1) return 0;
+  if (idc == 0) {
+    uint64_t order = 0;
+    if (!code(&order) || order > 1) return 0;
+    bool linear = false;
+    if (order == 0) {
+      if ((pos >> 3) + 8 > size) return 0;
+      linear = (PeekBits64(d, pos) >> 63) != 0;
+      pos += 1;
+    }
+    const uint32_t count = linear ? (last_piece ? 2 : 1) : static_cast<uint32_t>(order) + 2;
+    if (!coefficients(count)) return 0;
+  } else {
+    if ((pos >> 3) + 8 > size) return 0;
+    const uint64_t order = PeekBits64(d, pos) >> 62;
+    pos += 2;
+    if (order > 2 || !coefficients(1 + kMmrMaxCoeffs * (static_cast<uint32_t>(order) + 1))) {
+      return 0;
+    }
+  }
+  return pos <= 8 * size ? pos : 0;
+}
+
 // ParseRpuMapping; with `lean`, the pieces are checked but not kept and their place is recorded.
 absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapping& m,
                                  internal::LeanLayout* lean) {
@@ -153,15 +208,25 @@ absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapp
     lean->mapping_chroma_format_idc = m.mapping_chroma_format_idc;
     lean->num_x_partitions_minus1 = m.num_x_partitions_minus1;
     lean->num_y_partitions_minus1 = m.num_y_partitions_minus1;
-    MappingPiece scratch;
+    const absl::Span<const uint8_t> data = r.data();
+    size_t pos = r.position();
     for (int c = 0; c < kNumComponents; ++c) {
       const uint32_t pieces = m.curves[c].num_pivots_minus2 + 1;
       lean->num_pivots_minus2[c] = m.curves[c].num_pivots_minus2;
       lean->pred_pivot_value[c] = m.curves[c].pred_pivot_value;
       for (uint32_t i = 0; i < pieces; ++i) {
-        if (absl::Status s = ParsePiece(r, h, i + 1 == pieces, scratch); !s.ok()) return s;
+        const bool last = i + 1 == pieces;
+        if (const size_t end = FastPieceEnd(data, pos, h, last); end != 0) {
+          pos = end;
+          continue;
+        }
+        r.Skip(pos - r.position());
+        MappingPiece scratch;
+        if (absl::Status s = ParsePiece(r, h, last, scratch); !s.ok()) return s;
+        pos = r.position();
       }
     }
+    r.Skip(pos - r.position());
     lean->pieces_end_bit = r.position();
     if (m.nlq) {
       if (absl::Status s = ParseNlqParams(r, h, *m.nlq); !s.ok()) return s;
