@@ -64,6 +64,12 @@ class BitWriter {
   bool byte_aligned() const { return bits_ % 8 == 0; }
   // The bytes written so far; a partial last byte is zero-padded.
   const std::vector<uint8_t>& bytes() const;
+  // The bytes written so far, when they are whole: unlike bytes(), does not trim the buffer,
+  // so writing on after it costs nothing. Valid until the next write. REQUIRES: byte_aligned().
+  absl::Span<const uint8_t> aligned_bytes() const {
+    FlushBytes();
+    return absl::Span<const uint8_t>(out_.data(), size_);
+  }
   // Returns the bytes (as bytes()) and leaves the writer empty.
   std::vector<uint8_t> Take();
   // Leaves the writer empty but keeps its buffer, so a reused writer does not allocate.

@@ -124,19 +124,15 @@ std::vector<uint8_t> RemoveEmulationPrevention(absl::Span<const uint8_t> escaped
   return out;
 }
 
-void AppendEmulationPrevention(absl::Span<const uint8_t> rbsp, std::vector<uint8_t>& out) {
+size_t AddEmulationPrevention(absl::Span<const uint8_t> rbsp, uint8_t* const begin) {
   // A 0x03 goes before byte i when bytes i-2 and i-1 are zero and byte i <= 3, counting zeros
   // only from after the previous insertion: so a candidate right after an insertion is not one.
-  const size_t start = out.size();
+  // At most one insertion per two bytes, plus slack for the 16-byte stores: EscapedCapacity.
   const uint8_t* const src = rbsp.data();
   const size_t n = rbsp.size();
-  // At most one insertion per two bytes, plus slack for the 16-byte stores.
-  out.resize(start + n + n / 2 + 1 + kEmulationPreventionSlack);
-  uint8_t* const begin = out.data() + start;
   if (n <= 2) {
     if (n > 0) std::memcpy(begin, src, n);
-    out.resize(start + n);
-    return;
+    return n;
   }
   std::memcpy(begin, src, 2);
   uint8_t* dst = begin + 2;
@@ -157,7 +153,13 @@ void AppendEmulationPrevention(absl::Span<const uint8_t> rbsp, std::vector<uint8
     *dst++ = src[i];
   }
 #endif
-  out.resize(start + static_cast<size_t>(dst - begin));
+  return static_cast<size_t>(dst - begin);
+}
+
+void AppendEmulationPrevention(absl::Span<const uint8_t> rbsp, std::vector<uint8_t>& out) {
+  const size_t start = out.size();
+  out.resize(start + EscapedCapacity(rbsp.size()));
+  out.resize(start + AddEmulationPrevention(rbsp, out.data() + start));
 }
 
 std::vector<uint8_t> AddEmulationPrevention(absl::Span<const uint8_t> rbsp) {

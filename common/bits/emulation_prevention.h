@@ -22,5 +22,13 @@ size_t RemoveEmulationPrevention(absl::Span<const uint8_t> escaped, uint8_t* out
 std::vector<uint8_t> AddEmulationPrevention(absl::Span<const uint8_t> rbsp);
 // The same, appended to `out`.
 void AppendEmulationPrevention(absl::Span<const uint8_t> rbsp, std::vector<uint8_t>& out);
+// The most bytes the escaped form of `n` bytes takes, plus the slack the functions writing into
+// a buffer need.
+inline constexpr size_t EscapedCapacity(size_t n) {
+  return n + n / 2 + 1 + kEmulationPreventionSlack;
+}
+// The same into `out`, which must have room for EscapedCapacity(rbsp.size()) bytes (only the
+// first `returned` count); returns the escaped size.
+size_t AddEmulationPrevention(absl::Span<const uint8_t> rbsp, uint8_t* out);
 
 }  // namespace mkvfleet::bits

@@ -84,8 +84,9 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
   } else {
     rpu.remaining.assign(data.begin() + r.position() / 8, data.begin() + body_end);
   }
-  r.Skip(remaining_bytes * 8);
-  rpu.rpu_data_crc32 = static_cast<uint32_t>(r.ReadBits(32));
+  // Byte aligned, and at least 40 bits left: the CRC is the next four bytes.
+  rpu.rpu_data_crc32 = (uint32_t{data[body_end]} << 24) | (uint32_t{data[body_end + 1]} << 16) |
+                       (uint32_t{data[body_end + 2]} << 8) | data[body_end + 3];
   const uint32_t computed = Crc32Mpeg2(data.subspan(1, body_end - 1));
   if (computed != rpu.rpu_data_crc32) {
     return absl::InvalidArgumentError(absl::StrFormat(
@@ -109,8 +110,7 @@ absl::Status internal::CheckSectionsPresent(const Rpu& rpu) {
 
 void internal::FinishRpu(bits::BitWriter& w, size_t trailing_zero_bytes,
                          std::vector<uint8_t>& out) {
-  const std::vector<uint8_t>& body = w.bytes();
-  const uint32_t crc = Crc32Mpeg2(absl::MakeConstSpan(body).subspan(1));
+  const uint32_t crc = Crc32Mpeg2(w.aligned_bytes().subspan(1));
   w.WriteBits(crc, 32);
   w.WriteBits(kRpuFinalByte, 8);
   for (size_t left = trailing_zero_bytes; left > 0;) {
@@ -118,7 +118,14 @@ void internal::FinishRpu(bits::BitWriter& w, size_t trailing_zero_bytes,
     w.WriteBits(0, static_cast<int>(8 * n));
     left -= n;
   }
-  bits::AppendEmulationPrevention(w.bytes(), out);
+  // Escaped in a per-thread buffer and appended: growing `out` by resize would zero it first.
+  thread_local std::vector<uint8_t> escaped;
+  const absl::Span<const uint8_t> rbsp = w.aligned_bytes();
+  if (escaped.size() < bits::EscapedCapacity(rbsp.size())) {
+    escaped.resize(bits::EscapedCapacity(rbsp.size()));
+  }
+  const size_t n = bits::AddEmulationPrevention(rbsp, escaped.data());
+  out.insert(out.end(), escaped.data(), escaped.data() + n);
 }
 
 namespace {
@@ -160,7 +167,10 @@ absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
 
 absl::Status internal::ParseRpuLean(absl::Span<const uint8_t> payload, std::vector<uint8_t>& rbsp,
                                     Rpu& rpu, LeanSource& source) {
-  source = LeanSource();
+  // Only the flags are reset: each value the lean write or CanWriteLean reads is set by the
+  // parse that sets the flag it sits behind (header, positions and tail are always set).
+  LeanLayout& layout = source.layout;
+  layout.had_mapping = layout.had_nlq = layout.had_dm = layout.had_cmv40 = false;
   return ParseRpuImpl(payload, rbsp, rpu, &source);
 }
 

@@ -90,13 +90,14 @@ absl::Status ConvertRpuPayload(absl::Span<const uint8_t> payload, ConversionMode
   // so and the RPU goes the full way.
   struct Scratch {
     std::vector<uint8_t> rbsp;
+    internal::LeanSource source;
     bits::BitWriter writer;
   };
   thread_local Scratch scratch;
   out.clear();
   {
     Rpu rpu;
-    internal::LeanSource source;
+    internal::LeanSource& source = scratch.source;
     if (absl::Status s = internal::ParseRpuLean(payload, scratch.rbsp, rpu, source); !s.ok())
       return s;
     if (absl::Status s = ConvertRpu(rpu, mode); !s.ok()) return s;

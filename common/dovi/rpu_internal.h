@@ -128,7 +128,8 @@ struct LeanSource {
 };
 
 // ParseRpu into `rpu`, lean: `rbsp` receives the unescaped payload (and must outlive the use
-// of `source`).
+// of `source`). `source` may be reused from an earlier call (it is not cleared, which would cost
+// more than the rest of the header parse).
 absl::Status ParseRpuLean(absl::Span<const uint8_t> payload, std::vector<uint8_t>& rbsp, Rpu& rpu,
                           LeanSource& source);
 // True when WriteRpuLean can write `rpu` (a lean-parsed Rpu, then converted) exactly as WriteRpu
