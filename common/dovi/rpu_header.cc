@@ -23,7 +23,78 @@ RpuHeader Profile8Header() {
   return h;
 }
 
+namespace {
+
+// Header bits when every ue(v) is at its longest (33 bits of prefix and 33 of value, 5 of them).
+constexpr size_t kLongestHeaderBits = 44 + 5 * 66;
+
+// ParseRpuHeader when at least kLongestHeaderBits are left: the fixed-width runs between the
+// ue(v) fields are read whole, as no read can run past the end; same values, checks and errors.
+absl::Status ParseRpuHeaderWhole(bits::BitReader& r, RpuHeader& h) {
+  h = RpuHeader();
+  const uint64_t lead = r.ReadBits(26);  // rpu_type .. vdr_seq_info_present_flag
+  h.rpu_type = static_cast<uint8_t>(lead >> 20);
+  if (h.rpu_type != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
+  }
+  h.rpu_format = static_cast<uint16_t>((lead >> 9) & 0x7FF);
+  h.vdr_rpu_profile = static_cast<uint8_t>((lead >> 5) & 0xF);
+  h.vdr_rpu_level = static_cast<uint8_t>((lead >> 1) & 0xF);
+  h.vdr_seq_info_present_flag = (lead & 1) != 0;
+  if (h.vdr_seq_info_present_flag) {
+    const uint64_t type = r.ReadBits(3);
+    h.chroma_resampling_explicit_filter_flag = (type >> 2) != 0;
+    h.coefficient_data_type = static_cast<uint8_t>(type & 3);
+    if (h.coefficient_data_type > 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("RPU: coefficient_data_type ", h.coefficient_data_type, " unsupported"));
+    }
+    if (h.coefficient_data_type == 0) {
+      const uint64_t denom = r.ReadUe();
+      if (denom > 32) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("RPU: coefficient_log2_denom ", denom, " above 32"));
+      }
+      h.coefficient_log2_denom = static_cast<uint32_t>(denom);
+    }
+    const uint64_t idc = r.ReadBits(3);
+    h.vdr_rpu_normalized_idc = static_cast<uint8_t>(idc >> 1);
+    h.bl_video_full_range_flag = (idc & 1) != 0;
+    if ((h.rpu_format & 0x700) == 0) {
+      const uint64_t bl = r.ReadUe(), el_coded = r.ReadUe(), vdr = r.ReadUe();
+      if (el_coded > 0xFFFF) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("RPU: el_bit_depth_minus8 field ", el_coded, " above 16 bits"));
+      }
+      const uint64_t el = el_coded & 0xFF;
+      h.ext_mapping_idc_0_4 = static_cast<uint8_t>((el_coded >> 8) & 0x1F);
+      h.ext_mapping_idc_5_7 = static_cast<uint8_t>(el_coded >> 13);
+      if (bl > 8 || el > 8 || vdr > 8) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "RPU: bit depths above 16 (bl/el/vdr_bit_depth_minus8 ", bl, "/", el, "/", vdr, ")"));
+      }
+      h.bl_bit_depth_minus8 = static_cast<uint32_t>(bl);
+      h.el_bit_depth_minus8 = static_cast<uint32_t>(el);
+      h.vdr_bit_depth_minus8 = static_cast<uint32_t>(vdr);
+      const uint64_t flags = r.ReadBits(6);
+      h.spatial_resampling_filter_flag = (flags >> 5) != 0;
+      h.reserved_zero_3bits = static_cast<uint8_t>((flags >> 2) & 7);
+      h.el_spatial_resampling_filter_flag = ((flags >> 1) & 1) != 0;
+      h.disable_residual_flag = (flags & 1) != 0;
+    }
+  }
+  const uint64_t dm = r.ReadBits(2);
+  h.vdr_dm_metadata_present_flag = (dm >> 1) != 0;
+  h.use_prev_vdr_rpu_flag = (dm & 1) != 0;
+  if (h.use_prev_vdr_rpu_flag) h.prev_vdr_rpu_id = static_cast<uint32_t>(r.ReadUe());
+  return r.status("RPU: rpu_data_header");
+}
+
+}  // namespace
+
 absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
+  if (r.bits_left() >= kLongestHeaderBits) return ParseRpuHeaderWhole(r, h);
   h = RpuHeader();
   h.rpu_type = static_cast<uint8_t>(r.ReadBits(6));
   if (h.rpu_type != 2) {
