@@ -56,6 +56,26 @@ constexpr uint64_t XPowModP(int n) {
   return r;
 }
 
+// x^64 div P (33 bits), for Barrett reduction.
+constexpr uint64_t XPow64DivP() {
+  // Long division of x^64 by P, the remainder kept as bits [0, 64) of x^64 minus subtractions:
+  // only the quotient is needed, and bit 64 is handled as the first step.
+  uint64_t rem = 0;  // the running remainder's bits below x^64
+  bool top = true;   // its x^64 bit
+  uint64_t q = 0;
+  for (int shift = 32; shift >= 0; --shift) {
+    const bool lead = shift == 32 ? top : ((rem >> (32 + shift)) & 1) != 0;
+    if (lead) {
+      if (shift < 32) rem ^= uint64_t{1} << (32 + shift);
+      rem ^= uint64_t{kPoly} << shift;
+      q |= uint64_t{1} << shift;
+    }
+  }
+  return q;
+}
+constexpr uint64_t kMu = XPow64DivP();
+static_assert(kMu == 0x104D101DFull);
+
 // With the message as a polynomial M (first byte's top bit the highest power) and the init
 // value xored into its first four bytes, the CRC is M * x^32 mod P. Reading the message in
 // 16-byte blocks B0, B1, ... (each a 128-bit polynomial), acc = B0, then acc = acc * x^128 + Bi
@@ -107,9 +127,20 @@ __attribute__((target("pclmul,ssse3"))) uint32_t ClmulCrc(const uint8_t* p, size
     p += 16;
     n -= 16;
   }
-  alignas(16) uint8_t bytes[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(bytes), _mm_shuffle_epi8(acc, reverse));
-  return TableCrc(TableCrc(0, bytes, 16), p, n);
+  // The CRC of acc's 16 bytes alone, (acc * x^32) mod P: with acc = H * x^64 + L, fold H by
+  // x^96 mod P next to L * x^32 (96 bits), fold the top 32 bits by x^64 mod P (64 bits), then
+  // Barrett reduction with mu = x^64 div P. The last bytes continue from it by table.
+  const __m128i kr = _mm_set_epi64x(static_cast<long long>(XPowModP(64)),
+                                    static_cast<long long>(XPowModP(96)));
+  const __m128i barrett = _mm_set_epi64x(static_cast<long long>((uint64_t{1} << 32) | kPoly),
+                                         static_cast<long long>(kMu));
+  const __m128i t = _mm_xor_si128(_mm_clmulepi64_si128(acc, kr, 0x01),
+                                  _mm_slli_si128(_mm_move_epi64(acc), 4));
+  const __m128i u = _mm_xor_si128(_mm_clmulepi64_si128(t, kr, 0x11), _mm_move_epi64(t));
+  const __m128i t1 = _mm_clmulepi64_si128(_mm_srli_epi64(u, 32), barrett, 0x00);
+  const __m128i t2 = _mm_clmulepi64_si128(_mm_srli_epi64(t1, 32), barrett, 0x10);
+  const uint32_t crc = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm_xor_si128(u, t2)));
+  return TableCrc(crc, p, n);
 }
 
 const bool kHaveClmul = [] {
