@@ -2,7 +2,8 @@
 // copying every section of the input whose values are still as parsed and serialising only what
 // the conversion changed. Adjacent copies merge into one, and a copy at the same bit phase as
 // the output is a byte copy, so an unchanged RPU costs little more than a memcpy.
-#include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "common/dovi/rpu.h"
 #include "common/dovi/rpu_internal.h"
@@ -53,6 +54,13 @@ class Splicer {
   size_t end_ = 0;
 };
 
+// a == b for arrays of integers, compared as bytes (a fixed-size memcmp the compiler inlines;
+// std::array's == calls memcmp).
+template <class T, size_t N>
+bool SameArray(const std::array<T, N>& a, const std::array<T, N>& b) {
+  return std::memcmp(a.data(), b.data(), sizeof(a)) == 0;
+}
+
 bool SameMappingHead(const RpuMapping& m, const RpuHeader& h, const LeanLayout& l) {
   if (h.bl_bit_depth_minus8 != l.header.bl_bit_depth_minus8 || m.vdr_rpu_id != l.vdr_rpu_id ||
       m.mapping_color_space != l.mapping_color_space ||
@@ -61,10 +69,9 @@ bool SameMappingHead(const RpuMapping& m, const RpuHeader& h, const LeanLayout& 
   }
   for (int c = 0; c < kNumComponents; ++c) {
     const ReshapingCurve& curve = m.curves[c];
+    // All kMaxPivots values: more than those coded, which only makes this stricter.
     if (curve.num_pivots_minus2 != l.num_pivots_minus2[c] ||
-        !std::equal(curve.pred_pivot_value.begin(),
-                    curve.pred_pivot_value.begin() + curve.num_pivots(),
-                    l.pred_pivot_value[c].begin())) {
+        !SameArray(curve.pred_pivot_value, l.pred_pivot_value[c])) {
       return false;
     }
   }
@@ -126,8 +133,9 @@ void WriteDmHead(const VdrDmData& dm, const LeanLayout& l, Splicer& sp) {
     WriteDmIds(dm, sp.Serialise());
   }
   if (!dm.compressed) {
-    if (!was.compressed && dm.ycc_to_rgb_coef == was.ycc_to_rgb_coef &&
-        dm.ycc_to_rgb_offset == was.ycc_to_rgb_offset && dm.rgb_to_lms_coef == was.rgb_to_lms_coef) {
+    if (!was.compressed && SameArray(dm.ycc_to_rgb_coef, was.ycc_to_rgb_coef) &&
+        SameArray(dm.ycc_to_rgb_offset, was.ycc_to_rgb_offset) &&
+        SameArray(dm.rgb_to_lms_coef, was.rgb_to_lms_coef)) {
       sp.Copy(l.dm_ids_end_bit, l.dm_matrices_end_bit);
     } else {
       WriteDmMatrices(dm, sp.Serialise());
