@@ -8,51 +8,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/step_runner.h"
+#include "tests/unit/agent/step_fixtures.h"
 
 namespace mkvfleet::agent {
 namespace {
 
-class Reporter final : public TaskReporter {
- public:
-  absl::Status StepStarted(int index, const std::string& name) override {
-    events.push_back(absl::StrCat("started ", index, " ", name));
-    return absl::OkStatus();
-  }
-  absl::Status StepFinished(int index, const std::string& name, const StepResult&) override {
-    events.push_back(absl::StrCat("finished ", index, " ", name));
-    return absl::OkStatus();
-  }
-  absl::Status StepFailed(int index, const std::string& name, const std::string& error,
-                          bool retryable) override {
-    events.push_back(absl::StrCat("failed ", index, " ", name, retryable ? " retryable" : ""));
-    last_error = error;
-    return absl::OkStatus();
-  }
-  void Log(LogLevel, const std::string& text) override { logs.push_back(text); }
-  void UpdateProgress(const std::string&, const Progress&) override {}
-
-  bool Logged(const std::string& part) const {
-    for (const auto& l : logs) {
-      if (absl::StrContains(l, part)) return true;
-    }
-    return false;
-  }
-  std::vector<std::string> events, logs;
-  std::string last_error;
-};
-
-using StepFn = std::function<absl::StatusOr<StepResult>(StepContext&)>;
-
-class FnStep final : public Step {
- public:
-  FnStep(std::string name, StepFn fn) : name_(std::move(name)), fn_(std::move(fn)) {}
-  std::string name() const override { return name_; }
-  absl::StatusOr<StepResult> Run(StepContext& ctx) override { return fn_(ctx); }
-
- private:
-  std::string name_;
-  StepFn fn_;
-};
+using testing::FnStep;
+using testing::RecordingReporter;
+using testing::StepFn;
 
 // Steps a, b, c; a records `facts`; each records the source it saw in `sources`.
 Pipeline Steps(std::map<std::string, std::string> facts, std::vector<std::string>* sources) {
@@ -86,7 +49,7 @@ RunnerEnvironment Env(std::map<std::string, int64_t> free) {
 TEST_CASE("every step logs the free space where it writes, with what it needs") {
   std::vector<std::string> sources;
   Pipeline p = Steps({{"disk.b", "5000 /out/Films"}, {"disk.c", "300"}}, &sources);
-  Reporter rep;
+  RecordingReporter rep;
   RunSummary s = RunPipeline(p, Task{}, Env({{"/work/job-1", 9000}, {"/out/Films", 7000}}), rep,
                              nullptr);
   CHECK(s.outcome == RunOutcome::kCompleted);
@@ -98,7 +61,7 @@ TEST_CASE("every step logs the free space where it writes, with what it needs") 
 TEST_CASE("a step that would not fit fails before it runs, naming the folder and the numbers") {
   std::vector<std::string> sources;
   Pipeline p = Steps({{"disk.b", "5000 /out/Films"}}, &sources);
-  Reporter rep;
+  RecordingReporter rep;
   RunSummary s = RunPipeline(p, Task{}, Env({{"/work/job-1", 9000}, {"/out/Films", 1000}}), rep,
                              nullptr);
   CHECK(s.outcome == RunOutcome::kFailedRetryable);
@@ -112,7 +75,7 @@ TEST_CASE("a step that would not fit fails before it runs, naming the folder and
 TEST_CASE("an unreadable free space is a warning, not a failure") {
   std::vector<std::string> sources;
   Pipeline p = Steps({}, &sources);
-  Reporter rep;
+  RecordingReporter rep;
   RunSummary s = RunPipeline(p, Task{}, Env({}), rep, nullptr);
   CHECK(s.outcome == RunOutcome::kCompleted);
   CHECK(rep.Logged("step a: free space unknown: no such folder /work/job-1"));
@@ -121,7 +84,7 @@ TEST_CASE("an unreadable free space is a warning, not a failure") {
 TEST_CASE("a source.<step> fact changes the source that step sees, and only that step") {
   std::vector<std::string> sources;
   Pipeline p = Steps({{"source.b", "/work/job-1/source.mkv"}}, &sources);
-  Reporter rep;
+  RecordingReporter rep;
   RunPipeline(p, Task{}, Env({{"/work/job-1", 9000}}), rep, nullptr);
   CHECK(sources == std::vector<std::string>{"a=/lib/a.mkv", "b=/work/job-1/source.mkv",
                                             "c=/lib/a.mkv"});
@@ -135,7 +98,7 @@ TEST_CASE("facts of steps recorded before a resume apply too") {
   StepRecord a{0, "a", StepStatus::kDone, {}, "me"};
   a.checkpoint.facts = {{"source.c", "/copy.mkv"}, {"disk.c", "100 /nowhere"}};
   task.steps = {a};
-  Reporter rep;
+  RecordingReporter rep;
   RunSummary s = RunPipeline(p, task, Env({{"/work/job-1", 9000}, {"/nowhere", 10}}), rep,
                              nullptr);
   CHECK(s.outcome == RunOutcome::kFailedRetryable);
@@ -155,12 +118,12 @@ TEST_CASE("an artifact whose size changed since it was recorded is not reused") 
   RunnerEnvironment env = Env({{"/work/job-1", 9000}});
   SECTION("same size: resumes after it") {
     env.file_size = [](const std::string&) -> int64_t { return 4096; };
-    Reporter rep;
+    RecordingReporter rep;
     CHECK(RunPipeline(p, task, env, rep, nullptr).first_step == 1);
   }
   SECTION("different size: the step that made it runs again, and the log says why") {
     env.file_size = [](const std::string&) -> int64_t { return 100; };
-    Reporter rep;
+    RecordingReporter rep;
     CHECK(RunPipeline(p, task, env, rep, nullptr).first_step == 0);
     CHECK(rep.Logged("is 100 bytes, not the 4096 recorded"));
   }

@@ -6,53 +6,14 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "tests/unit/agent/step_fixtures.h"
 
 namespace mkvfleet::agent {
 namespace {
 
-// Records every report; can refuse one step's STARTED report like a coordinator with a stale lease.
-class RecordingReporter final : public TaskReporter {
- public:
-  absl::Status StepStarted(int index, const std::string& name) override {
-    events.push_back(absl::StrCat("started ", index, " ", name));
-    if (index == refuse_start_of) return absl::FailedPreconditionError("lease is stale");
-    return absl::OkStatus();
-  }
-  absl::Status StepFinished(int index, const std::string& name, const StepResult& r) override {
-    events.push_back(absl::StrCat("finished ", index, " ", name));
-    last_result = r;
-    if (index == reject_finish_of) return absl::InvalidArgumentError("needs output_path");
-    return absl::OkStatus();
-  }
-  absl::Status StepFailed(int index, const std::string& name, const std::string& error,
-                          bool retryable) override {
-    events.push_back(absl::StrCat("failed ", index, " ", name, retryable ? " retryable" : " permanent"));
-    last_error = error;
-    return absl::OkStatus();
-  }
-  void Log(LogLevel, const std::string& text) override { logs.push_back(text); }
-  void UpdateProgress(const std::string&, const Progress&) override { ++progress_updates; }
-
-  int refuse_start_of = -1;
-  int reject_finish_of = -1;
-  std::vector<std::string> events, logs;
-  StepResult last_result;
-  std::string last_error;
-  int progress_updates = 0;
-};
-
-using StepFn = std::function<absl::StatusOr<StepResult>(StepContext&)>;
-
-class FnStep final : public Step {
- public:
-  FnStep(std::string name, StepFn fn) : name_(std::move(name)), fn_(std::move(fn)) {}
-  std::string name() const override { return name_; }
-  absl::StatusOr<StepResult> Run(StepContext& ctx) override { return fn_(ctx); }
-
- private:
-  std::string name_;
-  StepFn fn_;
-};
+using testing::FnStep;
+using testing::RecordingReporter;
+using testing::StepFn;
 
 // Three steps that each leave an agent-local artifact "/work/<name>".
 Pipeline ThreeSteps(std::vector<std::string>* ran, StepFn middle = nullptr) {
