@@ -56,19 +56,35 @@ void BitWriter::WriteBitsFrom(absl::Span<const uint8_t> src, size_t begin, size_
     WriteBits(BitsAt(src, begin, static_cast<int>(n % 8)), static_cast<int>(n % 8));
     return;
   }
-  if (n >= 56) {
-    // The loop of WriteBits(BitsAt(src, begin, 56), 56) with the room made once: after a flush
-    // fewer than 8 bits are pending, so 56 more always leave 7 whole bytes to store.
+  if (n >= 64) {
+    // Output word by word: after a flush d < 8 bits are pending, and output bit t of the run
+    // that starts with them is source bit begin + t - d (t >= d). Each step stores the 8 bytes
+    // of output bits [t, t + 64) and keeps 7 of them; the 8th is rewritten by the next step.
     FlushBytes();
-    if (out_.size() < size_ + n / 8 + 16) out_.resize(std::max<size_t>(256, 2 * (size_ + n / 8 + 16)));
-    bits_ += n / 56 * 56;
-    for (; n >= 56; n -= 56, begin += 56) {
-      pending_ = (pending_ << 56) | BitsAt(src, begin, 56);
-      pending_bits_ += 56;
-      StorePending();
-    }
+    const size_t need = size_ + n / 8 + 16;
+    if (out_.size() < need) out_.resize(std::max<size_t>(256, 2 * need));
+    const int d = pending_bits_;
+    const size_t total = d + n;
+    auto store = [&](uint64_t word) {
+      if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+      std::memcpy(out_.data() + size_, &word, 8);
+      size_ += 7;
+    };
+    store((d == 0 ? 0 : pending_ << (64 - d)) | (BitsAt(src, begin, 56) << 8 >> d));
+    size_t t = 56;
+    for (; t + 56 <= total; t += 56) store(BitsAt(src, begin + t - d, 56) << 8);
+    pending_ = 0;
+    pending_bits_ = 0;
+    bits_ += t - d;
+    begin += t - d;
+    n = total - t;
   }
-  WriteBits(BitsAt(src, begin, static_cast<int>(n)), static_cast<int>(n));
+  while (n > 0) {
+    const int k = static_cast<int>(std::min<size_t>(n, 56));
+    WriteBits(BitsAt(src, begin, k), k);
+    begin += k;
+    n -= k;
+  }
 }
 
 const std::vector<uint8_t>& BitWriter::bytes() const {
