@@ -151,30 +151,31 @@ absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
 }
 
 void WriteRpuHeader(const RpuHeader& h, bits::BitWriter& w) {
-  w.WriteBits(h.rpu_type, 6);
-  w.WriteBits(h.rpu_format, 11);
-  w.WriteBits(h.vdr_rpu_profile, 4);
-  w.WriteBits(h.vdr_rpu_level, 4);
-  w.WriteFlag(h.vdr_seq_info_present_flag);
+  // Runs of fixed-width fields in one write each, every field masked to its width as a write of
+  // its own would.
+  w.WriteBits((uint64_t{h.rpu_type & 0x3Fu} << 20) | (uint64_t{h.rpu_format & 0x7FFu} << 9) |
+                  (uint64_t{h.vdr_rpu_profile & 0xFu} << 5) |
+                  (uint64_t{h.vdr_rpu_level & 0xFu} << 1) | h.vdr_seq_info_present_flag,
+              26);
   if (h.vdr_seq_info_present_flag) {
-    w.WriteFlag(h.chroma_resampling_explicit_filter_flag);
-    w.WriteBits(h.coefficient_data_type, 2);
+    w.WriteBits((uint64_t{h.chroma_resampling_explicit_filter_flag} << 2) |
+                    (h.coefficient_data_type & 3u),
+                3);
     if (h.coefficient_data_type == 0) w.WriteUe(h.coefficient_log2_denom);
-    w.WriteBits(h.vdr_rpu_normalized_idc, 2);
-    w.WriteFlag(h.bl_video_full_range_flag);
+    w.WriteBits((uint64_t{h.vdr_rpu_normalized_idc & 3u} << 1) | h.bl_video_full_range_flag, 3);
     if ((h.rpu_format & 0x700) == 0) {
       w.WriteUe(h.bl_bit_depth_minus8);
       w.WriteUe((uint64_t{h.ext_mapping_idc_5_7} << 13) | (uint64_t{h.ext_mapping_idc_0_4} << 8) |
                 h.el_bit_depth_minus8);
       w.WriteUe(h.vdr_bit_depth_minus8);
-      w.WriteFlag(h.spatial_resampling_filter_flag);
-      w.WriteBits(h.reserved_zero_3bits, 3);
-      w.WriteFlag(h.el_spatial_resampling_filter_flag);
-      w.WriteFlag(h.disable_residual_flag);
+      w.WriteBits((uint64_t{h.spatial_resampling_filter_flag} << 5) |
+                      (uint64_t{h.reserved_zero_3bits & 7u} << 2) |
+                      (uint64_t{h.el_spatial_resampling_filter_flag} << 1) |
+                      h.disable_residual_flag,
+                  6);
     }
   }
-  w.WriteFlag(h.vdr_dm_metadata_present_flag);
-  w.WriteFlag(h.use_prev_vdr_rpu_flag);
+  w.WriteBits((uint64_t{h.vdr_dm_metadata_present_flag} << 1) | h.use_prev_vdr_rpu_flag, 2);
   if (h.use_prev_vdr_rpu_flag) w.WriteUe(h.prev_vdr_rpu_id);
 }
 
