@@ -29,16 +29,23 @@ void BitWriter::WriteBytes(absl::Span<const uint8_t> data) {
 
 namespace {
 
-// `n` (<= 56) bits of `src` from bit `bit` on, right-aligned. REQUIRES: bit + n <= 8 * size.
-uint64_t BitsAt(absl::Span<const uint8_t> src, size_t bit, int n) {
-  if (n == 0) return 0;
+// The 8 bytes of `src` from `byte` on as a big-endian number, zeros past the end.
+__attribute__((noinline)) uint64_t LoadNearEnd(absl::Span<const uint8_t> src, size_t byte) {
   uint64_t word = 0;
+  for (size_t i = byte; i < src.size(); ++i) word |= uint64_t{src[i]} << (56 - 8 * (i - byte));
+  return word;
+}
+
+// `n` (<= 56) bits of `src` from bit `bit` on, right-aligned. REQUIRES: bit + n <= 8 * size.
+inline uint64_t BitsAt(absl::Span<const uint8_t> src, size_t bit, int n) {
+  if (n == 0) return 0;
+  uint64_t word;
   const size_t byte = bit >> 3;
   if (byte + 8 <= src.size()) {
     std::memcpy(&word, src.data() + byte, 8);
     if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
   } else {
-    for (size_t i = byte; i < src.size(); ++i) word |= uint64_t{src[i]} << (56 - 8 * (i - byte));
+    word = LoadNearEnd(src, byte);
   }
   return (word << (bit & 7)) >> (64 - n);
 }
