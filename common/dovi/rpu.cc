@@ -3,6 +3,7 @@
 #include "common/dovi/rpu.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -50,8 +51,16 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
   r.Skip(8);  // rpu_nal_prefix
   if (absl::Status s = ParseRpuHeader(r, rpu.header); !s.ok()) return s;
   if (lean != nullptr) {
-    lean->layout.header = rpu.header;
-    lean->layout.header_end_bit = r.position();
+    const RpuHeader& h = rpu.header;
+    internal::LeanLayout& layout = lean->layout;
+    layout.header = h;
+    layout.header_end_bit = r.position();
+    // The six flag bits are followed by the two DM/prev flags and prev_vdr_rpu_id's ue(v).
+    size_t after_flags = 2;
+    if (h.use_prev_vdr_rpu_flag) {
+      after_flags += 2 * (std::bit_width(uint64_t{h.prev_vdr_rpu_id} + 1) - 1) + 1;
+    }
+    layout.header_flags_bit = h.has_bit_depths() ? r.position() - after_flags - 6 : 0;
   }
   if (!rpu.header.use_prev_vdr_rpu_flag) {
     rpu.mapping.emplace();

@@ -2,6 +2,7 @@
 #include "common/dovi/rpu_header.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/dovi/rpu_internal.h"
 
 namespace mkvfleet::dovi {
 
@@ -150,6 +151,12 @@ absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
   return r.status("RPU: rpu_data_header");
 }
 
+uint64_t internal::HeaderFlagBits(const RpuHeader& h) {
+  return (uint64_t{h.spatial_resampling_filter_flag} << 5) |
+         (uint64_t{h.reserved_zero_3bits & 7u} << 2) |
+         (uint64_t{h.el_spatial_resampling_filter_flag} << 1) | h.disable_residual_flag;
+}
+
 void WriteRpuHeader(const RpuHeader& h, bits::BitWriter& w) {
   // Runs of fixed-width fields in one write each, every field masked to its width as a write of
   // its own would.
@@ -168,11 +175,7 @@ void WriteRpuHeader(const RpuHeader& h, bits::BitWriter& w) {
       w.WriteUe((uint64_t{h.ext_mapping_idc_5_7} << 13) | (uint64_t{h.ext_mapping_idc_0_4} << 8) |
                 h.el_bit_depth_minus8);
       w.WriteUe(h.vdr_bit_depth_minus8);
-      w.WriteBits((uint64_t{h.spatial_resampling_filter_flag} << 5) |
-                      (uint64_t{h.reserved_zero_3bits & 7u} << 2) |
-                      (uint64_t{h.el_spatial_resampling_filter_flag} << 1) |
-                      h.disable_residual_flag,
-                  6);
+      w.WriteBits(internal::HeaderFlagBits(h), 6);
     }
   }
   w.WriteBits((uint64_t{h.vdr_dm_metadata_present_flag} << 1) | h.use_prev_vdr_rpu_flag, 2);

@@ -33,9 +33,11 @@ namespace mkvfleet::dovi::internal {
 // section of the input is copied by the lean write when every value that decides its bits is
 // still what was parsed (a parsed value writes back to the very bits it was read from).
 struct LeanLayout {
-  // The header as parsed; RBSP bits [8, header_end_bit) hold it.
+  // The header as parsed; RBSP bits [8, header_end_bit) hold it, its six bits from
+  // spatial_resampling_filter_flag to disable_residual_flag at header_flags_bit (0: not coded).
   RpuHeader header;
   size_t header_end_bit = 0;
+  size_t header_flags_bit = 0;
   // Mapping: bits [mapping_begin_bit, nlq_pivots_begin_bit) hold the ids and the pivots, then
   // the NLQ pivots up to partitions_begin_bit, the partitions up to pieces_begin_bit, the pieces
   // of all curves (coded with these pivot counts and coefficient format) up to pieces_end_bit,
@@ -108,6 +110,10 @@ absl::Status ParseRpuMappingLean(bits::BitReader& reader, const RpuHeader& heade
                                  RpuMapping& mapping, LeanLayout& layout);
 absl::Status ParseVdrDmDataLean(bits::BitReader& reader, const RpuHeader& header, VdrDmData& dm,
                                 LeanLayout& layout);
+// The six header bits from spatial_resampling_filter_flag to disable_residual_flag, as
+// WriteRpuHeader writes them (coded when header.has_bit_depths()).
+uint64_t HeaderFlagBits(const RpuHeader& header);
+
 // The part of WriteVdrDmData before the CM v2.9 list: ids, then (not compressed) matrices and
 // signal fields; and each of the three alone.
 void WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& writer);

@@ -61,6 +61,17 @@ bool SameArray(const std::array<T, N>& a, const std::array<T, N>& b) {
   return std::memcmp(a.data(), b.data(), sizeof(a)) == 0;
 }
 
+// True when `h` differs from the parsed header at most in the six coded flag bits.
+bool SameButFlags(const RpuHeader& h, const LeanLayout& l) {
+  if (l.header_flags_bit == 0) return false;
+  RpuHeader flags_as_parsed = h;
+  flags_as_parsed.spatial_resampling_filter_flag = l.header.spatial_resampling_filter_flag;
+  flags_as_parsed.reserved_zero_3bits = l.header.reserved_zero_3bits;
+  flags_as_parsed.el_spatial_resampling_filter_flag = l.header.el_spatial_resampling_filter_flag;
+  flags_as_parsed.disable_residual_flag = l.header.disable_residual_flag;
+  return flags_as_parsed == l.header;
+}
+
 bool SameMappingHead(const RpuMapping& m, const RpuHeader& h, const LeanLayout& l) {
   if (h.bl_bit_depth_minus8 != l.header.bl_bit_depth_minus8 || m.vdr_rpu_id != l.vdr_rpu_id ||
       m.mapping_color_space != l.mapping_color_space ||
@@ -171,6 +182,10 @@ absl::Status WriteRpuLean(const Rpu& rpu, const LeanSource& source, bits::BitWri
   Splicer sp(source.rbsp, w);
   if (h == l.header) {
     sp.Copy(8, l.header_end_bit);
+  } else if (SameButFlags(h, l)) {  // e.g. P7 -> 8.1: only the residual flags change
+    sp.Copy(8, l.header_flags_bit);
+    sp.Serialise().WriteBits(HeaderFlagBits(h), 6);
+    sp.Copy(l.header_flags_bit + 6, l.header_end_bit);
   } else {
     WriteRpuHeader(h, sp.Serialise());
   }
