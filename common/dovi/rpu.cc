@@ -62,15 +62,21 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
     }
     layout.header_flags_bit = h.has_bit_depths() ? r.position() - after_flags - 6 : 0;
   }
-  if (!rpu.header.use_prev_vdr_rpu_flag) {
-    rpu.mapping.emplace();
+  // A reused `rpu` (the lean path keeps one per thread) keeps its mapping, which the parse
+  // resets but for the capacity of the curves' piece lists.
+  if (rpu.header.use_prev_vdr_rpu_flag) {
+    rpu.mapping.reset();
+  } else {
+    if (!rpu.mapping) rpu.mapping.emplace();
     absl::Status s = lean != nullptr
                          ? internal::ParseRpuMappingLean(r, rpu.header, *rpu.mapping, lean->layout)
                          : ParseRpuMapping(r, rpu.header, *rpu.mapping);
     if (!s.ok()) return s;
   }
-  if (rpu.header.vdr_dm_metadata_present_flag) {
-    rpu.vdr_dm_data.emplace();
+  if (!rpu.header.vdr_dm_metadata_present_flag) {
+    rpu.vdr_dm_data.reset();
+  } else {
+    if (!rpu.vdr_dm_data) rpu.vdr_dm_data.emplace();
     absl::Status s =
         lean != nullptr
             ? internal::ParseVdrDmDataLean(r, rpu.header, *rpu.vdr_dm_data, lean->layout)
@@ -176,6 +182,7 @@ absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
 
 absl::Status internal::ParseRpuLean(absl::Span<const uint8_t> payload, std::vector<uint8_t>& rbsp,
                                     Rpu& rpu, LeanSource& source) {
+  rpu.remaining.clear();  // `rpu` may be reused; the lean parse does not fill `remaining`
   // Only the flags are reset: each value the lean write or CanWriteLean reads is set by the
   // parse that sets the flag it sits behind (header, positions and tail are always set).
   LeanLayout& layout = source.layout;

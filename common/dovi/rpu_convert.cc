@@ -90,13 +90,14 @@ absl::Status ConvertRpuPayload(absl::Span<const uint8_t> payload, ConversionMode
   // so and the RPU goes the full way.
   struct Scratch {
     std::vector<uint8_t> rbsp;
+    Rpu rpu;  // reused: no allocation or release per RPU
     internal::LeanSource source;
     bits::BitWriter writer;
   };
   thread_local Scratch scratch;
   out.clear();
   {
-    Rpu rpu;
+    Rpu& rpu = scratch.rpu;
     internal::LeanSource& source = scratch.source;
     if (absl::Status s = internal::ParseRpuLean(payload, scratch.rbsp, rpu, source); !s.ok())
       return s;

@@ -173,7 +173,16 @@ size_t FastPieceEnd(absl::Span<const uint8_t> data, size_t pos, const RpuHeader&
 // ParseRpuMapping; with `lean`, the pieces are checked but not kept and their place is recorded.
 absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapping& m,
                                  internal::LeanLayout* lean) {
-  m = RpuMapping();
+  // m = RpuMapping(), keeping the capacity of the piece lists (a reused mapping then needs no
+  // allocation when a conversion sets a curve).
+  for (ReshapingCurve& curve : m.curves) {
+    curve.num_pivots_minus2 = 0;
+    curve.pred_pivot_value = {};
+    curve.pieces.clear();
+  }
+  m.vdr_rpu_id = m.mapping_color_space = m.mapping_chroma_format_idc = 0;
+  m.num_x_partitions_minus1 = m.num_y_partitions_minus1 = 0;
+  m.nlq.reset();
   if (lean != nullptr) lean->mapping_begin_bit = r.position();
   m.vdr_rpu_id = r.ReadUe();
   m.mapping_color_space = r.ReadUe();
