@@ -45,39 +45,64 @@ std::unique_ptr<Daemon> StartAlpha(Fleet& fleet, const std::string& work, int st
       std::vector<std::string>{});
 }
 
+// A fleet whose agent alpha (steps of `step_ms`, `grace_s` of stop grace) runs one job; the
+// constructor returns once step two of that job is running.
+struct StopScenario {
+  StopScenario(const std::string& label, int step_ms, int grace_s) : fleet(LongLease()) {
+    fleet.StartCoordinator();
+    work = MakeTempDir("mkvfleet-stop-work");
+    alpha = StartAlpha(fleet, work, step_ms, grace_s);
+    id = fleet.Enqueue(fleet.MakeFiles(label, 1))[0];
+    fleet.WaitFor("step two running", [&] { return StepState(fleet, id, "two") == "running"; });
+  }
+  // True when alpha exited 0 and printed `line`.
+  bool Exited(const std::string& line) {
+    return alpha->WaitExit(absl::Seconds(30)) == 0 && Printed(line);
+  }
+  bool Printed(const std::string& line) const {
+    return alpha->Output().find(line) != std::string::npos;
+  }
+  void WaitPending() {
+    fleet.WaitFor(
+        "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
+        absl::Seconds(10));
+  }
+  // Starts alpha again on the same work dir and waits for the job to complete.
+  void RestartUntilCompleted(int step_ms, int grace_s) {
+    alpha = StartAlpha(fleet, work, step_ms, grace_s);
+    fleet.WaitFor("the job completed", [&] { return fleet.Show(id)["state"] == "completed"; });
+  }
+
+  Fleet fleet;
+  std::string work;
+  std::unique_ptr<Daemon> alpha;
+  int64_t id = 0;
+};
+
 TEST_CASE(
     "SIGTERM: the running step finishes and reports, the lease comes back, the next run "
     "continues from the next step") {
-  Fleet fleet(LongLease());
-  fleet.StartCoordinator();
-  const std::string work = MakeTempDir("mkvfleet-stop-work");
-  // 6 s steps: room for the poll below (one mkvctl run per look) to see step two before it ends.
-  auto alpha = StartAlpha(fleet, work, 6000, 60);
-  const int64_t id = fleet.Enqueue(fleet.MakeFiles("graceful ", 1))[0];
-  fleet.WaitFor("step two running", [&] { return StepState(fleet, id, "two") == "running"; });
-
-  alpha->Signal(SIGTERM);
-  CHECK(alpha->WaitExit(absl::Seconds(30)) == 0);
-  INFO(alpha->Output());
-  CHECK(alpha->Output().find("lease handed back job=" + std::to_string(id) +
-                             " ok=true step_cancelled=false") != std::string::npos);
-  fleet.WaitFor(
-      "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
-      absl::Seconds(10));
-  nlohmann::json job = fleet.Show(id);
+  // 6 s steps: room for the poll (one mkvctl run per look) to see step two before it ends.
+  StopScenario run("graceful ", 6000, 60);
+  run.alpha->Signal(SIGTERM);
+  const bool exited = run.Exited("lease handed back job=" + std::to_string(run.id) +
+                                 " ok=true step_cancelled=false");
+  INFO(run.alpha->Output());
+  CHECK(exited);
+  run.WaitPending();
+  nlohmann::json job = run.fleet.Show(run.id);
   CHECK(StepNamed(job, "one")["state"] == "done");
   CHECK(StepNamed(job, "two")["state"] == "done");
   CHECK(StepNamed(job, "two")["agent"] == "alpha");
-  CHECK(StepState(fleet, id, "three") != "done");
-  std::vector<std::string> logs = fleet.LogTexts(id);
+  CHECK(StepState(run.fleet, run.id, "three") != "done");
+  std::vector<std::string> logs = run.fleet.LogTexts(run.id);
   CHECK(CountContaining(logs, "test step two ran on agent alpha") == 1);
   CHECK(CountContaining(logs, "agent stopping: step three not started") == 1);
 
   // The next agent process (same name and work dir: test-sleep artifacts are agent-local)
   // continues with step three; nothing is redone.
-  alpha = StartAlpha(fleet, work, 6000, 60);
-  fleet.WaitFor("the job completed", [&] { return fleet.Show(id)["state"] == "completed"; });
-  logs = fleet.LogTexts(id);
+  run.RestartUntilCompleted(6000, 60);
+  logs = run.fleet.LogTexts(run.id);
   CHECK(CountContaining(logs, "test step one ran on agent alpha") == 1);
   CHECK(CountContaining(logs, "test step two ran on agent alpha") == 1);
   CHECK(CountContaining(logs, "test step three ran on agent alpha") == 1);
@@ -85,55 +110,36 @@ TEST_CASE(
 }
 
 TEST_CASE("SIGTERM with the grace period over: the step is cancelled, earlier steps stay done") {
-  Fleet fleet(LongLease());
-  fleet.StartCoordinator();
-  const std::string work = MakeTempDir("mkvfleet-stop-work");
   // Steps far longer than the 1 s grace, so step two cannot finish inside it.
-  auto alpha = StartAlpha(fleet, work, 6000, 1);
-  const int64_t id = fleet.Enqueue(fleet.MakeFiles("grace over ", 1))[0];
-  fleet.WaitFor("step two running", [&] { return StepState(fleet, id, "two") == "running"; });
+  StopScenario run("grace over ", 6000, 1);
+  run.alpha->Signal(SIGTERM);
+  const bool exited = run.Exited("stop grace period over");
+  INFO(run.alpha->Output());
+  CHECK(exited);
+  CHECK(run.Printed("step_cancelled=true"));
+  run.WaitPending();
+  CHECK(StepState(run.fleet, run.id, "one") == "done");
+  CHECK(StepState(run.fleet, run.id, "two") != "done");
+  CHECK(CountContaining(run.fleet.LogTexts(run.id), "test step two ran") == 0);
 
-  alpha->Signal(SIGTERM);
-  CHECK(alpha->WaitExit(absl::Seconds(30)) == 0);
-  INFO(alpha->Output());
-  CHECK(alpha->Output().find("stop grace period over") != std::string::npos);
-  CHECK(alpha->Output().find("step_cancelled=true") != std::string::npos);
-  fleet.WaitFor(
-      "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
-      absl::Seconds(10));
-  CHECK(StepState(fleet, id, "one") == "done");
-  CHECK(StepState(fleet, id, "two") != "done");
-  std::vector<std::string> logs = fleet.LogTexts(id);
-  CHECK(CountContaining(logs, "test step two ran") == 0);
-
-  alpha = StartAlpha(fleet, work, 200, 1);
-  fleet.WaitFor("the job completed", [&] { return fleet.Show(id)["state"] == "completed"; });
-  logs = fleet.LogTexts(id);
+  run.RestartUntilCompleted(200, 1);
+  const std::vector<std::string> logs = run.fleet.LogTexts(run.id);
   CHECK(CountContaining(logs, "test step one ran on agent alpha") == 1);
   CHECK(CountContaining(logs, "test step two ran on agent alpha") == 1);
 }
 
 TEST_CASE("a second SIGTERM cancels the running step at once, inside the grace period") {
-  Fleet fleet(LongLease());
-  fleet.StartCoordinator();
-  const std::string work = MakeTempDir("mkvfleet-stop-work");
-  auto alpha = StartAlpha(fleet, work, 6000, 60);
-  const int64_t id = fleet.Enqueue(fleet.MakeFiles("twice ", 1))[0];
-  fleet.WaitFor("step two running", [&] { return StepState(fleet, id, "two") == "running"; });
-
-  alpha->Signal(SIGTERM);
-  alpha->WaitForLine("stop requested", absl::Seconds(20));
-  alpha->Signal(SIGTERM);
-  CHECK(alpha->WaitExit(absl::Seconds(30)) == 0);
-  INFO(alpha->Output());
-  CHECK(alpha->Output().find("second stop request: cancelling the running step now") !=
-        std::string::npos);
-  CHECK(alpha->Output().find("step_cancelled=true") != std::string::npos);
-  fleet.WaitFor(
-      "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
-      absl::Seconds(10));
-  CHECK(StepState(fleet, id, "one") == "done");
-  CHECK(StepState(fleet, id, "two") != "done");
+  StopScenario run("twice ", 6000, 60);
+  run.alpha->Signal(SIGTERM);
+  run.alpha->WaitForLine("stop requested", absl::Seconds(20));
+  run.alpha->Signal(SIGTERM);
+  const bool exited = run.Exited("second stop request: cancelling the running step now");
+  INFO(run.alpha->Output());
+  CHECK(exited);
+  CHECK(run.Printed("step_cancelled=true"));
+  run.WaitPending();
+  CHECK(StepState(run.fleet, run.id, "one") == "done");
+  CHECK(StepState(run.fleet, run.id, "two") != "done");
 }
 
 }  // namespace
