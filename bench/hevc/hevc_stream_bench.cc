@@ -9,8 +9,9 @@
 //   sample-repeated  the 256x144 sample as is, repeated (~340-byte frames: per-frame cost bound)
 //   large-slices     the same stream with every BL slice grown to ~200 KB and every EL slice to
 //                    ~50 KB of filler (frame sizes of a real UHD disc; per-byte cost bound)
-// Each measurement runs N times (default 5), cat and the operations taking turns, and the best run
-// of each is compared: on a shared VM single runs of a 0.1 s job vary by 2x.
+// Each measurement runs N times (default 5), cat and the operations taking turns; the best runs
+// of each are compared, and the medians are printed too: on a shared VM single runs of a 0.1 s
+// job vary by 2x.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,44 +134,58 @@ bool g_keep = false;  // --keep: leave the generated files (for profiling with F
 std::vector<std::string> g_kinds = {"sample-repeated", "large-slices"};
 int g_repeat = 5;
 
-// The best (least wall, least CPU) of several runs; ok only if every run succeeded.
-struct Best {
-  Run best;
-  void Add(const Run& r, bool first) {
-    if (first) {
-      best = r;
-      return;
-    }
-    best.seconds = std::min(best.seconds, r.seconds);
-    best.cpu_seconds = std::min(best.cpu_seconds, r.cpu_seconds);
-    best.max_rss_kib = std::max(best.max_rss_kib, r.max_rss_kib);
-    best.ok = best.ok && r.ok;
+// Several runs of one command: the best (least wall, least CPU) and the median of each.
+struct Runs {
+  std::vector<Run> all;
+  bool ok() const {
+    return std::all_of(all.begin(), all.end(), [](const Run& r) { return r.ok; });
+  }
+  long max_rss_kib() const {
+    long m = 0;
+    for (const Run& r : all) m = std::max(m, r.max_rss_kib);
+    return m;
+  }
+  double Best(double Run::*field) const { return Sorted(field).front(); }
+  double Median(double Run::*field) const {
+    const std::vector<double> v = Sorted(field);
+    return v[v.size() / 2];
+  }
+
+ private:
+  std::vector<double> Sorted(double Run::*field) const {
+    std::vector<double> v;
+    for (const Run& r : all) v.push_back(r.*field);
+    std::sort(v.begin(), v.end());
+    return v;
   }
 };
 
 void Measure(const std::string& label, const std::string& path) {
   const double mib = static_cast<double>(fs::file_size(path)) / (1 << 20);
   InChild([&] { return Cat(path); });  // warm the page cache
-  Best cat;
-  std::vector<Best> ops(g_ops.size());
+  Runs cat;
+  std::vector<Runs> ops(g_ops.size());
   for (int rep = 0; rep < g_repeat; ++rep) {
-    cat.Add(InChild([&] { return Cat(path); }), rep == 0);
+    cat.all.push_back(InChild([&] { return Cat(path); }));
     for (size_t i = 0; i < g_ops.size(); ++i) {
-      ops[i].Add(InChild([&] { return Operation(g_ops[i], path); }), rep == 0);
+      ops[i].all.push_back(InChild([&] { return Operation(g_ops[i], path); }));
     }
   }
-  const Run& c = cat.best;
-  std::printf("%s, %.0f MiB, best of %d: cat %.3f s wall, %.3f s CPU (%.0f MiB/s), peak RSS %ld KiB\n",
-              label.c_str(), mib, g_repeat, c.seconds, c.cpu_seconds, mib / c.seconds,
-              c.max_rss_kib);
+  const double cat_wall = cat.Best(&Run::seconds), cat_cpu = cat.Best(&Run::cpu_seconds);
+  std::printf(
+      "%s, %.0f MiB, best of %d: cat %.3f s wall, %.3f s CPU (%.0f MiB/s), peak RSS %ld KiB\n",
+      label.c_str(), mib, g_repeat, cat_wall, cat_cpu, mib / cat_wall, cat.max_rss_kib());
   for (size_t i = 0; i < g_ops.size(); ++i) {
-    const Run& r = ops[i].best;
-    // "cat/op": cat's time over the operation's (1.0 = as fast as cat).
+    const Runs& r = ops[i];
+    const double wall = r.Best(&Run::seconds), cpu = r.Best(&Run::cpu_seconds);
+    // "cat/op": cat's time over the operation's (1.0 = as fast as cat); best runs, then medians.
     std::printf(
         "  %-14s %s %6.3f s wall %6.0f MiB/s cat/op %4.2f | %6.3f s CPU %6.0f MiB/s cat/op %4.2f "
-        "| peak RSS %ld KiB\n",
-        g_ops[i].c_str(), r.ok ? "ok  " : "FAIL", r.seconds, mib / r.seconds, c.seconds / r.seconds,
-        r.cpu_seconds, mib / r.cpu_seconds, c.cpu_seconds / r.cpu_seconds, r.max_rss_kib);
+        "| peak RSS %ld KiB | median cat/op %4.2f wall %4.2f CPU\n",
+        g_ops[i].c_str(), r.ok() ? "ok  " : "FAIL", wall, mib / wall, cat_wall / wall, cpu,
+        mib / cpu, cat_cpu / cpu, r.max_rss_kib(),
+        cat.Median(&Run::seconds) / r.Median(&Run::seconds),
+        cat.Median(&Run::cpu_seconds) / r.Median(&Run::cpu_seconds));
   }
 }
 
