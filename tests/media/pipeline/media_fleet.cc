@@ -1,6 +1,8 @@
 // The pipeline media tests' harness (see media_fleet.h).
 #include "tests/media/pipeline/media_fleet.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -84,15 +86,31 @@ void MediaFleet::UseAgentConfig(const std::string& media_toml) {
 
 void MediaFleet::StopAgent() { agent_.reset(); }
 
+namespace {
+constexpr char kSetpriv[] = "/usr/bin/setpriv";
+}  // namespace
+
+bool MediaFleet::AgentHonoursPermissions() {
+  return ::geteuid() != 0 || std::filesystem::exists(kSetpriv);
+}
+
 void MediaFleet::StartAgent() {
   ++agent_starts_;
   const std::string config = absl::StrCat(root_, "/agent-", agent_starts_, ".toml");
   std::ofstream(config) << "[media]\n" << agent_config_ << "\n";
-  agent_ = std::make_unique<Child>(
-      std::vector<std::string>{Bin("agent/mkv-agent"), "--config", config, "--server", address_,
-                               "--name", "a1", "--work-dir", work(), "--pipeline", "media",
-                               "--claim-poll-ms", "200"},
-      absl::StrCat(root_, "/agent-", agent_starts_, ".out"));
+  std::vector<std::string> argv;
+  if (::geteuid() == 0 && std::filesystem::exists(kSetpriv)) {
+    // As root, the agent (and the tools it runs) lose the capabilities that bypass file
+    // permissions, as the unprivileged service user of a real install has none: a chmod 000
+    // source is then unreadable to it. Files the tests make are root's, so nothing else changes.
+    argv = {kSetpriv, "--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search", "--"};
+  }
+  argv.insert(argv.end(), {Bin("agent/mkv-agent"), "--config", config, "--server", address_,
+                           "--name", "a1", "--work-dir", work(), "--pipeline", "media",
+                           "--claim-poll-ms", "200"});
+  agent_ = std::make_unique<Child>(std::move(argv),
+                                   absl::StrCat(root_, "/agent-", agent_starts_, ".out"));
 }
 
 json MediaFleet::Ctl(const std::vector<std::string>& args) {

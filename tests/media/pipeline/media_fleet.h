@@ -33,6 +33,9 @@ class MediaFleet {
   // SIGKILLs the agent (if running) / starts it with the last config.
   void StopAgent();
   void StartAgent();
+  // False when the agent would read a chmod 000 file anyway: run as root without setpriv to
+  // drop the capabilities that bypass file permissions.
+  static bool AgentHonoursPermissions();
 
   nlohmann::json Ctl(const std::vector<std::string>& args);
   // mkvctl enqueue (optionally --plan); REQUIREs one created job and returns its id.
