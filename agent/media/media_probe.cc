@@ -2,6 +2,7 @@
 #include "agent/media/media_probe.h"
 
 #include <filesystem>
+#include <future>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -73,38 +74,51 @@ absl::StatusOr<MediaInfo> ProbeMedia(const StepContext& ctx, const MediaSettings
   MediaInfo info;
   info.size_bytes = static_cast<int64_t>(size);
 
-  absl::StatusOr<std::string> out = ProbeTool(
-      ctx, settings,
-      {settings.Tool("mkvmerge"), "--identification-format", "json", "--identify", path}, path);
+  // The tools (each mostly process start-up and a header read) and our RPU check run at once;
+  // their results are then applied in a fixed order, so the first failure reported is the same
+  // as when they ran one after another. Runs whose result turns out not to be needed (the frame
+  // probe of a file without video) are only waited for.
+  auto tool = [&](std::vector<std::string> argv) {
+    return std::async(std::launch::async, [&ctx, &settings, &path, argv = std::move(argv)] {
+      return ProbeTool(ctx, settings, argv, path);
+    });
+  };
+  auto identify =
+      tool({settings.Tool("mkvmerge"), "--identification-format", "json", "--identify", path});
+  auto streams = tool({settings.Tool("ffprobe"), "-v", "error", "-show_streams", "-show_format",
+                       "-show_chapters", "-of", "json", path});
+  auto first_frame = tool({settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0",
+                           "-read_intervals", "%+#1", "-show_frames", "-of", "json", path});
+  const std::vector<std::string> count_argv = {
+      settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0", "-count_packets",
+      "-show_entries", "stream=nb_read_packets", "-of", "json", path};
+  std::future<absl::StatusOr<std::string>> count;
+  if (options.count_packets) count = tool(count_argv);
+  std::future<absl::StatusOr<RpuCheck>> rpus;
+  if (options.first_rpus) {
+    rpus = std::async(std::launch::async, [&path] { return CheckFirstRpus(path); });
+  }
+
+  absl::StatusOr<std::string> out = identify.get();
   if (!out.ok()) return out.status();
   if (absl::Status s = ApplyMkvmergeIdentify(*out, path, info); !s.ok()) return s;
 
-  out = ProbeTool(ctx, settings,
-                  {settings.Tool("ffprobe"), "-v", "error", "-show_streams", "-show_format",
-                   "-show_chapters", "-of", "json", path},
-                  path);
+  out = streams.get();
   if (!out.ok()) return out.status();
   if (absl::Status s = ApplyFfprobeStreams(*out, path, info); !s.ok()) return s;
   if (!info.has_video) return info;
 
-  out = ProbeTool(ctx, settings,
-                  {settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0",
-                   "-read_intervals", "%+#1", "-show_frames", "-of", "json", path},
-                  path);
+  out = first_frame.get();
   if (!out.ok()) return out.status();
   if (absl::Status s = ApplyFfprobeFirstFrame(*out, path, info); !s.ok()) return s;
 
   if (options.count_packets || (options.count_if_unknown && info.frame_count == 0)) {
-    out = ProbeTool(ctx, settings,
-                    {settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0",
-                     "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "json",
-                     path},
-                    path);
+    out = count.valid() ? count.get() : ProbeTool(ctx, settings, count_argv, path);
     if (!out.ok()) return out.status();
     if (absl::Status s = ApplyFfprobePacketCount(*out, path, info); !s.ok()) return s;
   }
   if (options.first_rpus) {
-    absl::StatusOr<RpuCheck> rpu = CheckFirstRpus(path);
+    absl::StatusOr<RpuCheck> rpu = rpus.get();
     if (!rpu.ok()) {
       return rpu.status().code() == absl::StatusCode::kDataLoss
                  ? absl::InvalidArgumentError(rpu.status().message())

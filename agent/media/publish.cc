@@ -70,6 +70,8 @@ absl::Status CheckDestinationFree(const std::string& dest, const PublishPolicy& 
   return absl::OkStatus();
 }
 
+absl::Status SyncFile(const std::string& path) { return FsyncPath(path, false); }
+
 absl::Status PublishFile(const std::string& part, const std::string& dest,
                          const PublishPolicy& policy) {
   std::error_code ec;

@@ -38,6 +38,10 @@ absl::Status CheckDestinationFree(const std::string& dest, const PublishPolicy& 
 absl::Status PublishFile(const std::string& part, const std::string& dest,
                          const PublishPolicy& policy);
 
+// fsyncs one file (its data and size on disk). Internal naming the file on failure. Used by
+// verify to write the part file back while the checks read it; PublishFile fsyncs again.
+absl::Status SyncFile(const std::string& path);
+
 // Moves `source` into `backup_dir` (same file name), by rename or, across filesystems, by copy +
 // fsync + unlink. Returns the backup path. Errors: FailedPrecondition when the backup file already
 // exists; Internal naming the file for I/O errors (the source is then still in place).

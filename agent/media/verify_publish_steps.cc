@@ -1,11 +1,13 @@
 // verify and publish steps, shared by every plan (see output_steps.h).
 #include <filesystem>
+#include <future>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "agent/media/media_probe.h"
 #include "agent/media/output_steps.h"
 #include "agent/media/plan_policy.h"
+#include "agent/media/publish.h"
 #include "agent/media/rpu_scan.h"
 #include "agent/media/verify_rules.h"
 
@@ -36,14 +38,24 @@ class VerifyStep final : public Step {
     if (frames.ok()) absl::SimpleAtoi(*frames, &target.source_frames);
 
     // ffprobe and mkvmerge read the headers only; the one full read of the output is our packet
-    // scan, which also gives the frame count.
-    absl::StatusOr<MediaInfo> output = ProbeMedia(
-        ctx, *settings_, *part,
-        ProbeOptions{.count_packets = false, .count_if_unknown = false, .first_rpus = false});
-    if (!output.ok()) return Fail(ctx, *part, output.status());
+    // scan, which also gives the frame count. The three run at once, and meanwhile the part file
+    // is written back to disk (publish fsyncs it again, then with little or nothing left to
+    // write), so the disk works while the checks read the page cache.
+    auto synced = std::async(std::launch::async, [&part] { return SyncFile(*part); });
+    auto probed = std::async(std::launch::async, [&] {
+      return ProbeMedia(
+          ctx, *settings_, *part,
+          ProbeOptions{.count_packets = false, .count_if_unknown = false, .first_rpus = false});
+    });
     ProgressMeter meter(ctx, target.source_frames > 0 ? target.source_frames : source->frame_count);
     absl::StatusOr<RpuScanTotals> scan =
         ScanAllRpus(*part, ctx.cancel_flag(), [&](int64_t n) { meter.Update(n); });
+    absl::StatusOr<MediaInfo> output = probed.get();
+    if (absl::Status s = synced.get(); !s.ok()) {
+      ctx.Log(LogLevel::kWarn, absl::StrCat("verify: early write-back: ", s.message(),
+                                            " (publish fsyncs again)"));
+    }
+    if (!output.ok()) return Fail(ctx, *part, output.status());
     if (!scan.ok()) return Fail(ctx, *part, scan.status());
     meter.Update(scan->packets, true);
     if (output->frame_count == 0) output->frame_count = scan->packets;

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/mkv/matroska_reader.h"
+#include "common/remux/output_file.h"
 
 extern "C" {
 #include <libavutil/dovi_meta.h>
@@ -22,7 +23,10 @@ namespace {
 struct OutputContextDeleter {
   void operator()(AVFormatContext* ctx) const {
     if (ctx == nullptr) return;
-    if (ctx->pb != nullptr && !(ctx->oformat->flags & AVFMT_NOFILE)) avio_closep(&ctx->pb);
+    if (ctx->pb != nullptr && !(ctx->oformat->flags & AVFMT_NOFILE) &&
+        !(ctx->flags & AVFMT_FLAG_CUSTOM_IO)) {
+      avio_closep(&ctx->pb);
+    }
     avformat_free_context(ctx);
   }
 };
@@ -164,6 +168,7 @@ absl::StatusOr<RemuxStats> RunRemux(const RemuxRequest& req) {
         req.source_path, ": cannot analyse the streams (", mkv::AvErrorText(rc), ")"));
   }
 
+  std::unique_ptr<OutputFile> file;  // outlives the muxer, which writes through it
   AVFormatContext* raw_out = nullptr;
   rc = avformat_alloc_output_context2(&raw_out, nullptr, "matroska", req.output_path.c_str());
   if (rc < 0 || raw_out == nullptr) return OutputError(req.output_path, "create muxer", rc);
@@ -209,8 +214,11 @@ absl::StatusOr<RemuxStats> RunRemux(const RemuxRequest& req) {
   }
   if (absl::Status s = CopyChapters(*ic, *oc); !s.ok()) return s;
 
-  rc = avio_open(&oc->pb, req.output_path.c_str(), AVIO_FLAG_WRITE);
-  if (rc < 0) return OutputError(req.output_path, "open for writing", rc);
+  absl::StatusOr<std::unique_ptr<OutputFile>> created = OutputFile::Create(req.output_path);
+  if (!created.ok()) return created.status();
+  file = *std::move(created);
+  oc->pb = file->avio();
+  oc->flags |= AVFMT_FLAG_CUSTOM_IO;
   AVDictionary* opts = nullptr;
   av_dict_set(&opts, "default_mode", "passthrough", 0);  // keep the source's default flags
   rc = avformat_write_header(oc.get(), &opts);
@@ -268,8 +276,7 @@ absl::StatusOr<RemuxStats> RunRemux(const RemuxRequest& req) {
   if (absl::Status s = write_video(/*last=*/true); !s.ok()) return s;
   rc = av_write_trailer(oc.get());
   if (rc < 0) return OutputError(req.output_path, "finish (write the index)", rc);
-  rc = avio_closep(&oc->pb);
-  if (rc < 0) return OutputError(req.output_path, "close", rc);
+  if (absl::Status s = file->Close(); !s.ok()) return s;
   std::error_code ec;
   stats.output_bytes = static_cast<int64_t>(std::filesystem::file_size(req.output_path, ec));
   return stats;

@@ -1,8 +1,15 @@
 // The libavformat remuxer on a real generated profile 7 file, judged by mkvmerge -J and ffprobe:
-// every track, flag, language, name and the chapters survive, and the DV record is the one asked.
+// every track, flag, language, name and the chapters survive, and the DV record is the one asked;
+// and the output file it writes through (remux::OutputFile).
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "absl/strings/match.h"
 
 #include "catch2/catch.hpp"
+#include "common/remux/output_file.h"
 #include "common/remux/remuxer.h"
 #include "tests/media/pipeline/samples.h"
 #include "tests/test_paths.h"
@@ -72,6 +79,61 @@ TEST_CASE("remux of a missing source fails naming it and leaves no output") {
   REQUIRE_FALSE(stats.ok());
   CHECK(stats.status().code() == absl::StatusCode::kNotFound);
   CHECK_FALSE(std::filesystem::exists(dir + "/out.mkv"));
+}
+
+TEST_CASE("remux output file: buffered writes, seeks back, size and early writeback") {
+  const std::string dir = testing::MakeTempDir("remux");
+  const std::string path = dir + "/out.bin";
+  absl::StatusOr<std::unique_ptr<remux::OutputFile>> f = remux::OutputFile::Create(path);
+  REQUIRE(f.ok());
+  AVIOContext* pb = (*f)->avio();
+  // More than one writeback chunk, so sync_file_range runs, then a rewrite near the start.
+  const int64_t total = remux::OutputFile::kWritebackChunk + 3 * 1000 * 1000 + 7;
+  std::vector<uint8_t> block(1000 * 1000);
+  int64_t written = 0;
+  while (written < total) {
+    const int n = static_cast<int>(std::min<int64_t>(block.size(), total - written));
+    for (int i = 0; i < n; ++i) block[i] = static_cast<uint8_t>((written + i) % 251);
+    avio_write(pb, block.data(), n);
+    written += n;
+  }
+  CHECK(avio_tell(pb) == total);
+  avio_flush(pb);
+  CHECK(avio_size(pb) == total);  // what the file holds (the buffer is flushed)
+  CHECK(avio_seek(pb, 10, SEEK_SET) == 10);
+  const uint8_t marker[4] = {0xde, 0xad, 0xbe, 0xef};
+  avio_write(pb, marker, 4);
+  CHECK(avio_seek(pb, total, SEEK_SET) == total);
+  REQUIRE((*f)->Close().ok());
+  REQUIRE(static_cast<int64_t>(std::filesystem::file_size(path)) == total);
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> back(total);
+  in.read(back.data(), total);
+  CHECK(static_cast<uint8_t>(back[9]) == 9);
+  CHECK(static_cast<uint8_t>(back[10]) == 0xde);
+  CHECK(static_cast<uint8_t>(back[13]) == 0xef);
+  CHECK(static_cast<uint8_t>(back[14]) == 14);
+  CHECK(static_cast<uint8_t>(back[total - 1]) == (total - 1) % 251);
+}
+
+TEST_CASE("remux output file: a write error is reported by Close, naming the file") {
+  // /dev/full takes the open and refuses every write with ENOSPC.
+  absl::StatusOr<std::unique_ptr<remux::OutputFile>> f = remux::OutputFile::Create("/dev/full");
+  REQUIRE(f.ok());
+  std::vector<uint8_t> block(4 << 20, 1);
+  avio_write((*f)->avio(), block.data(), static_cast<int>(block.size()));
+  const absl::Status s = (*f)->Close();
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.code() == absl::StatusCode::kInternal);
+  CHECK(absl::StrContains(s.message(), "/dev/full"));
+}
+
+TEST_CASE("remux output file: an unwritable path fails naming it") {
+  const std::string dir = testing::MakeTempDir("remux");
+  absl::StatusOr<std::unique_ptr<remux::OutputFile>> f =
+      remux::OutputFile::Create(dir + "/no/such/folder/out.mkv");
+  REQUIRE_FALSE(f.ok());
+  CHECK(absl::StrContains(f.status().message(), "no/such/folder/out.mkv"));
 }
 
 }  // namespace

@@ -1,0 +1,145 @@
+// Output file with early writeback (see output_file.h).
+#include "common/remux/output_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+extern "C" {
+#include <libavutil/error.h>
+#include <libavutil/mem.h>
+}
+
+namespace mkvfleet::remux {
+namespace {
+
+constexpr int kBufferSize = 1 << 20;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat(path, ": cannot open for writing (", std::strerror(errno), ")"));
+  }
+  std::unique_ptr<OutputFile> f(new OutputFile(path, fd));
+  auto* buffer = static_cast<unsigned char*>(av_malloc(kBufferSize));
+  if (buffer != nullptr) {
+    f->avio_ = avio_alloc_context(buffer, kBufferSize, /*write_flag=*/1, f.get(), nullptr,
+                                  &OutputFile::Write, &OutputFile::Seek);
+  }
+  if (f->avio_ == nullptr) {
+    av_free(buffer);
+    return absl::ResourceExhaustedError("out of memory for the output buffer");
+  }
+  f->writeback_ = std::thread([p = f.get()] { p->Writeback(); });
+  return f;
+}
+
+void OutputFile::Writeback() {
+  int64_t done = 0;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    wake_.wait(lock, [&] { return stop_ || writeback_to_ > done; });
+    if (stop_) return;
+    const int64_t to = writeback_to_;
+    lock.unlock();
+    // Only a hint: failures show up (again) at fsync.
+    ::sync_file_range(fd_, done, to - done, SYNC_FILE_RANGE_WRITE);
+    done = to;
+    lock.lock();
+  }
+}
+
+void OutputFile::StopWriteback() {
+  if (!writeback_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  writeback_.join();
+}
+
+OutputFile::~OutputFile() {
+  StopWriteback();
+  if (avio_ != nullptr) {
+    av_freep(&avio_->buffer);
+    avio_context_free(&avio_);
+  }
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int OutputFile::Write(void* opaque, uint8_t* buf, int size) {
+  auto* f = static_cast<OutputFile*>(opaque);
+  int done = 0;
+  while (done < size) {
+    const ssize_t n = ::pwrite(f->fd_, buf + done, size - done, f->pos_ + done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (f->write_errno_ == 0) f->write_errno_ = errno;
+      return AVERROR(errno);
+    }
+    done += static_cast<int>(n);
+  }
+  f->pos_ += size;
+  if (f->pos_ > f->end_) f->end_ = f->pos_;
+  if (f->end_ - f->kicked_ >= kWritebackChunk) {
+    f->kicked_ = f->end_;
+    {
+      std::lock_guard<std::mutex> lock(f->mu_);
+      f->writeback_to_ = f->kicked_;
+    }
+    f->wake_.notify_one();
+  }
+  return size;
+}
+
+int64_t OutputFile::Seek(void* opaque, int64_t offset, int whence) {
+  auto* f = static_cast<OutputFile*>(opaque);
+  switch (whence & ~AVSEEK_FORCE) {
+    case SEEK_SET:
+      f->pos_ = offset;
+      break;
+    case SEEK_CUR:
+      f->pos_ += offset;
+      break;
+    case SEEK_END:
+      f->pos_ = f->end_ + offset;
+      break;
+    case AVSEEK_SIZE:
+      return f->end_;
+    default:
+      return AVERROR(EINVAL);
+  }
+  return f->pos_;
+}
+
+absl::Status OutputFile::Close() {
+  if (fd_ < 0) return absl::OkStatus();
+  avio_flush(avio_);
+  StopWriteback();  // no hint may reach the fd after it is closed
+  const int avio_error = avio_->error;
+  const int rc = ::close(fd_);
+  const int close_errno = errno;
+  fd_ = -1;
+  if (write_errno_ != 0) {
+    return absl::InternalError(
+        absl::StrCat(path_, ": cannot write (", std::strerror(write_errno_), ")"));
+  }
+  if (avio_error < 0) {
+    return absl::InternalError(absl::StrCat(path_, ": cannot write (", avio_error, ")"));
+  }
+  if (rc != 0) {
+    return absl::InternalError(
+        absl::StrCat(path_, ": cannot close (", std::strerror(close_errno), ")"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mkvfleet::remux

@@ -1,0 +1,63 @@
+// The remuxer's output file behind a libavformat AVIOContext that we own: a plain fd written
+// through a 1 MiB buffer, with the kernel told to start writing each finished 16 MiB back to disk
+// (sync_file_range SYNC_FILE_RANGE_WRITE, which does not wait for the disk). Without that, a
+// freshly written multi-GB file sits in the page cache until the final fsync (publish) and the
+// disk only starts then; with it, the disk writes while the remux still reads and converts, and
+// the fsync finds little left to do. The call is made from a helper thread: submitting the
+// writeback can itself block on a busy device queue, and the remux must not wait for that.
+// Pages stay cached: verify reads the file next.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+
+extern "C" {
+#include <libavformat/avio.h>
+}
+
+namespace mkvfleet::remux {
+
+class OutputFile {
+ public:
+  static constexpr int64_t kWritebackChunk = 16 << 20;
+
+  // Creates or truncates `path` (mode 0666 & ~umask). Internal naming it on failure.
+  static absl::StatusOr<std::unique_ptr<OutputFile>> Create(const std::string& path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  // For AVFormatContext::pb (with AVFMT_FLAG_CUSTOM_IO); owned by this object.
+  AVIOContext* avio() { return avio_; }
+  // Flushes the buffer and closes the file. Internal naming the file and the first write error.
+  absl::Status Close();
+
+ private:
+  OutputFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  static int Write(void* opaque, uint8_t* buf, int size);
+  static int64_t Seek(void* opaque, int64_t offset, int whence);
+  void Writeback();  // the helper thread
+  void StopWriteback();
+
+  std::string path_;
+  int fd_;
+  AVIOContext* avio_ = nullptr;
+  int64_t pos_ = 0;         // file offset of the next write
+  int64_t end_ = 0;         // bytes written so far (highest offset reached)
+  int64_t kicked_ = 0;      // writeback started for [0, kicked_)
+  int write_errno_ = 0;     // the first write error
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  int64_t writeback_to_ = 0;  // guarded by mu_: start writeback of [.., writeback_to_)
+  bool stop_ = false;         // guarded by mu_
+  std::thread writeback_;
+};
+
+}  // namespace mkvfleet::remux
