@@ -61,14 +61,18 @@ void PrintBytes(const char* what, const JobRun& run, int64_t output) {
 }
 
 // cp of `source`, optionally followed by `sync COPY` (what the job pays for safety), timed
-// together; the copy is written back and removed untimed.
-absl::StatusOr<double> TimeCopy(const std::string& source, const std::string& copy, bool fsync) {
+// together (wall, and CPU of the tools in `cpu`); the copy is written back and removed untimed.
+absl::StatusOr<double> TimeCopy(const std::string& source, const std::string& copy, bool fsync,
+                                double& cpu) {
+  const CpuTimes c0 = CpuNow();
   absl::StatusOr<double> cp = TimeProcess({"cp", source, copy});
   if (!cp.ok()) return cp.status();
   double total = *cp;
+  const CpuTimes c1 = CpuNow();
   absl::StatusOr<double> sync = TimeProcess({"sync", copy});
   if (!sync.ok()) return sync.status();
   if (fsync) total += *sync;
+  cpu = ((fsync ? CpuNow() : c1) - c0).children;
   fs::remove(copy);
   return total;
 }
@@ -95,6 +99,7 @@ int ConvertBench(const Options& o) {
     const char* name;
     bool cold;
     std::vector<double> cp, cp_sync, job;
+    double cp_cpu = 0, cp_sync_cpu = 0, job_cpu = 0;  // of the last run
   } variants[] = {{"cached", false, {}, {}, {}}, {"cold", true, {}, {}, {}}};
   JobRun last;
   int64_t output_bytes = 0;
@@ -106,18 +111,23 @@ int ConvertBench(const Options& o) {
       };
       for (bool with_sync : {false, true}) {
         if (auto s = prepare(); !s.ok()) return Fail(s);
-        absl::StatusOr<double> t = TimeCopy(big, copy, with_sync);
+        absl::StatusOr<double> t =
+            TimeCopy(big, copy, with_sync, with_sync ? v.cp_sync_cpu : v.cp_cpu);
         if (!t.ok()) return Fail(t.status());
         (with_sync ? v.cp_sync : v.cp).push_back(*t);
       }
       if (auto s = prepare(); !s.ok()) return Fail(s);
+      const CpuTimes c0 = CpuNow();
       absl::StatusOr<JobRun> job = RunJob(big, o.dir + "/work-convert", "dv-convert", o.profile);
       if (!job.ok()) return Fail(job.status());
+      const CpuTimes used = CpuNow() - c0;
+      v.job_cpu = used.self + used.children;
       v.job.push_back(job->seconds);
       output_bytes = static_cast<int64_t>(fs::file_size(job->output));
-      std::printf("run %d %-6s: cp %.2fs, cp+sync %.2fs, job %.2fs, steps (s, cpu self+tools):%s\n",
-                  rep + 1, v.name, v.cp.back(), v.cp_sync.back(), v.job.back(),
-                  StepTimes(*job).c_str());
+      std::printf("run %d %-6s: cp %.2fs (cpu %.2f), cp+sync %.2fs (cpu %.2f), job %.2fs (cpu %.2f),"
+                  " steps (s, cpu self+tools):%s\n",
+                  rep + 1, v.name, v.cp.back(), v.cp_cpu, v.cp_sync.back(), v.cp_sync_cpu,
+                  v.job.back(), v.job_cpu, StepTimes(*job).c_str());
       std::fflush(stdout);
       fs::remove(job->output);
       fs::remove_all(o.dir + "/work-convert");
