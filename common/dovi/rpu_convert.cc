@@ -84,7 +84,8 @@ absl::Status ConvertRpuPayload(absl::Span<const uint8_t> payload, ConversionMode
                                std::vector<uint8_t>& out) {
   // The per-frame path: a lean parse (rpu_internal.h) that keeps neither the mapping pieces nor
   // the DM extension blocks nor `remaining`, with per-thread buffers, and a write that copies
-  // them from the input. ConvertRpu never reads those values: a mode either keeps them as they
+  // them, and every other section the conversion left alone, from the input. ConvertRpu never
+  // reads those values: a mode either keeps them as they
   // are or replaces whole curves. A mode that reads or edits pieces or blocks in place must not
   // take this path. When a conversion changed something the copy depends on, CanWriteLean says
   // so and the RPU goes the full way.

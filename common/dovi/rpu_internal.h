@@ -7,7 +7,11 @@
 // from there. That is bit-exact because writing a parsed piece, block or list gives back exactly
 // the bits it was parsed from (every code is canonical and every checked padding bit is zero),
 // and because the copied spans do not depend on what comes before them: the pieces hold no
-// alignment, and the DM tail starts at a byte boundary in the input and in the output.
+// alignment, and the DM tail starts at a byte boundary in the input and in the output. The same
+// holds for every other section, so the lean write copies any section whose values the
+// conversion left as parsed (LeanLayout records where each sits and what it held) and
+// serialises only the rest. Checks that have a fast path (extension blocks, mapping pieces) hand
+// anything unusual back to the exact code, which owns every error message.
 #pragma once
 
 #include <array>
