@@ -13,6 +13,7 @@
 #include "common/bits/emulation_prevention.h"
 #include "common/dovi/crc32.h"
 #include "common/dovi/rpu_convert.h"
+#include "common/dovi/rpu_file.h"
 #include "tests/test_paths.h"
 #include "tests/unit/dovi/dovi_test_util.h"
 
@@ -120,6 +121,34 @@ TEST_CASE("Lean conversion equals the full path on damage behind a repaired CRC"
     }
   }
   CHECK(parsed > 1000);  // coefficient and block payload bits flip without breaking the syntax
+}
+
+// Inputs the fuzzer found crashing (tests/data/dovi/fuzz-regressions), as they are and with a
+// repaired CRC so that they reach the fast checks.
+TEST_CASE("Lean conversion equals the full path on the fuzz regressions", "[dovi][lean]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(mkvfleet::testing::DoviSamplesDir()) / "fuzz-regressions";
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    ++files;
+    const std::string data = mkvfleet::testing::ReadFileOrFail(entry.path().string());
+    const std::vector<uint8_t> bytes(data.begin(), data.end());
+    std::vector<std::vector<uint8_t>> parts;
+    if (auto split = ParseRpuFile(bytes); split.ok() && !split->empty()) {
+      for (auto part : *split) parts.emplace_back(part.begin(), part.end());
+    } else {
+      parts.push_back(bytes);
+    }
+    for (const auto& part : parts) {
+      CheckSame(part);
+      std::vector<uint8_t> rbsp = bits::RemoveEmulationPrevention(part);
+      if (rbsp.size() < 7) continue;
+      rbsp[0] = kRpuNalPrefix;
+      rbsp.back() = kRpuFinalByte;
+      CheckSame(RepairAndEscape(rbsp));
+    }
+  }
+  CHECK(files >= 1);
 }
 
 TEST_CASE("Lean conversion equals the full path on random bytes", "[dovi][lean]") {
