@@ -97,9 +97,61 @@ bool SameNlq(const RpuNlq& nlq, const RpuHeader& h, const LeanLayout& l) {
          h.coefficient_log2_denom == l.header.coefficient_log2_denom;
 }
 
+// The bits WriteRpuMapping writes for a mapping whose three curves are the identity and that has
+// no NLQ data (a FEL in mode 2, profile 5 -> 8.1): they depend only on the values in the key,
+// so each thread serialises them once per key and copies them after.
+class IdentityMappingCache {
+ public:
+  // Appends WriteRpuMapping(m, h) to `w`. REQUIRES: IsIdentityMapping(m), m.nlq empty and
+  // h.has_nlq() false (CheckRpuMappingWritable).
+  void Write(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
+    const Key key{m.vdr_rpu_id,
+                  m.mapping_color_space,
+                  m.mapping_chroma_format_idc,
+                  m.num_x_partitions_minus1,
+                  m.num_y_partitions_minus1,
+                  h.bl_bit_depth(),
+                  h.coefficient_bits(),
+                  h.coefficient_data_type};
+    if (!valid_ || !(key == key_)) {
+      bits::BitWriter fresh;
+      // Cannot fail: the checks it makes passed (REQUIRES).
+      (void)WriteRpuMapping(m, h, fresh);
+      bits_ = fresh.position();
+      bytes_ = fresh.Take();
+      key_ = key;
+      valid_ = true;
+    }
+    w.WriteBitsFrom(bytes_, 0, bits_);
+  }
+
+ private:
+  // Everything WriteRpuMapping reads from an identity mapping without NLQ and its header.
+  struct Key {
+    uint64_t vdr_rpu_id, mapping_color_space, mapping_chroma_format_idc;
+    uint64_t num_x_partitions_minus1, num_y_partitions_minus1;
+    int bl_bit_depth, coefficient_bits;
+    uint8_t coefficient_data_type;
+    bool operator==(const Key&) const = default;
+  };
+  bool valid_ = false;
+  Key key_{};
+  std::vector<uint8_t> bytes_;
+  size_t bits_ = 0;
+};
+
+bool IsIdentityMapping(const RpuMapping& m) {
+  return m.curves[0].IsIdentity() && m.curves[1].IsIdentity() && m.curves[2].IsIdentity();
+}
+
 absl::Status WriteMapping(const RpuMapping& m, const RpuHeader& h, const LeanLayout& l,
                           Splicer& sp) {
   if (!m.curves[0].pieces.empty()) {  // curves replaced by the conversion: written in full
+    if (!m.nlq && !h.has_nlq() && IsIdentityMapping(m)) {
+      thread_local IdentityMappingCache cache;
+      cache.Write(m, h, sp.Serialise());
+      return absl::OkStatus();
+    }
     return WriteRpuMapping(m, h, sp.Serialise());
   }
   if (absl::Status s = CheckRpuMappingWritable(m, h, false); !s.ok()) return s;

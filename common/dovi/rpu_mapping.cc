@@ -99,7 +99,8 @@ void ReshapingCurve::SetIdentity() {
   num_pivots_minus2 = 0;
   pred_pivot_value = {};
   pred_pivot_value[1] = 1023;
-  pieces.assign(1, MappingPiece());
+  pieces.clear();
+  pieces.emplace_back();  // constructed in place: no temporary to copy
   PolynomialPiece& p = pieces[0].poly;
   p.poly_coef_int = {0, 1, 0};  // y = 0 + 1 * x
 }

@@ -87,6 +87,43 @@ TEST_CASE("Lean conversion equals the full path on every sample and mode", "[dov
   CHECK(ok > 50);
 }
 
+// A FEL's identity curves in mode 2 are serialised once per thread and key (the values they
+// depend on): RPUs whose keys differ, in turn, must each get their own bits.
+TEST_CASE("Lean conversion of FEL identity curves follows every value they depend on",
+          "[dovi][lean]") {
+  const std::vector<uint8_t> fel = testing::SinglePayload("fel_orig.bin");
+  absl::StatusOr<Rpu> parsed = ParseRpu(fel);
+  REQUIRE(parsed.ok());
+  std::vector<std::vector<uint8_t>> variants = {fel};
+  auto add = [&](auto edit) {
+    Rpu rpu = *parsed;
+    edit(rpu);
+    absl::StatusOr<std::vector<uint8_t>> written = WriteRpu(rpu);
+    REQUIRE(written.ok());
+    variants.push_back(*std::move(written));
+  };
+  add([](Rpu& r) { r.mapping->vdr_rpu_id = 5; });
+  add([](Rpu& r) { r.mapping->mapping_color_space = 1; });
+  add([](Rpu& r) { r.mapping->mapping_chroma_format_idc = 2; });
+  add([](Rpu& r) { r.header.bl_bit_depth_minus8 = 4; });
+  add([](Rpu& r) { r.header.coefficient_log2_denom = 20; });
+  add([](Rpu& r) { r.header.coefficient_data_type = 1; });
+  std::vector<uint8_t> converted;
+  std::vector<std::vector<uint8_t>> outputs;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& v : variants) {
+      REQUIRE(ConvertRpuPayload(v, ConversionMode::kTo81, converted).ok());
+      REQUIRE(CheckSame(v) == static_cast<int>(std::size(kModes)));
+      outputs.push_back(converted);
+    }
+  }
+  // Each variant's output differs from the original's (so the test can fail on a stale cache).
+  for (size_t i = 1; i < variants.size(); ++i) {
+    INFO("variant " << i);
+    CHECK(outputs[i] != outputs[0]);
+  }
+}
+
 TEST_CASE("Lean conversion equals the full path on truncations and raw bit flips",
           "[dovi][lean]") {
   for (const auto& payload : AllSamples()) {
