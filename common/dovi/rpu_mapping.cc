@@ -126,24 +126,39 @@ size_t FastPieceEnd(absl::Span<const uint8_t> data, size_t pos, const RpuHeader&
                     bool last_piece) {
   const uint8_t* const d = data.data();
   const size_t size = data.size();
+  if (size < 8) return 0;
+  // A whole word can be read at bit `pos` exactly when (pos >> 3) + 8 <= size, i.e. pos <= last.
+  const size_t last = 8 * (size - 8) + 7;
   const size_t coef_bits = static_cast<size_t>(h.coefficient_bits());
   const bool fixed = h.coefficient_data_type == 0;
-  // Reads one ue(v) into `value` (or skips an se(v)); false when unsure.
+  // The leading zeros of the code at `pos`, from a word that has them all (at most 28, so its
+  // 1 bit is among the 57 bits the word surely holds); -1 when unsure. `| 1` keeps the count
+  // defined for a zero word (63, then refused).
+  auto zeros_at = [&](size_t at) -> int {
+    if (at > last) return -1;
+    const int zeros = __builtin_clzll(PeekBits64(d, at) | 1);
+    return zeros > 28 ? -1 : zeros;
+  };
+  // Reads one ue(v) into `value`; false when unsure.
   auto code = [&](uint64_t* value) {
-    if ((pos >> 3) + 8 > size) return false;
-    const uint64_t word = PeekBits64(d, pos);
-    const int zeros = std::countl_zero(word);
-    if (zeros > 28) return false;
+    const int zeros = zeros_at(pos);
+    if (zeros < 0) return false;
     const int len = 2 * zeros + 1;
-    if (value != nullptr) *value = (word >> (64 - len)) - 1;
-    pos += len;
+    *value = (PeekBits64(d, pos) >> (64 - len)) - 1;
+    pos += static_cast<size_t>(len);
     return true;
   };
-  // `count` coefficients: an optional integer part, then coef_bits.
+  // `count` coefficients: an optional se(v) integer part (only its length matters), then
+  // coef_bits.
   auto coefficients = [&](uint32_t count) {
+    if (!fixed) {
+      pos += count * coef_bits;
+      return true;
+    }
     for (uint32_t i = 0; i < count; ++i) {
-      if (fixed && !code(nullptr)) return false;
-      pos += coef_bits;
+      const int zeros = zeros_at(pos);
+      if (zeros < 0) return false;
+      pos += static_cast<size_t>(2 * zeros + 1) + coef_bits;
     }
     return true;
   };
@@ -154,14 +169,14 @@ size_t FastPieceEnd(absl::Span<const uint8_t> data, size_t pos, const RpuHeader&
     if (!code(&order) || order > 1) return 0;
     bool linear = false;
     if (order == 0) {
-      if ((pos >> 3) + 8 > size) return 0;
+      if (pos > last) return 0;
       linear = (PeekBits64(d, pos) >> 63) != 0;
       pos += 1;
     }
     const uint32_t count = linear ? (last_piece ? 2 : 1) : static_cast<uint32_t>(order) + 2;
     if (!coefficients(count)) return 0;
   } else {
-    if ((pos >> 3) + 8 > size) return 0;
+    if (pos > last) return 0;
     const uint64_t order = PeekBits64(d, pos) >> 62;
     pos += 2;
     if (order > 2 || !coefficients(1 + kMmrMaxCoeffs * (static_cast<uint32_t>(order) + 1))) {

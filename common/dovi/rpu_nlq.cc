@@ -2,6 +2,7 @@
 #include "common/dovi/rpu_nlq.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/dovi/rpu_internal.h"
 
 namespace mkvfleet::dovi {
 
@@ -43,7 +44,62 @@ void WriteNlqPivots(const RpuNlq& nlq, const RpuHeader& h, bits::BitWriter& w) {
   for (uint16_t v : nlq.nlq_pred_pivot_value) w.WriteBits(v, h.bl_bit_depth());
 }
 
+namespace {
+
+// ParseNlqParams with fixed-point coefficients of 1..56 bits, read in whole words from the
+// reader's data: true (reader advanced past the fields) when every read fits in the data and
+// every ue(v) has at most 28 leading zeros, so that the BitReader would read the same values
+// without error; false (reader untouched, `nlq` partly written) when the exact code must decide.
+bool ParseNlqParamsFast(bits::BitReader& r, const RpuHeader& h, RpuNlq& nlq) {
+  const size_t coef_bits = static_cast<size_t>(h.coefficient_bits());
+  const size_t el_bits = static_cast<size_t>(h.el_bit_depth());
+  const absl::Span<const uint8_t> data = r.data();
+  if (!r.ok() || h.coefficient_data_type != 0 || coef_bits < 1 || coef_bits > 56 ||
+      el_bits > 56 || data.size() < 8) {
+    return false;
+  }
+  const uint8_t* const d = data.data();
+  // A whole word can be read at bit p exactly when (p >> 3) + 8 <= size, i.e. p <= last.
+  const size_t last = 8 * (data.size() - 8) + 7;
+  // The most bits one component takes: its fields start within that many bits of its start,
+  // so when the start plus that is <= last, every read of the component has a whole word.
+  const size_t component_bits = el_bits + 3 * (57 + coef_bits);
+  size_t pos = r.position();
+  auto bits = [&](size_t n) {
+    const uint64_t v = internal::PeekBits64(d, pos) >> (64 - n);
+    pos += n;
+    return v;
+  };
+  bool sure = true;
+  auto ue = [&]() -> uint64_t {
+    const uint64_t word = internal::PeekBits64(d, pos);
+    const int zeros = __builtin_clzll(word | 1);  // 63 for a zero word: refused below
+    const bool short_code = zeros <= 28;
+    sure &= short_code;
+    // Unsure: 1 bit, so the reads stay within the component's bound (the result is dropped).
+    const int len = short_code ? 2 * zeros + 1 : 1;
+    pos += static_cast<size_t>(len);
+    return (word >> (64 - len)) - 1;
+  };
+  for (int c = 0; c < kNumComponents; ++c) {
+    if (pos + component_bits > last) return false;
+    nlq.nlq_offset[c] = static_cast<uint16_t>(bits(el_bits));
+    nlq.vdr_in_max_int[c] = ue();
+    nlq.vdr_in_max[c] = bits(coef_bits);
+    nlq.linear_deadzone_slope_int[c] = ue();
+    nlq.linear_deadzone_slope[c] = bits(coef_bits);
+    nlq.linear_deadzone_threshold_int[c] = ue();
+    nlq.linear_deadzone_threshold[c] = bits(coef_bits);
+  }
+  if (!sure) return false;
+  r.Skip(pos - r.position());
+  return true;
+}
+
+}  // namespace
+
 absl::Status ParseNlqParams(bits::BitReader& r, const RpuHeader& h, RpuNlq& nlq) {
+  if (ParseNlqParamsFast(r, h, nlq)) return absl::OkStatus();
   const int coef_bits = h.coefficient_bits();
   const bool fixed = h.coefficient_data_type == 0;
   for (int c = 0; c < kNumComponents; ++c) {
