@@ -1,4 +1,4 @@
-// rpu_data_header() read and written field by field, in bitstream order.
+// rpu_data_header() read and written in bitstream order (fixed-width runs whole where safe).
 #include "common/dovi/rpu_header.h"
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +26,47 @@ RpuHeader Profile8Header() {
 
 namespace {
 
+// The value checks of rpu_data_header, shared by both parses below (same order, same errors).
+[[gnu::always_inline]] inline absl::Status CheckRpuType(const RpuHeader& h) {
+  if (h.rpu_type == 2) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
+}
+
+[[gnu::always_inline]] inline absl::Status CheckCoefficientDataType(const RpuHeader& h) {
+  if (h.coefficient_data_type <= 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("RPU: coefficient_data_type ", h.coefficient_data_type, " unsupported"));
+}
+
+[[gnu::always_inline]] inline absl::Status SetCoefficientLog2Denom(uint64_t denom, RpuHeader& h) {
+  if (denom > 32) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RPU: coefficient_log2_denom ", denom, " above 32"));
+  }
+  h.coefficient_log2_denom = static_cast<uint32_t>(denom);
+  return absl::OkStatus();
+}
+
+// The three bit-depth ue(v)s; the EL one also carries ext_mapping_idc in its upper byte.
+[[gnu::always_inline]] inline absl::Status SetBitDepths(uint64_t bl, uint64_t el_coded, uint64_t vdr, RpuHeader& h) {
+  if (el_coded > 0xFFFF) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RPU: el_bit_depth_minus8 field ", el_coded, " above 16 bits"));
+  }
+  const uint64_t el = el_coded & 0xFF;
+  h.ext_mapping_idc_0_4 = static_cast<uint8_t>((el_coded >> 8) & 0x1F);
+  h.ext_mapping_idc_5_7 = static_cast<uint8_t>(el_coded >> 13);
+  if (bl > 8 || el > 8 || vdr > 8) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "RPU: bit depths above 16 (bl/el/vdr_bit_depth_minus8 ", bl, "/", el, "/", vdr, ")"));
+  }
+  h.bl_bit_depth_minus8 = static_cast<uint32_t>(bl);
+  h.el_bit_depth_minus8 = static_cast<uint32_t>(el);
+  h.vdr_bit_depth_minus8 = static_cast<uint32_t>(vdr);
+  return absl::OkStatus();
+}
+
 // Header bits when every ue(v) is at its longest (33 bits of prefix and 33 of value, 5 of them).
 constexpr size_t kLongestHeaderBits = 44 + 5 * 66;
 
@@ -35,10 +76,7 @@ absl::Status ParseRpuHeaderWhole(bits::BitReader& r, RpuHeader& h) {
   h = RpuHeader();
   const uint64_t lead = r.ReadBits(26);  // rpu_type .. vdr_seq_info_present_flag
   h.rpu_type = static_cast<uint8_t>(lead >> 20);
-  if (h.rpu_type != 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
-  }
+  if (absl::Status st = CheckRpuType(h); !st.ok()) return st;
   h.rpu_format = static_cast<uint16_t>((lead >> 9) & 0x7FF);
   h.vdr_rpu_profile = static_cast<uint8_t>((lead >> 5) & 0xF);
   h.vdr_rpu_level = static_cast<uint8_t>((lead >> 1) & 0xF);
@@ -47,37 +85,16 @@ absl::Status ParseRpuHeaderWhole(bits::BitReader& r, RpuHeader& h) {
     const uint64_t type = r.ReadBits(3);
     h.chroma_resampling_explicit_filter_flag = (type >> 2) != 0;
     h.coefficient_data_type = static_cast<uint8_t>(type & 3);
-    if (h.coefficient_data_type > 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("RPU: coefficient_data_type ", h.coefficient_data_type, " unsupported"));
-    }
+    if (absl::Status st = CheckCoefficientDataType(h); !st.ok()) return st;
     if (h.coefficient_data_type == 0) {
-      const uint64_t denom = r.ReadUe();
-      if (denom > 32) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("RPU: coefficient_log2_denom ", denom, " above 32"));
-      }
-      h.coefficient_log2_denom = static_cast<uint32_t>(denom);
+      if (absl::Status st = SetCoefficientLog2Denom(r.ReadUe(), h); !st.ok()) return st;
     }
     const uint64_t idc = r.ReadBits(3);
     h.vdr_rpu_normalized_idc = static_cast<uint8_t>(idc >> 1);
     h.bl_video_full_range_flag = (idc & 1) != 0;
     if ((h.rpu_format & 0x700) == 0) {
       const uint64_t bl = r.ReadUe(), el_coded = r.ReadUe(), vdr = r.ReadUe();
-      if (el_coded > 0xFFFF) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("RPU: el_bit_depth_minus8 field ", el_coded, " above 16 bits"));
-      }
-      const uint64_t el = el_coded & 0xFF;
-      h.ext_mapping_idc_0_4 = static_cast<uint8_t>((el_coded >> 8) & 0x1F);
-      h.ext_mapping_idc_5_7 = static_cast<uint8_t>(el_coded >> 13);
-      if (bl > 8 || el > 8 || vdr > 8) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "RPU: bit depths above 16 (bl/el/vdr_bit_depth_minus8 ", bl, "/", el, "/", vdr, ")"));
-      }
-      h.bl_bit_depth_minus8 = static_cast<uint32_t>(bl);
-      h.el_bit_depth_minus8 = static_cast<uint32_t>(el);
-      h.vdr_bit_depth_minus8 = static_cast<uint32_t>(vdr);
+      if (absl::Status st = SetBitDepths(bl, el_coded, vdr, h); !st.ok()) return st;
       const uint64_t flags = r.ReadBits(6);
       h.spatial_resampling_filter_flag = (flags >> 5) != 0;
       h.reserved_zero_3bits = static_cast<uint8_t>((flags >> 2) & 7);
@@ -98,10 +115,7 @@ absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
   if (r.bits_left() >= kLongestHeaderBits) return ParseRpuHeaderWhole(r, h);
   h = RpuHeader();
   h.rpu_type = static_cast<uint8_t>(r.ReadBits(6));
-  if (h.rpu_type != 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("RPU: rpu_type ", h.rpu_type, " unsupported (want 2)"));
-  }
+  if (absl::Status st = CheckRpuType(h); !st.ok()) return st;
   h.rpu_format = static_cast<uint16_t>(r.ReadBits(11));
   h.vdr_rpu_profile = static_cast<uint8_t>(r.ReadBits(4));
   h.vdr_rpu_level = static_cast<uint8_t>(r.ReadBits(4));
@@ -109,36 +123,15 @@ absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
   if (h.vdr_seq_info_present_flag) {
     h.chroma_resampling_explicit_filter_flag = r.ReadFlag();
     h.coefficient_data_type = static_cast<uint8_t>(r.ReadBits(2));
-    if (h.coefficient_data_type > 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("RPU: coefficient_data_type ", h.coefficient_data_type, " unsupported"));
-    }
+    if (absl::Status st = CheckCoefficientDataType(h); !st.ok()) return st;
     if (h.coefficient_data_type == 0) {
-      const uint64_t denom = r.ReadUe();
-      if (denom > 32) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("RPU: coefficient_log2_denom ", denom, " above 32"));
-      }
-      h.coefficient_log2_denom = static_cast<uint32_t>(denom);
+      if (absl::Status st = SetCoefficientLog2Denom(r.ReadUe(), h); !st.ok()) return st;
     }
     h.vdr_rpu_normalized_idc = static_cast<uint8_t>(r.ReadBits(2));
     h.bl_video_full_range_flag = r.ReadFlag();
     if ((h.rpu_format & 0x700) == 0) {
       const uint64_t bl = r.ReadUe(), el_coded = r.ReadUe(), vdr = r.ReadUe();
-      if (el_coded > 0xFFFF) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("RPU: el_bit_depth_minus8 field ", el_coded, " above 16 bits"));
-      }
-      const uint64_t el = el_coded & 0xFF;
-      h.ext_mapping_idc_0_4 = static_cast<uint8_t>((el_coded >> 8) & 0x1F);
-      h.ext_mapping_idc_5_7 = static_cast<uint8_t>(el_coded >> 13);
-      if (bl > 8 || el > 8 || vdr > 8) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "RPU: bit depths above 16 (bl/el/vdr_bit_depth_minus8 ", bl, "/", el, "/", vdr, ")"));
-      }
-      h.bl_bit_depth_minus8 = static_cast<uint32_t>(bl);
-      h.el_bit_depth_minus8 = static_cast<uint32_t>(el);
-      h.vdr_bit_depth_minus8 = static_cast<uint32_t>(vdr);
+      if (absl::Status st = SetBitDepths(bl, el_coded, vdr, h); !st.ok()) return st;
       h.spatial_resampling_filter_flag = r.ReadFlag();
       h.reserved_zero_3bits = static_cast<uint8_t>(r.ReadBits(3));
       h.el_spatial_resampling_filter_flag = r.ReadFlag();
