@@ -2,7 +2,6 @@
 #include "absl/strings/str_cat.h"
 #include "agent/encode/reencode_steps.h"
 #include "agent/media/plan_policy.h"
-#include "common/config/config_layers.h"
 
 namespace mkvfleet::agent::encode {
 
@@ -23,18 +22,10 @@ std::map<std::string, media::PlanSteps> MakeReencodePlans(media::SharedSettings 
   return plans;
 }
 
-absl::StatusOr<std::map<std::string, media::PlanSteps>> MakeReencodePlansFromConfig(
-    const media::MediaSettings& settings, const config::ConfigLayers* layers) {
-  std::map<std::string, std::string> table;
-  if (layers != nullptr) {
-    absl::StatusOr<std::map<std::string, std::string>> t = layers->GetTable("media.x265");
-    if (!t.ok()) return t.status();
-    table = *std::move(t);
-  }
-  absl::StatusOr<std::map<std::string, EncodeProfile>> profiles = ParseEncodeProfiles(table);
-  if (!profiles.ok()) return profiles.status();
-  auto it = profiles->find(settings.x265_profile);
-  if (it == profiles->end()) {
+absl::StatusOr<std::map<std::string, media::PlanSteps>> MakeReencodePlansFromSettings(
+    const media::MediaSettings& settings) {
+  auto it = settings.x265_profiles.find(settings.x265_profile);
+  if (it == settings.x265_profiles.end()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "media.x265_profile = \"", settings.x265_profile, "\" but no [media.x265.",
         settings.x265_profile, "] table is configured"));

@@ -24,10 +24,6 @@
 #include "agent/media/publish.h"
 #include "agent/media/step_support.h"
 
-namespace mkvfleet::config {
-class ConfigLayers;
-}
-
 namespace mkvfleet::agent::encode {
 
 inline constexpr char kArtifactRpu[] = "rpu";
@@ -63,10 +59,9 @@ std::unique_ptr<Step> MakeReencodeMuxStep(media::SharedSettings settings, Reenco
 std::map<std::string, media::PlanSteps> MakeReencodePlans(media::SharedSettings settings,
                                                           const ReencodeOptions& options);
 
-// The same with the profile named by settings.x265_profile, read from the [media.x265] tables of
-// `layers` (defaults when null). Errors: InvalidArgument from ParseEncodeProfiles, or for a
-// profile name that is not configured.
-absl::StatusOr<std::map<std::string, media::PlanSteps>> MakeReencodePlansFromConfig(
-    const media::MediaSettings& settings, const config::ConfigLayers* layers);
+// The same with the profile settings.x265_profile names (parsed with the [media] settings).
+// Errors: InvalidArgument for a profile name that is not in settings.x265_profiles.
+absl::StatusOr<std::map<std::string, media::PlanSteps>> MakeReencodePlansFromSettings(
+    const media::MediaSettings& settings);
 
 }  // namespace mkvfleet::agent::encode

@@ -86,7 +86,7 @@ absl::StatusOr<std::unique_ptr<Pipeline>> MakeMediaPipelineFromConfig(
       layers == nullptr ? MediaSettings{} : LoadMediaSettings(*layers);
   if (!settings.ok()) return settings.status();
   // The re-encode plans (agent/encode): dv-reencode and standard.
-  auto reencode = encode::MakeReencodePlansFromConfig(*settings, layers);
+  auto reencode = encode::MakeReencodePlansFromSettings(*settings);
   if (!reencode.ok()) return reencode.status();
   return MakeMediaPipeline(*std::move(settings), *std::move(reencode));
 }

@@ -3,9 +3,7 @@
 
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -70,22 +68,7 @@ absl::StatusOr<MediaSettings> LoadMediaSettings(const config::ConfigLayers& laye
 
   std::map<std::string, std::string> table;
   MEDIA_GET(table, layers.GetTable("media.x265"));
-  m.x265_profiles["default"] = X265Profile{};
-  for (const auto& [key, value] : table) {
-    std::vector<std::string> parts = absl::StrSplit(key, absl::MaxSplits('.', 1));
-    if (parts.size() != 2) continue;
-    X265Profile& p = m.x265_profiles[parts[0]];
-    if (parts[1] == "preset") {
-      p.preset = value;
-    } else if (parts[1] == "crf") {
-      if (!absl::SimpleAtod(value, &p.crf)) {
-        return WithOrigin(absl::InvalidArgumentError(absl::StrCat("crf \"", value, "\" is not a number")),
-                          layers, absl::StrCat("media.x265.", key));
-      }
-    } else if (parts[1] == "params") {
-      p.params = value;
-    }
-  }
+  MEDIA_GET(m.x265_profiles, encode::ParseEncodeProfiles(table));
   if (!m.x265_profiles.contains(m.x265_profile)) {
     return WithOrigin(absl::InvalidArgumentError(absl::StrCat("no [media.x265.", m.x265_profile,
                                                               "] profile is configured")),

@@ -22,17 +22,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "agent/media/plan_policy.h"
+#include "agent/encode/encode_profile.h"
 #include "agent/media/publish.h"
 #include "common/config/config_layers.h"
 
 namespace mkvfleet::agent::media {
-
-// One named x265 profile.
-struct X265Profile {
-  std::string preset = "slow";
-  double crf = 18;
-  std::string params;  // extra --x265-params style "key=value:key=value"
-};
 
 struct MediaSettings {
   PlanPolicy plan;
@@ -42,7 +36,9 @@ struct MediaSettings {
   double ssim_floor = 0.98;
   absl::Duration tool_timeout = absl::Hours(4);
   std::string x265_profile = "default";
-  std::map<std::string, X265Profile> x265_profiles;  // always holds "default"
+  // The [media.x265.NAME] profiles (encode::ParseEncodeProfiles); always holds "default" and
+  // the one x265_profile names.
+  std::map<std::string, encode::EncodeProfile> x265_profiles;
   std::map<std::string, std::string> tool_paths;     // "ffprobe" -> "/usr/bin/ffprobe"
 
   // The program to run for `tool` (a configured path, else the bare name for a PATH search).

@@ -65,6 +65,11 @@ TEST_CASE("bad values are refused naming the key and where it came from") {
   CHECK_FALSE(FromToml("[media]\nreplace = true\n").ok());
   CHECK_FALSE(FromToml("[media]\nx265_profile = \"nope\"\n").ok());
   CHECK_FALSE(FromToml("[media]\nssim_floor = 2.0\n").ok());
+  // x265 profiles are checked when the settings load (the encoder's own rules), not later.
+  absl::StatusOr<MediaSettings> bad_preset = FromToml("[media.x265.hq]\npreset = \"warp\"\n");
+  REQUIRE_FALSE(bad_preset.ok());
+  CHECK(bad_preset.status().message().find("hq.preset") != std::string::npos);
+  CHECK_FALSE(FromToml("[media.x265.hq]\ntune = \"grain\"\n").ok());
 }
 
 }  // namespace
