@@ -67,6 +67,17 @@ struct StopScenario {
         "the job back to pending", [&] { return fleet.Show(id)["state"] == "pending"; },
         absl::Seconds(10));
   }
+  // After a stop that cancels step two: alpha exited 0 printing `line` and step_cancelled=true,
+  // the job is pending again with step one done and step two not.
+  void CheckStepTwoCancelled(const std::string& line) {
+    const bool exited = Exited(line);
+    INFO(alpha->Output());
+    CHECK(exited);
+    CHECK(Printed("step_cancelled=true"));
+    WaitPending();
+    CHECK(StepState(fleet, id, "one") == "done");
+    CHECK(StepState(fleet, id, "two") != "done");
+  }
   // Starts alpha again on the same work dir and waits for the job to complete.
   void RestartUntilCompleted(int step_ms, int grace_s) {
     alpha = StartAlpha(fleet, work, step_ms, grace_s);
@@ -113,13 +124,7 @@ TEST_CASE("SIGTERM with the grace period over: the step is cancelled, earlier st
   // Steps far longer than the 1 s grace, so step two cannot finish inside it.
   StopScenario run("grace over ", 6000, 1);
   run.alpha->Signal(SIGTERM);
-  const bool exited = run.Exited("stop grace period over");
-  INFO(run.alpha->Output());
-  CHECK(exited);
-  CHECK(run.Printed("step_cancelled=true"));
-  run.WaitPending();
-  CHECK(StepState(run.fleet, run.id, "one") == "done");
-  CHECK(StepState(run.fleet, run.id, "two") != "done");
+  run.CheckStepTwoCancelled("stop grace period over");
   CHECK(CountContaining(run.fleet.LogTexts(run.id), "test step two ran") == 0);
 
   run.RestartUntilCompleted(200, 1);
@@ -133,13 +138,7 @@ TEST_CASE("a second SIGTERM cancels the running step at once, inside the grace p
   run.alpha->Signal(SIGTERM);
   run.alpha->WaitForLine("stop requested", absl::Seconds(20));
   run.alpha->Signal(SIGTERM);
-  const bool exited = run.Exited("second stop request: cancelling the running step now");
-  INFO(run.alpha->Output());
-  CHECK(exited);
-  CHECK(run.Printed("step_cancelled=true"));
-  run.WaitPending();
-  CHECK(StepState(run.fleet, run.id, "one") == "done");
-  CHECK(StepState(run.fleet, run.id, "two") != "done");
+  run.CheckStepTwoCancelled("second stop request: cancelling the running step now");
 }
 
 }  // namespace
