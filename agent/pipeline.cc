@@ -19,10 +19,12 @@ std::string StepContext::ToCoordinator(absl::string_view local_path) const {
 }
 
 void StepContext::ReportProgress(const Progress& p) const {
+  std::lock_guard<std::mutex> lock(hooks_mu_);
   if (hooks_.report_progress) hooks_.report_progress(p);
 }
 
 void StepContext::Log(LogLevel level, const std::string& text) const {
+  std::lock_guard<std::mutex> lock(hooks_mu_);
   if (hooks_.log) hooks_.log(level, text);
 }
 

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,8 @@ struct StepResult {
 };
 
 // Everything a step may use. Built by the StepRunner; valid during Run() only. Methods are safe to
-// call from helper threads of the step.
+// call from helper threads of the step: the hooks are called one at a time, so they need not be
+// thread-safe themselves.
 class StepContext {
  public:
   struct Hooks {
@@ -91,6 +93,7 @@ class StepContext {
   std::vector<StepRecord> earlier_steps_;
   const std::atomic<bool>* cancel_;
   Hooks hooks_;
+  mutable std::mutex hooks_mu_;  // serialises the calls of hooks_
 };
 
 // One named stage of a pipeline.
