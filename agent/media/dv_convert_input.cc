@@ -7,18 +7,15 @@
 
 namespace mkvfleet::agent::media {
 
-absl::Status DvConvertInput::Configure(const AVCodecParameters& source, AVCodecParameters&) {
-  if (source.codec_id != AV_CODEC_ID_HEVC) {
-    return absl::InvalidArgumentError("dv-convert needs an HEVC video track");
-  }
+absl::Status DvConvertInput::StartRewriter(absl::Span<const uint8_t> hvcc) {
   dvstream::PacketRewriteOptions opts;
   opts.drop_el = true;
   const dovi::ConversionMode mode = mode_;
   opts.transform = [mode](absl::Span<const uint8_t> payload) {
     return dovi::ConvertRpuPayload(payload, mode);
   };
-  absl::StatusOr<dvstream::PacketRewriter> rw = dvstream::PacketRewriter::Create(
-      absl::Span<const uint8_t>(source.extradata, source.extradata_size), std::move(opts));
+  absl::StatusOr<dvstream::PacketRewriter> rw =
+      dvstream::PacketRewriter::Create(hvcc, std::move(opts));
   if (!rw.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unusable HEVC configuration (hvcC): ", rw.status().message()));
@@ -27,15 +24,29 @@ absl::Status DvConvertInput::Configure(const AVCodecParameters& source, AVCodecP
   return absl::OkStatus();
 }
 
-absl::Status DvConvertInput::Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) {
+absl::StatusOr<dvstream::RewrittenPacket> DvConvertInput::Convert(
+    absl::Span<const uint8_t> frame) {
   ++packets_;
-  absl::StatusOr<dvstream::RewrittenPacket> r =
-      rewriter_->Rewrite(absl::Span<const uint8_t>(source_packet.data, source_packet.size));
+  absl::StatusOr<dvstream::RewrittenPacket> r = rewriter_->Rewrite(frame);
   if (!r.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("video packet ", packets_, ": ", r.status().message()));
   }
   if (!r->rpu) ++packets_without_rpu_;
+  return r;
+}
+
+absl::Status DvConvertInput::Configure(const AVCodecParameters& source, AVCodecParameters&) {
+  if (source.codec_id != AV_CODEC_ID_HEVC) {
+    return absl::InvalidArgumentError("dv-convert needs an HEVC video track");
+  }
+  return StartRewriter(absl::Span<const uint8_t>(source.extradata, source.extradata_size));
+}
+
+absl::Status DvConvertInput::Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) {
+  absl::StatusOr<dvstream::RewrittenPacket> r =
+      Convert(absl::Span<const uint8_t>(source_packet.data, source_packet.size));
+  if (!r.ok()) return r.status();
   mkv::PacketPtr p = mkv::MakePacket();
   if (av_new_packet(p.get(), static_cast<int>(r->data.size())) < 0) {
     return absl::ResourceExhaustedError("out of memory for a video packet");
@@ -44,6 +55,21 @@ absl::Status DvConvertInput::Push(AVPacket& source_packet, std::vector<mkv::Pack
   av_packet_copy_props(p.get(), &source_packet);  // pts, dts, duration, flags
   p->pos = -1;
   out.push_back(std::move(p));
+  return absl::OkStatus();
+}
+
+absl::Status DvConvertInput::Start(const matroska::VideoTrackEntry& track) {
+  if (track.codec_id != "V_MPEGH/ISO/HEVC") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("dv-convert needs an HEVC video track, not ", track.codec_id));
+  }
+  return StartRewriter(track.codec_private);
+}
+
+absl::Status DvConvertInput::Rewrite(absl::Span<const uint8_t> frame, std::vector<uint8_t>& out) {
+  absl::StatusOr<dvstream::RewrittenPacket> r = Convert(frame);
+  if (!r.ok()) return r.status();
+  out.insert(out.end(), r->data.begin(), r->data.end());
   return absl::OkStatus();
 }
 

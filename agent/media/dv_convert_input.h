@@ -1,6 +1,8 @@
-// The video track of the lossless dv-convert plan: each source packet rewritten in place by
+// The video track of the lossless dv-convert plan: each source frame rewritten by
 // dvstream::PacketRewriter — enhancement-layer NAL units dropped, the RPU converted to profile 8.1
-// by dovi::ConvertRpuPayload (mode 2) — on the source's own timestamps and hvcC.
+// by dovi::ConvertRpuPayload (mode 2) — on the source's own timestamps and hvcC. Serves both
+// paths: the libavformat remux (VideoTrackInput) and the direct element-level rewrite
+// (FrameRewriter); one instance per pass.
 #pragma once
 
 #include <optional>
@@ -9,11 +11,12 @@
 #include "absl/status/statusor.h"
 #include "common/dovi/rpu_convert.h"
 #include "common/dvstream/packet_rewriter.h"
+#include "common/remux/matroska_rewriter.h"
 #include "common/remux/video_track_input.h"
 
 namespace mkvfleet::agent::media {
 
-class DvConvertInput final : public remux::VideoTrackInput {
+class DvConvertInput final : public remux::VideoTrackInput, public remux::FrameRewriter {
  public:
   explicit DvConvertInput(dovi::ConversionMode mode = dovi::ConversionMode::kTo81) : mode_(mode) {}
 
@@ -23,9 +26,16 @@ class DvConvertInput final : public remux::VideoTrackInput {
   absl::Status Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) override;
   absl::Status Finish(std::vector<mkv::PacketPtr>&) override { return absl::OkStatus(); }
 
+  // FrameRewriter: the same, for the direct rewrite.
+  absl::Status Start(const matroska::VideoTrackEntry& track) override;
+  absl::Status Rewrite(absl::Span<const uint8_t> frame, std::vector<uint8_t>& out) override;
+
   int64_t packets_without_rpu() const { return packets_without_rpu_; }
 
  private:
+  absl::Status StartRewriter(absl::Span<const uint8_t> hvcc);
+  absl::StatusOr<dvstream::RewrittenPacket> Convert(absl::Span<const uint8_t> frame);
+
   dovi::ConversionMode mode_;
   std::optional<dvstream::PacketRewriter> rewriter_;
   int64_t packets_ = 0;

@@ -43,6 +43,7 @@ absl::StatusOr<MediaSettings> LoadMediaSettings(const config::ConfigLayers& laye
     return WithOrigin(p.status(), layers, "media.standard_policy");
   }
   MEDIA_GET(m.copy_source, layers.GetBool("media.copy_source", false));
+  MEDIA_GET(m.direct_rewrite, layers.GetBool("media.direct_rewrite", true));
   MEDIA_GET(m.checkpoint_encoded_video, layers.GetBool("media.checkpoint_encoded_video", false));
   MEDIA_GET(m.ssim_floor, layers.GetDouble("media.ssim_floor", 0.98));
   if (m.ssim_floor < 0 || m.ssim_floor > 1) {

@@ -4,6 +4,9 @@
 //   fel_policy       skip (default) | convert | reencode      profile 7 FEL sources
 //   standard_policy  skip (default) | reencode                HDR10/HLG/SDR sources
 //   copy_source      false (default): read the source in place; true: copy it to the work dir first
+//   direct_rewrite   true (default): dv-convert rewrites the Matroska file element by element
+//                    (remux/matroska_rewriter.h), falling back to the libavformat remux for a
+//                    layout it does not handle; false: always the libavformat remux
 //   checkpoint_encoded_video  false (default): x265's output is muxed as it comes; true: it is
 //                    written to the work dir first, so a crash during mux does not redo the encode
 //   ssim_floor       0.98: minimum sampled SSIM of a re-encode against its source
@@ -32,6 +35,7 @@ struct MediaSettings {
   PlanPolicy plan;
   PublishPolicy publish;
   bool copy_source = false;
+  bool direct_rewrite = true;
   bool checkpoint_encoded_video = false;
   double ssim_floor = 0.98;
   absl::Duration tool_timeout = absl::Hours(4);

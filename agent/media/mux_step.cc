@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "agent/media/dv_convert_input.h"
 #include "agent/media/output_steps.h"
+#include "common/matroska/tracks_edit.h"
+#include "common/remux/matroska_rewriter.h"
 #include "common/remux/remuxer.h"
 
 namespace mkvfleet::agent::media {
@@ -38,7 +40,6 @@ class DvConvertMuxStep final : public Step {
       return s;
     }
 
-    DvConvertInput video;
     mkv::DoviConfigRecord rec;
     rec.dv_profile = 8;
     rec.dv_level = static_cast<uint8_t>(info->dovi.level);
@@ -47,11 +48,29 @@ class DvConvertMuxStep final : public Step {
     rec.bl_present_flag = true;
     rec.dv_bl_signal_compatibility_id = 1;
     ProgressMeter meter(ctx, info->frame_count);
-    ctx.Log(LogLevel::kInfo, absl::StrCat("mux: ", ctx.source_path(), " -> ", part,
-                                          " (drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
-    absl::StatusOr<remux::RemuxStats> stats = remux::Remux(
-        {ctx.source_path(), part, &video, rec, [&](int64_t n) { meter.Update(n); },
-         ctx.cancel_flag()});
+    auto progress = [&](int64_t n) { meter.Update(n); };
+    int64_t without_rpu = 0;
+    absl::StatusOr<remux::RemuxStats> stats =
+        absl::UnimplementedError("direct rewrite turned off (direct_rewrite = false)");
+    if (settings_->direct_rewrite) {
+      ctx.Log(LogLevel::kInfo,
+              absl::StrCat("mux: ", ctx.source_path(), " -> ", part,
+                           " (direct rewrite: drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
+      DvConvertInput frames;
+      stats = remux::RewriteMatroska({ctx.source_path(), part, &frames,
+                                      mkv::SerializeDoviConfigRecord(rec),
+                                      matroska::kFourccDvvc, progress, ctx.cancel_flag()});
+      without_rpu = frames.packets_without_rpu();
+    }
+    if (stats.status().code() == absl::StatusCode::kUnimplemented) {
+      ctx.Log(LogLevel::kInfo,
+              absl::StrCat("mux: ", stats.status().message(), "; using the libavformat remux: ",
+                           ctx.source_path(), " -> ", part,
+                           " (drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
+      DvConvertInput video;
+      stats = remux::Remux({ctx.source_path(), part, &video, rec, progress, ctx.cancel_flag()});
+      without_rpu = video.packets_without_rpu();
+    }
     if (!stats.ok()) {
       const absl::Status& s = stats.status();
       if (s.code() == absl::StatusCode::kDataLoss) {  // unreadable source: retrying cannot help
@@ -66,9 +85,8 @@ class DvConvertMuxStep final : public Step {
           ctx.source_path(), ": read ", stats->source_video_packets, " video frames but the file "
           "announces ", info->frame_count, " (truncated or damaged source)"));
     }
-    if (video.packets_without_rpu() > 0) {
-      ctx.Log(LogLevel::kWarn, absl::StrCat(video.packets_without_rpu(),
-                                            " source frames carry no RPU"));
+    if (without_rpu > 0) {
+      ctx.Log(LogLevel::kWarn, absl::StrCat(without_rpu, " source frames carry no RPU"));
     }
     ctx.Log(LogLevel::kInfo,
             absl::StrCat("mux: ", stats->source_video_packets, " video frames, ",

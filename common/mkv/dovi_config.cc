@@ -23,6 +23,17 @@ absl::StatusOr<DoviConfigRecord> ParseDoviConfigRecord(absl::Span<const uint8_t>
   return r;
 }
 
+std::vector<uint8_t> SerializeDoviConfigRecord(const DoviConfigRecord& r) {
+  std::vector<uint8_t> b(24, 0);
+  b[0] = r.dv_version_major;
+  b[1] = r.dv_version_minor;
+  b[2] = static_cast<uint8_t>((r.dv_profile << 1) | ((r.dv_level >> 5) & 1));
+  b[3] = static_cast<uint8_t>(((r.dv_level & 0x1F) << 3) | (r.rpu_present_flag << 2) |
+                              (r.el_present_flag << 1) | static_cast<int>(r.bl_present_flag));
+  b[4] = static_cast<uint8_t>(r.dv_bl_signal_compatibility_id << 4);
+  return b;
+}
+
 std::string DescribeDoviConfig(const DoviConfigRecord& r) {
   return absl::StrCat("profile ", r.dv_profile, " level ", r.dv_level,
                       r.rpu_present_flag ? " rpu" : "", r.el_present_flag ? " el" : "",

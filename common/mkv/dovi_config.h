@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -27,6 +28,9 @@ struct DoviConfigRecord {
 // Parses the record's leading bytes (at least 5; the 24-byte box body as stored in the file is
 // fine). Errors: InvalidArgument when shorter than 5 bytes.
 absl::StatusOr<DoviConfigRecord> ParseDoviConfigRecord(absl::Span<const uint8_t> bytes);
+
+// The 24-byte record (reserved bits zero), as ParseDoviConfigRecord reads it.
+std::vector<uint8_t> SerializeDoviConfigRecord(const DoviConfigRecord& record);
 
 // One line for humans: "profile 7 level 6 rpu el bl compat 6".
 std::string DescribeDoviConfig(const DoviConfigRecord& record);

@@ -2,7 +2,11 @@
 #include "common/remux/output_file.h"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <vector>
 
 #include <cerrno>
 #include <cstring>
@@ -18,6 +22,7 @@ namespace mkvfleet::remux {
 namespace {
 
 constexpr int kBufferSize = 1 << 20;
+constexpr size_t kMaxIov = 1024;  // IOV_MAX on Linux
 
 }  // namespace
 
@@ -87,17 +92,64 @@ int OutputFile::Write(void* opaque, uint8_t* buf, int size) {
     }
     done += static_cast<int>(n);
   }
-  f->pos_ += size;
-  if (f->pos_ > f->end_) f->end_ = f->pos_;
-  if (f->end_ - f->kicked_ >= kWritebackChunk) {
-    f->kicked_ = f->end_;
-    {
-      std::lock_guard<std::mutex> lock(f->mu_);
-      f->writeback_to_ = f->kicked_;
-    }
-    f->wake_.notify_one();
-  }
+  f->Advance(size);
   return size;
+}
+
+void OutputFile::Advance(int64_t n) {
+  pos_ += n;
+  if (pos_ > end_) end_ = pos_;
+  if (end_ - kicked_ >= kWritebackChunk) {
+    kicked_ = end_;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      writeback_to_ = kicked_;
+    }
+    wake_.notify_one();
+  }
+}
+
+absl::Status OutputFile::WriteError(int err) {
+  if (write_errno_ == 0) write_errno_ = err;
+  return absl::InternalError(absl::StrCat(path_, ": cannot write (", std::strerror(err), ")"));
+}
+
+absl::Status OutputFile::Append(absl::Span<const struct iovec> pieces) {
+  avio_flush(avio_);
+  if (write_errno_ != 0) return WriteError(write_errno_);
+  std::vector<struct iovec> left(pieces.begin(), pieces.end());
+  size_t first = 0;
+  while (first < left.size()) {
+    const int count = static_cast<int>(std::min<size_t>(left.size() - first, kMaxIov));
+    const ssize_t n = ::pwritev(fd_, left.data() + first, count, pos_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return WriteError(errno);
+    }
+    Advance(n);
+    size_t rest = static_cast<size_t>(n);
+    while (first < left.size() && rest >= left[first].iov_len) rest -= left[first++].iov_len;
+    if (rest > 0) {
+      left[first].iov_base = static_cast<char*>(left[first].iov_base) + rest;
+      left[first].iov_len -= rest;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OutputFile::PatchAt(int64_t offset, absl::Span<const uint8_t> bytes) {
+  avio_flush(avio_);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, offset + done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return WriteError(errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (offset + static_cast<int64_t>(bytes.size()) > end_) end_ = offset + bytes.size();
+  return absl::OkStatus();
 }
 
 int64_t OutputFile::Seek(void* opaque, int64_t offset, int whence) {

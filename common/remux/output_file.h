@@ -16,6 +16,9 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+struct iovec;
 
 extern "C" {
 #include <libavformat/avio.h>
@@ -35,6 +38,13 @@ class OutputFile {
 
   // For AVFormatContext::pb (with AVFMT_FLAG_CUSTOM_IO); owned by this object.
   AVIOContext* avio() { return avio_; }
+  // Writes `pieces` in order at the current position, past the AVIO buffer (flushed first so the
+  // order holds): for writers that assemble their own output. Internal naming the file on error.
+  absl::Status Append(absl::Span<const struct iovec> pieces);
+  // Overwrites bytes already written (headers whose values are known only at the end).
+  absl::Status PatchAt(int64_t offset, absl::Span<const uint8_t> bytes);
+  // Bytes written so far (the highest offset reached).
+  int64_t size() const { return end_; }
   // Flushes the buffer and closes the file. Internal naming the file and the first write error.
   absl::Status Close();
 
@@ -42,6 +52,8 @@ class OutputFile {
   OutputFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   static int Write(void* opaque, uint8_t* buf, int size);
   static int64_t Seek(void* opaque, int64_t offset, int whence);
+  void Advance(int64_t n);  // after writing n bytes at pos_: move on, start writeback
+  absl::Status WriteError(int err);
   void Writeback();  // the helper thread
   void StopWriteback();
 

@@ -1,0 +1,362 @@
+// The element-level Matroska rewrite (see matroska_rewriter.h).
+#include "common/remux/matroska_rewriter.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/matroska/cluster_edit.h"
+#include "common/matroska/ebml.h"
+#include "common/matroska/ebml_children.h"
+#include "common/matroska/positions_edit.h"
+#include "common/matroska/tags_edit.h"
+#include "common/remux/output_file.h"
+
+namespace mkvfleet::remux {
+namespace {
+
+using matroska::ElementHeader;
+
+constexpr size_t kCopyChunk = 8 << 20;  // level-1 elements copied as stored, this much at a time
+
+// The source, read with pread at known offsets.
+class Source {
+ public:
+  ~Source() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  absl::Status Open(const std::string& path) {
+    path_ = path;
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      const int err = errno;
+      const std::string what = absl::StrCat(path, ": cannot open (", std::strerror(err), ")");
+      if (err == ENOENT) return absl::NotFoundError(what);
+      if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(what);
+      return absl::DataLossError(what);
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return absl::DataLossError(absl::StrCat(path, ": cannot stat"));
+    size_ = static_cast<uint64_t>(st.st_size);
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return absl::OkStatus();
+  }
+  uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+  // Exactly `n` bytes at `offset` into `out`. DataLoss when the file ends first.
+  absl::Status ReadAt(uint64_t offset, size_t n, std::vector<uint8_t>& out) {
+    out.resize(n);
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = ::pread(fd_, out.data() + done, n - done, offset + done);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) {
+        return absl::DataLossError(absl::StrCat(path_, ": read error at byte ", offset + done,
+                                                " (", std::strerror(errno), ")"));
+      }
+      if (r == 0) {
+        return absl::DataLossError(absl::StrCat(path_, ": ends at byte ", offset + done,
+                                                ", inside an element that needs ", n,
+                                                " bytes from ", offset, " (truncated?)"));
+      }
+      done += static_cast<size_t>(r);
+    }
+    return absl::OkStatus();
+  }
+
+  // The element header at `offset`.
+  absl::StatusOr<ElementHeader> HeaderAt(uint64_t offset) {
+    std::vector<uint8_t>& buf = header_buf_;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(12, size_ - offset));
+    if (absl::Status s = ReadAt(offset, n, buf); !s.ok()) return s;
+    absl::StatusOr<ElementHeader> h = matroska::ParseElementHeader(buf);
+    if (h.status().code() == absl::StatusCode::kOutOfRange) {
+      return absl::DataLossError(absl::StrCat(path_, ": ends inside an element header at byte ",
+                                              offset, " (truncated?)"));
+    }
+    if (!h.ok()) {
+      return absl::UnimplementedError(
+          absl::StrCat(path_, ": byte ", offset, ": ", h.status().message()));
+    }
+    return h;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::vector<uint8_t> header_buf_;
+};
+
+absl::Status Unhandled(const std::string& path, absl::string_view why) {
+  return absl::UnimplementedError(absl::StrCat(path, ": ", why));
+}
+
+// Layout problems found by the pure edits become "not handled here" (the libav remux may cope).
+absl::Status AsUnhandled(const std::string& path, const absl::Status& s) {
+  return absl::UnimplementedError(absl::StrCat(path, ": ", s.message()));
+}
+
+absl::Status Write(OutputFile& out, absl::Span<const absl::Span<const uint8_t>> pieces) {
+  std::vector<struct iovec> iov;
+  iov.reserve(pieces.size());
+  for (absl::Span<const uint8_t> p : pieces) {
+    if (p.empty()) continue;
+    iov.push_back({const_cast<uint8_t*>(p.data()), p.size()});
+  }
+  return out.Append(iov);
+}
+
+// An element from its ID and data; `size_width`: the source's, kept where the size fits.
+absl::Status WriteElement(OutputFile& out, uint32_t id, absl::Span<const uint8_t> data,
+                          int size_width) {
+  std::vector<uint8_t> head;
+  matroska::AppendId(head, id);
+  matroska::AppendSize(head, data.size(), matroska::FitWidth(data.size(), size_width));
+  const absl::Span<const uint8_t> pieces[] = {head, data};
+  return Write(out, pieces);
+}
+
+// The whole rewrite; the caller removes the output on error.
+class Rewrite {
+ public:
+  explicit Rewrite(const RewriteRequest& req) : req_(req) {}
+
+  absl::StatusOr<RemuxStats> Run() {
+    if (absl::Status s = source_.Open(req_.source_path); !s.ok()) return s;
+    const std::string& path = source_.path();
+    // EBML header, copied as stored after checking its limits.
+    absl::StatusOr<ElementHeader> ebml = source_.HeaderAt(0);
+    if (!ebml.ok() || ebml->id != matroska::kIdEbml || ebml->unknown_size) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": not a Matroska file"));
+    }
+    const uint64_t ebml_end = ebml->header_size + ebml->data_size;
+    if (absl::Status s = source_.ReadAt(0, ebml_end, buf_); !s.ok()) return s;
+    absl::StatusOr<std::vector<matroska::Child>> fields = matroska::ParseChildren(
+        absl::Span<const uint8_t>(buf_).subspan(ebml->header_size), "EBML header");
+    if (!fields.ok()) return AsUnhandled(path, fields.status());
+    absl::StatusOr<uint64_t> max_id = ChildUnsigned(*fields, matroska::kIdEbmlMaxIdLength, 4);
+    absl::StatusOr<uint64_t> max_size = ChildUnsigned(*fields, matroska::kIdEbmlMaxSizeLength, 8);
+    if (!max_id.ok() || !max_size.ok() || *max_id > 4 || *max_size > 8) {
+      return Unhandled(path, "EBML header allows IDs over 4 or sizes over 8 bytes");
+    }
+    absl::StatusOr<std::unique_ptr<OutputFile>> created = OutputFile::Create(req_.output_path);
+    if (!created.ok()) return created.status();
+    out_ = *std::move(created);
+    const absl::Span<const uint8_t> ebml_bytes[] = {buf_};
+    if (absl::Status s = Write(*out_, ebml_bytes); !s.ok()) return s;
+
+    absl::StatusOr<ElementHeader> seg = source_.HeaderAt(ebml_end);
+    if (!seg.ok()) return seg.status();
+    if (seg->id != matroska::kIdSegment) return Unhandled(path, "no Segment after the EBML header");
+    old_data_ = ebml_end + seg->header_size;
+    const uint64_t old_end = seg->unknown_size ? source_.size() : old_data_ + seg->data_size;
+    if (old_end > source_.size()) {
+      return absl::DataLossError(absl::StrCat(path, ": the Segment needs ", old_end,
+                                              " bytes, the file has ", source_.size(),
+                                              " (truncated)"));
+    }
+    if (old_end < source_.size()) return Unhandled(path, "data after the Segment");
+    // Segment ID and an 8-byte size, patched at the end.
+    std::vector<uint8_t> seg_head;
+    matroska::AppendId(seg_head, matroska::kIdSegment);
+    seg_size_at_ = out_->size() + seg_head.size();
+    matroska::AppendSize(seg_head, 0, 8);
+    const absl::Span<const uint8_t> seg_pieces[] = {seg_head};
+    if (absl::Status s = Write(*out_, seg_pieces); !s.ok()) return s;
+    new_data_ = out_->size();
+
+    for (uint64_t pos = old_data_; pos < old_end;) {
+      if (req_.cancel != nullptr && req_.cancel->load()) {
+        return absl::CancelledError(absl::StrCat("rewrite of ", path, " cancelled"));
+      }
+      absl::StatusOr<ElementHeader> h = source_.HeaderAt(pos);
+      if (!h.ok()) return h.status();
+      if (h->unknown_size) return Unhandled(path, absl::StrCat("element of unknown size at ", pos));
+      const uint64_t end = pos + h->header_size + h->data_size;
+      if (end > old_end) {
+        return absl::DataLossError(absl::StrCat(path, ": element at byte ", pos, " needs ",
+                                                end - pos, " bytes, the file ends at ", old_end,
+                                                " (truncated)"));
+      }
+      if (absl::Status s = Element(pos, *h); !s.ok()) return s;
+      pos = end;
+    }
+    return Finish();
+  }
+
+ private:
+  uint64_t NewPos() const { return out_->size() - new_data_; }
+
+  absl::Status Element(uint64_t pos, const ElementHeader& h) {
+    const std::string& path = source_.path();
+    const uint64_t old_rel = pos - old_data_;
+    const uint64_t data_at = pos + h.header_size;
+    switch (h.id) {
+      case matroska::kIdCluster:
+        return Cluster(pos, h);
+      case matroska::kIdTracks: {
+        if (frames_started_) return Unhandled(path, "a second Tracks element");
+        map_.AddElement(old_rel, NewPos());
+        if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
+        return Tracks(h);
+      }
+      case matroska::kIdSeekHead: {
+        map_.AddElement(old_rel, NewPos());
+        if (absl::Status s = source_.ReadAt(pos, h.header_size + h.data_size, buf_); !s.ok()) {
+          return s;
+        }
+        seekheads_.push_back({out_->size() + h.header_size,
+                              std::vector<uint8_t>(buf_.begin() + h.header_size, buf_.end())});
+        const absl::Span<const uint8_t> pieces[] = {buf_};
+        return Write(*out_, pieces);
+      }
+      case matroska::kIdCues:
+      case matroska::kIdTags: {
+        const bool cues = h.id == matroska::kIdCues;
+        if (!seen_cluster_) {
+          if (cues) return Unhandled(path, "Cues before the clusters");
+          // Tags up front: fine unless they state the video track's byte count.
+          if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
+          absl::StatusOr<std::vector<uint8_t>> probe =
+              matroska::UpdateTrackStatistics(buf_, video_.uid, 0);
+          if (!probe.ok()) return AsUnhandled(path, probe.status());
+          if (*probe != buf_) return Unhandled(path, "video statistics tags before the clusters");
+          map_.AddElement(old_rel, NewPos());
+          return WriteElement(*out_, h.id, buf_, matroska::SizeWidth(h));
+        }
+        map_.AddElement(old_rel, NewPos());
+        if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
+        absl::StatusOr<std::vector<uint8_t>> edited =
+            cues ? matroska::RewriteCues(buf_, map_)
+                 : matroska::UpdateTrackStatistics(buf_, video_.uid, editor_->video_bytes());
+        if (!edited.ok()) return AsUnhandled(path, edited.status());
+        return WriteElement(*out_, h.id, *edited, matroska::SizeWidth(h));
+      }
+      case matroska::kIdCrc32:
+        return Unhandled(path, "a CRC-32 element in the Segment");
+      default:  // Info, Chapters, Attachments, Void, ...: as stored
+        map_.AddElement(old_rel, NewPos());
+        for (uint64_t at = pos, end = data_at + h.data_size; at < end;) {
+          const size_t n = static_cast<size_t>(std::min<uint64_t>(kCopyChunk, end - at));
+          if (absl::Status s = source_.ReadAt(at, n, buf_); !s.ok()) return s;
+          const absl::Span<const uint8_t> pieces[] = {buf_};
+          if (absl::Status s = Write(*out_, pieces); !s.ok()) return s;
+          at += n;
+        }
+        return absl::OkStatus();
+    }
+  }
+
+  absl::Status Tracks(const ElementHeader& h) {
+    const std::string& path = source_.path();
+    absl::StatusOr<matroska::VideoTrackEntry> video = matroska::FindVideoTrack(buf_);
+    if (!video.ok()) return AsUnhandled(path, video.status());
+    if (video->has_content_encodings) return Unhandled(path, "compressed or encrypted video");
+    video_ = *video;
+    if (absl::Status s = req_.frames->Start(video_); !s.ok()) return s;
+    editor_.emplace(video_.number, [this](absl::Span<const uint8_t> frame,
+                                          std::vector<uint8_t>& out) {
+      return req_.frames->Rewrite(frame, out);
+    });
+    frames_started_ = true;
+    std::vector<uint8_t> data = buf_;
+    if (!req_.dovi_record.empty()) {
+      absl::StatusOr<std::vector<uint8_t>> edited = matroska::ReplaceDoviRecord(
+          buf_, video_.number, req_.dovi_record, req_.dovi_fourcc);
+      if (!edited.ok()) return AsUnhandled(path, edited.status());
+      data = *std::move(edited);
+    }
+    return WriteElement(*out_, h.id, data, matroska::SizeWidth(h));
+  }
+
+  absl::Status Cluster(uint64_t pos, const ElementHeader& h) {
+    const std::string& path = source_.path();
+    if (!editor_) return Unhandled(path, "a Cluster before the Tracks");
+    seen_cluster_ = true;
+    if (absl::Status s = source_.ReadAt(pos + h.header_size, h.data_size, cluster_); !s.ok()) {
+      return s;
+    }
+    const uint64_t new_pos = NewPos();
+    if (absl::Status s = editor_->Edit(cluster_, matroska::SizeWidth(h), new_pos,
+                                          prev_cluster_size_); !s.ok()) {
+      const std::string what = absl::StrCat("cluster at byte ", pos, ": ", s.message());
+      // What the editor does not handle, or cannot parse, may still be fine for libav.
+      if (s.code() == absl::StatusCode::kFailedPrecondition ||
+          s.code() == absl::StatusCode::kDataLoss) {
+        return Unhandled(path, what);
+      }
+      return absl::Status(s.code(), absl::StrCat(path, ": ", what));  // the frame rewriter's
+    }
+    const uint64_t old_rel = pos - old_data_;
+    map_.AddCluster(old_rel, new_pos, old_rel + h.header_size,
+                    new_pos + editor_->new_header_size());
+    for (const auto& [old_off, new_off] : editor_->blocks()) {
+      map_.AddBlock(old_rel + h.header_size + old_off,
+                    new_pos + editor_->new_header_size() + new_off);
+    }
+    prev_cluster_size_ = editor_->new_size();
+    if (absl::Status s = Write(*out_, editor_->pieces()); !s.ok()) return s;
+    if (req_.on_progress) req_.on_progress(editor_->video_frames());
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<RemuxStats> Finish() {
+    const std::string& path = source_.path();
+    if (!editor_) return Unhandled(path, "no Tracks element");
+    std::vector<uint8_t> seg_size;
+    matroska::AppendSize(seg_size, out_->size() - new_data_, 8);
+    if (absl::Status s = out_->PatchAt(seg_size_at_, seg_size); !s.ok()) return s;
+    for (auto& [at, data] : seekheads_) {
+      if (absl::Status s = matroska::PatchSeekHead(absl::MakeSpan(data), map_); !s.ok()) {
+        return AsUnhandled(path, s);
+      }
+      if (absl::Status s = out_->PatchAt(at, data); !s.ok()) return s;
+    }
+    RemuxStats stats;
+    stats.source_video_packets = editor_->video_frames();
+    stats.output_video_packets = editor_->video_frames();
+    stats.other_packets = editor_->other_blocks();
+    stats.output_bytes = out_->size();
+    if (absl::Status s = out_->Close(); !s.ok()) return s;
+    return stats;
+  }
+
+  const RewriteRequest& req_;
+  Source source_;
+  std::unique_ptr<OutputFile> out_;
+  std::vector<uint8_t> buf_;      // level-1 elements other than clusters
+  std::vector<uint8_t> cluster_;  // the cluster being rewritten
+  uint64_t old_data_ = 0;         // file offset of the source Segment's data
+  uint64_t new_data_ = 0;         // file offset of the output Segment's data
+  uint64_t seg_size_at_ = 0;      // file offset of the output Segment's size field
+  matroska::VideoTrackEntry video_;
+  std::optional<matroska::ClusterEditor> editor_;
+  bool frames_started_ = false;
+  bool seen_cluster_ = false;
+  uint64_t prev_cluster_size_ = 0;
+  matroska::LayoutMap map_;
+  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> seekheads_;  // data offset, data
+};
+
+}  // namespace
+
+absl::StatusOr<RemuxStats> RewriteMatroska(const RewriteRequest& req) {
+  if (req.frames == nullptr) return absl::InvalidArgumentError("RewriteMatroska: no frames");
+  absl::StatusOr<RemuxStats> stats = Rewrite(req).Run();
+  if (!stats.ok()) {
+    std::error_code ec;
+    std::filesystem::remove(req.output_path, ec);
+  }
+  return stats;
+}
+
+}  // namespace mkvfleet::remux

@@ -1,0 +1,306 @@
+// The direct element-level rewrite (remux::RewriteMatroska) on real generated mkvmerge files:
+// an identity rewrite reproduces the source byte for byte; the Dolby Vision conversion gives the
+// same video frames as the libavformat remux while every other packet, track property, chapter
+// and tag stays the source's; the stored indexes (Cues, SeekHead) point at what they name; and
+// the layouts it does not handle, bad and truncated sources fail cleanly without an output.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "agent/media/dv_convert_input.h"
+#include "catch2/catch.hpp"
+#include "common/matroska/ebml.h"
+#include "common/matroska/ebml_children.h"
+#include "common/mkv/matroska_reader.h"
+#include "common/remux/matroska_rewriter.h"
+#include "common/remux/remuxer.h"
+#include "tests/media/pipeline/samples.h"
+#include "tests/test_paths.h"
+
+namespace mkvfleet {
+namespace {
+
+using media::SampleKind;
+using nlohmann::json;
+
+// Frames passed through unchanged.
+class SameFrames final : public remux::FrameRewriter {
+ public:
+  absl::Status Start(const matroska::VideoTrackEntry& t) override {
+    track = t;
+    return absl::OkStatus();
+  }
+  absl::Status Rewrite(absl::Span<const uint8_t> frame, std::vector<uint8_t>& out) override {
+    out.insert(out.end(), frame.begin(), frame.end());
+    return absl::OkStatus();
+  }
+  matroska::VideoTrackEntry track;
+};
+
+mkv::DoviConfigRecord Profile81() {
+  mkv::DoviConfigRecord rec;
+  rec.dv_profile = 8;
+  rec.dv_level = 1;
+  rec.rpu_present_flag = true;
+  rec.bl_present_flag = true;
+  rec.dv_bl_signal_compatibility_id = 1;
+  return rec;
+}
+
+std::vector<uint8_t> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+// Every packet of a file: stream index, pts and bytes.
+struct Packet {
+  int stream = 0;
+  int64_t pts = 0;
+  std::vector<uint8_t> data;
+  bool operator==(const Packet&) const = default;
+};
+std::vector<Packet> Packets(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> r = mkv::MatroskaReader::Open(path);
+  REQUIRE(r.ok());
+  std::vector<Packet> all;
+  mkv::PacketPtr p = mkv::MakePacket();
+  while (true) {
+    absl::StatusOr<bool> got = (*r)->ReadPacket(*p);
+    REQUIRE(got.ok());
+    if (!*got) break;
+    all.push_back({p->stream_index, p->pts, std::vector<uint8_t>(p->data, p->data + p->size)});
+    av_packet_unref(p.get());
+  }
+  return all;
+}
+
+// The lines of the tags XML mkvextract writes for `path`.
+std::vector<std::string> TagLines(const std::string& path, const std::string& xml) {
+  testing::RunTool({"mkvextract", path, "tags", xml});
+  std::ifstream in(xml);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() > 10);
+  return lines;
+}
+
+// Element header at `at` of `file`.
+matroska::ElementHeader HeaderAt(const std::vector<uint8_t>& file, uint64_t at) {
+  REQUIRE(at < file.size());
+  absl::StatusOr<matroska::ElementHeader> h =
+      matroska::ParseElementHeader(absl::Span<const uint8_t>(file).subspan(at));
+  REQUIRE(h.ok());
+  return *h;
+}
+
+// Checks that each SeekHead entry names the element at its position, and that each cue points
+// at a Cluster and, inside it, at a block of the cued track. Returns the number of cues checked.
+int CheckIndexes(const std::string& path) {
+  const std::vector<uint8_t> file = ReadFile(path);
+  const matroska::ElementHeader ebml = HeaderAt(file, 0);
+  const uint64_t seg_at = ebml.header_size + ebml.data_size;
+  const matroska::ElementHeader seg = HeaderAt(file, seg_at);
+  REQUIRE(seg.id == matroska::kIdSegment);
+  const uint64_t base = seg_at + seg.header_size;
+  REQUIRE(base + seg.data_size == file.size());
+  int cues_checked = 0;
+  for (uint64_t at = base; at < file.size();) {
+    const matroska::ElementHeader h = HeaderAt(file, at);
+    const auto data = absl::Span<const uint8_t>(file).subspan(at + h.header_size, h.data_size);
+    if (h.id == matroska::kIdSeekHead) {
+      auto seeks = matroska::ParseChildren(data, "SeekHead");
+      REQUIRE(seeks.ok());
+      for (const matroska::Child& s : *seeks) {
+        auto kids = matroska::ParseChildren(s.data, "Seek");
+        REQUIRE(kids.ok());
+        const matroska::Child* id = matroska::FindChild(*kids, matroska::kIdSeekId);
+        REQUIRE(id != nullptr);
+        auto want = matroska::ReadUnsigned(id->data);
+        auto pos = matroska::ChildUnsigned(*kids, matroska::kIdSeekPosition, 0);
+        REQUIRE(pos.ok());
+        CHECK(HeaderAt(file, base + *pos).id == *want);
+      }
+    }
+    if (h.id == matroska::kIdCues) {
+      auto points = matroska::ParseChildren(data, "Cues");
+      REQUIRE(points.ok());
+      for (const matroska::Child& p : *points) {
+        auto kids = matroska::ParseChildren(p.data, "CuePoint");
+        REQUIRE(kids.ok());
+        for (const matroska::Child& tp : *kids) {
+          if (tp.header.id != matroska::kIdCueTrackPositions) continue;
+          auto f = matroska::ParseChildren(tp.data, "CueTrackPositions");
+          REQUIRE(f.ok());
+          auto track = matroska::ChildUnsigned(*f, 0xF7, 0);
+          auto cluster = matroska::ChildUnsigned(*f, matroska::kIdCueClusterPosition, 0);
+          auto rel = matroska::ChildUnsigned(*f, matroska::kIdCueRelativePosition, 0);
+          const matroska::ElementHeader c = HeaderAt(file, base + *cluster);
+          REQUIRE(c.id == matroska::kIdCluster);
+          uint64_t block_at = base + *cluster + c.header_size + *rel;
+          matroska::ElementHeader b = HeaderAt(file, block_at);
+          if (b.id == matroska::kIdBlockGroup) {
+            block_at += b.header_size;
+            b = HeaderAt(file, block_at);
+            REQUIRE(b.id == matroska::kIdBlock);
+          } else {
+            REQUIRE(b.id == matroska::kIdSimpleBlock);
+          }
+          CHECK((file[block_at + b.header_size] & 0x7F) == *track);  // 1-byte track numbers
+          ++cues_checked;
+        }
+      }
+    }
+    at += h.header_size + h.data_size;
+  }
+  return cues_checked;
+}
+
+TEST_CASE("an identity rewrite reproduces the source byte for byte") {
+  const std::string dir = testing::MakeTempDir("rewrite");
+  const std::string& src = testing::Sample(SampleKind::kP7Mel);
+  const std::string out = dir + "/same.mkv";
+  SameFrames frames;
+  int64_t progress = 0;
+  absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+      {src, out, &frames, {}, matroska::kFourccDvvc, [&](int64_t n) { progress = n; }, nullptr});
+  INFO(stats.status().ToString());
+  REQUIRE(stats.ok());
+  CHECK(frames.track.codec_id == "V_MPEGH/ISO/HEVC");
+  CHECK(frames.track.has_dovi_mapping);
+  CHECK(stats->source_video_packets == 48);
+  CHECK(progress == 48);
+  CHECK(stats->output_bytes == static_cast<int64_t>(std::filesystem::file_size(src)));
+  CHECK(testing::Sha256OfFile(out) == testing::Sha256OfFile(src));
+}
+
+TEST_CASE("dv-convert by direct rewrite: the libav remux's frames, everything else the source's") {
+  const std::string dir = testing::MakeTempDir("rewrite");
+  const std::string& src = testing::Sample(SampleKind::kP7Mel);
+  const std::string direct = dir + "/direct.mkv";
+  const std::string lavf = dir + "/lavf.mkv";
+  agent::media::DvConvertInput frames;
+  absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+      {src, direct, &frames, mkv::SerializeDoviConfigRecord(Profile81()), matroska::kFourccDvvc,
+       nullptr, nullptr});
+  INFO(stats.status().ToString());
+  REQUIRE(stats.ok());
+  CHECK(stats->source_video_packets == 48);
+  CHECK(frames.packets_without_rpu() == 0);
+  CHECK(stats->output_bytes == static_cast<int64_t>(std::filesystem::file_size(direct)));
+  CHECK(stats->output_bytes < static_cast<int64_t>(std::filesystem::file_size(src)));
+  agent::media::DvConvertInput video;
+  REQUIRE(remux::Remux({src, lavf, &video, Profile81(), nullptr, nullptr}).ok());
+
+  // Video frames equal to the libav path's; other packets equal to the source's.
+  const std::vector<Packet> a = Packets(src), b = Packets(direct), c = Packets(lavf);
+  REQUIRE(a.size() == b.size());
+  std::vector<std::vector<uint8_t>> direct_video, lavf_video;
+  uint64_t video_bytes = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].stream == b[i].stream);
+    CHECK(a[i].pts == b[i].pts);
+    if (b[i].stream == 0) {
+      direct_video.push_back(b[i].data);
+      video_bytes += b[i].data.size();
+    } else {
+      CHECK(a[i].data == b[i].data);
+    }
+  }
+  for (const Packet& p : c) {
+    if (p.stream == 0) lavf_video.push_back(p.data);
+  }
+  CHECK(direct_video == lavf_video);
+
+  // Track properties, chapters and tags as the source has them; the video statistics restated.
+  json js = testing::ToolJson({"mkvmerge", "-J", src});
+  json jd = testing::ToolJson({"mkvmerge", "-J", direct});
+  REQUIRE(js["tracks"].size() == jd["tracks"].size());
+  for (size_t i = 0; i < js["tracks"].size(); ++i) {
+    json ps = js["tracks"][i]["properties"], pd = jd["tracks"][i]["properties"];
+    INFO("track " << i);
+    CHECK(ps == pd);  // uid, language, name, flags, codec private, ... all of them
+  }
+  CHECK(jd["chapters"] == js["chapters"]);
+  // Tags: the same XML from mkvextract but for the video track's BPS and NUMBER_OF_BYTES.
+  const std::vector<std::string> ts = TagLines(src, dir + "/src.xml");
+  const std::vector<std::string> td = TagLines(direct, dir + "/direct.xml");
+  REQUIRE(ts.size() == td.size());
+  std::vector<size_t> changed;
+  for (size_t i = 0; i < ts.size(); ++i) {
+    if (ts[i] != td[i]) changed.push_back(i);
+  }
+  REQUIRE(changed.size() == 2);  // the first Tag targets the video track (mkvmerge's order)
+  CHECK(absl::StrContains(td[changed[0] - 1], "<Name>BPS</Name>"));
+  CHECK(absl::StrContains(td[changed[1] - 1], "<Name>NUMBER_OF_BYTES</Name>"));
+  CHECK(absl::StrContains(td[changed[1]], absl::StrCat("<String>", video_bytes, "</String>")));
+  CHECK(jd["global_tags"] == js["global_tags"]);
+  CHECK(jd["container"]["properties"]["segment_uid"] == js["container"]["properties"]["segment_uid"]);
+
+  json probe = testing::ToolJson({"ffprobe", "-v", "error", "-select_streams", "v:0",
+                                  "-show_streams", "-of", "json", direct});
+  bool found = false;
+  for (const json& sd : probe["streams"][0]["side_data_list"]) {
+    if (sd["side_data_type"] != "DOVI configuration record") continue;
+    found = true;
+    CHECK(sd["dv_profile"] == 8);
+    CHECK(sd["dv_level"] == 1);
+    CHECK(sd["dv_bl_signal_compatibility_id"] == 1);
+    CHECK(sd["el_present_flag"] == 0);
+  }
+  CHECK(found);
+  CHECK(absl::StrContains(testing::RunTool({"mkvinfo", "-v", direct}), "(dvvC)"));
+  CHECK(CheckIndexes(direct) >= 2);
+  CHECK(CheckIndexes(src) >= 2);  // the checker itself on mkvmerge's own file
+}
+
+TEST_CASE("a libavformat-written file (CRC-32 in clusters) is left to the libav remux") {
+  const std::string dir = testing::MakeTempDir("rewrite");
+  const std::string lavf_src = dir + "/lavf source.mkv";
+  testing::RunTool({"ffmpeg", "-v", "error", "-i", testing::Sample(SampleKind::kP7Mel), "-map",
+                    "0", "-c", "copy", lavf_src});
+  const std::string out = dir + "/out.mkv";
+  SameFrames frames;
+  absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+      {lavf_src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
+  REQUIRE_FALSE(stats.ok());
+  CHECK(stats.status().code() == absl::StatusCode::kUnimplemented);
+  CHECK(absl::StrContains(stats.status().message(), "CRC-32"));
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("bad sources fail naming the file, without an output") {
+  const std::string dir = testing::MakeTempDir("rewrite");
+  const std::string out = dir + "/out.mkv";
+  SameFrames frames;
+  auto run = [&](const std::string& src) {
+    return remux::RewriteMatroska({src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
+  };
+  SECTION("missing") {
+    absl::StatusOr<remux::RemuxStats> s = run(dir + "/missing.mkv");
+    CHECK(s.status().code() == absl::StatusCode::kNotFound);
+  }
+  SECTION("text named .mkv") {
+    const std::string text = dir + "/notes.mkv";
+    std::ofstream(text) << "just some text, not a film\n";
+    absl::StatusOr<remux::RemuxStats> s = run(text);
+    CHECK(s.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(absl::StrContains(s.status().message(), text));
+  }
+  SECTION("truncated") {
+    const std::string cut = dir + "/cut.mkv";
+    testing::CopySample(SampleKind::kP7Mel, cut);
+    std::filesystem::resize_file(cut, std::filesystem::file_size(cut) / 2);
+    absl::StatusOr<remux::RemuxStats> s = run(cut);
+    CHECK(s.status().code() == absl::StatusCode::kDataLoss);
+    CHECK(absl::StrContains(s.status().message(), cut));
+  }
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace mkvfleet
