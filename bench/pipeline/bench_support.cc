@@ -52,9 +52,11 @@ int64_t ProcessWriteBytes() {
 
 absl::StatusOr<JobRun> RunJob(const std::string& source, const std::string& work,
                               const std::string& plan,
-                              const agent::encode::EncodeProfile& profile) {
+                              const agent::encode::EncodeProfile& profile,
+                              bool direct_rewrite) {
   agent::media::MediaSettings settings;
   settings.ssim_floor = 0.5;
+  settings.direct_rewrite = direct_rewrite;
   agent::encode::ReencodeOptions options;
   options.profile = profile;
   auto pipeline = agent::media::MakeMediaPipeline(

@@ -43,7 +43,8 @@ struct JobRun {
 
 // Runs every step of the media pipeline with `plan` on `source`, work files under `work`.
 absl::StatusOr<JobRun> RunJob(const std::string& source, const std::string& work,
-                              const std::string& plan, const agent::encode::EncodeProfile& profile);
+                              const std::string& plan, const agent::encode::EncodeProfile& profile,
+                              bool direct_rewrite = true);
 
 // "probe=0.40 (cpu 0.01+0.35) ..." for the steps that ran.
 std::string StepTimes(const JobRun& r);

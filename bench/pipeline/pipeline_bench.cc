@@ -12,7 +12,9 @@
 // writeback of what came before it. Usage:
 //   pipeline_bench [--size 1920x1080] [--seconds 20] [--clip-seconds 2] [--copies 100]
 //                  [--preset ultrafast] [--crf 20] [--repeat 1] [--only convert|reencode]
-//                  [--dir /var/tmp/x]
+//                  [--dir /var/tmp/x] [--compare-libav]
+// --compare-libav: each dv-convert run also runs the job with direct_rewrite = false (the
+// libavformat remux), printed beside it.
 #include <unistd.h>
 
 #include <cstdio>
@@ -47,6 +49,7 @@ struct Options {
   int copies = 100;
   int repeat = 1;
   std::string only;  // "", "convert" or "reencode"
+  bool compare_lavf = false;  // also run dv-convert with the libavformat remux
   EncodeProfile profile;
   std::string dir = "/var/tmp/mkvfleet-pipeline-bench";
 };
@@ -98,9 +101,9 @@ int ConvertBench(const Options& o) {
   struct Variant {
     const char* name;
     bool cold;
-    std::vector<double> cp, cp_sync, job;
-    double cp_cpu = 0, cp_sync_cpu = 0, job_cpu = 0;  // of the last run
-  } variants[] = {{"cached", false, {}, {}, {}}, {"cold", true, {}, {}, {}}};
+    std::vector<double> cp, cp_sync, job, lavf_job;
+    double cp_cpu = 0, cp_sync_cpu = 0, job_cpu = 0, lavf_cpu = 0;  // of the last run
+  } variants[] = {{"cached", false, {}, {}, {}, {}}, {"cold", true, {}, {}, {}, {}}};
   JobRun last;
   int64_t output_bytes = 0;
   for (int rep = 0; rep < o.repeat; ++rep) {
@@ -132,6 +135,21 @@ int ConvertBench(const Options& o) {
       fs::remove(job->output);
       fs::remove_all(o.dir + "/work-convert");
       last = *std::move(job);
+      if (!o.compare_lavf) continue;
+      // The same job with the libavformat remux (direct_rewrite = false), for comparison.
+      if (auto s = prepare(); !s.ok()) return Fail(s);
+      const CpuTimes l0 = CpuNow();
+      absl::StatusOr<JobRun> lavf = RunJob(big, o.dir + "/work-convert", "dv-convert",
+                                           o.profile, /*direct_rewrite=*/false);
+      if (!lavf.ok()) return Fail(lavf.status());
+      const CpuTimes lused = CpuNow() - l0;
+      v.lavf_cpu = lused.self + lused.children;
+      v.lavf_job.push_back(lavf->seconds);
+      std::printf("run %d %-6s: libav-remux job %.2fs (cpu %.2f), steps:%s\n", rep + 1, v.name,
+                  lavf->seconds, v.lavf_cpu, StepTimes(*lavf).c_str());
+      std::fflush(stdout);
+      fs::remove(lavf->output);
+      fs::remove_all(o.dir + "/work-convert");
     }
   }
   std::printf("dv-convert source: %d x %ds clips appended, %lld bytes, %d frames %dx%d\n",
@@ -144,6 +162,10 @@ int ConvertBench(const Options& o) {
                Median(v.cp), "1.2");
     PrintRatio(absl::StrCat("dv-convert job / cp+sync (", v.name, ")").c_str(), Median(v.job),
                Median(v.cp_sync), "1.2");
+    if (!v.lavf_job.empty()) {
+      PrintRatio(absl::StrCat("  libav-remux job / cp+sync (", v.name, ")").c_str(),
+                 Median(v.lavf_job), Median(v.cp_sync), "");
+    }
   }
   PrintBytes("dv-convert bytes written / output", last, output_bytes);
   std::printf("bytes written in-process per the kernel (/proc/self/io): dv-convert %lld\n",
@@ -272,6 +294,11 @@ int Main(int argc, char** argv) {
   o.profile.crf = 20;
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "--compare-libav") {  // the one flag without a value
+      o.compare_lavf = true;
+      --i;
+      continue;
+    }
     if (i + 1 >= argc) return Fail(absl::InvalidArgumentError(flag + " needs a value"));
     const std::string value = argv[i + 1];
     bool ok = true;

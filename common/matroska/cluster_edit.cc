@@ -1,6 +1,8 @@
 // Rewriting one Cluster (see cluster_edit.h).
 #include "common/matroska/cluster_edit.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/matroska/ebml.h"
 #include "common/matroska/ebml_children.h"
@@ -29,6 +31,16 @@ absl::Status ParseBlockHeader(absl::Span<const uint8_t> block, size_t& header_le
 
 void ClusterEditor::AddSource(absl::Span<const uint8_t> bytes) {
   parts_.push_back(Piece{bytes.data(), 0, bytes.size()});
+}
+
+void ClusterEditor::AddUnsigned(const Child& stored, uint64_t value) {
+  const size_t at = arena_.size();
+  const int width = std::max<int>(UnsignedWidth(value),
+                                  static_cast<int>(std::min<size_t>(stored.data.size(), 8)));
+  AppendId(arena_, stored.header.id);
+  AppendSize(arena_, width, SizeWidth(stored.header));
+  AppendUnsignedBytes(arena_, value, width);
+  AddArena(at);
 }
 
 void ClusterEditor::AddArena(size_t from) {
@@ -111,20 +123,15 @@ absl::Status ClusterEditor::Edit(absl::Span<const uint8_t> data, int size_width,
     switch (c.header.id) {
       case kIdCrc32:
         return absl::FailedPreconditionError("a Cluster with a CRC-32 is not rewritten");
-      case kIdPosition: {
-        const size_t at = arena_.size();
-        AppendUnsignedElement(arena_, kIdPosition, new_position);
-        AddArena(at);
+      case kIdPosition:
+        AddUnsigned(c, new_position);
         break;
-      }
       case kIdPrevSize: {
         if (prev_size == 0) {
           AddSource(c.whole);
           break;
         }
-        const size_t at = arena_.size();
-        AppendUnsignedElement(arena_, kIdPrevSize, prev_size);
-        AddArena(at);
+        AddUnsigned(c, prev_size);
         break;
       }
       case kIdSimpleBlock: {

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "common/matroska/ebml_children.h"
 
 namespace mkvfleet::matroska {
 
@@ -53,6 +54,8 @@ class ClusterEditor {
   };
   void AddSource(absl::Span<const uint8_t> bytes);
   void AddArena(size_t from);  // arena_[from, end)
+  // `stored` (an unsigned element) with `value`, in the stored widths where it fits.
+  void AddUnsigned(const Child& stored, uint64_t value);
   // A block's data (track, timecode, flags, frame): header kept, frame rewritten into the arena;
   // other tracks' blocks add nothing (the caller keeps them as stored). `is_video` says which.
   absl::Status EditBlock(absl::Span<const uint8_t> block, uint32_t id, int size_width,

@@ -89,6 +89,11 @@ absl::StatusOr<std::vector<uint8_t>> ReplaceDoviRecord(absl::Span<const uint8_t>
         absl::StrCat("video track is number ", found->info.number, ", not ",
                      video_track_number));
   }
+  // A CRC-32 over any of the edited elements would go stale.
+  if (FindChild(*entries, kIdCrc32) != nullptr ||
+      FindChild(found->children, kIdCrc32) != nullptr) {
+    return absl::FailedPreconditionError("Tracks with a CRC-32 element are not rewritten");
+  }
   std::vector<uint8_t> out(tracks_data.begin(), tracks_data.end());
   // Offsets of the entry's data within tracks_data.
   const size_t entry_data_at = found->entry->offset + found->entry->header.header_size;
@@ -97,6 +102,9 @@ absl::StatusOr<std::vector<uint8_t>> ReplaceDoviRecord(absl::Span<const uint8_t>
     if (c.header.id != kIdBlockAdditionMapping) continue;
     absl::StatusOr<std::vector<Child>> m = ParseChildren(c.data, "BlockAdditionMapping");
     if (!m.ok()) return m.status();
+    if (FindChild(*m, kIdCrc32) != nullptr) {
+      return absl::FailedPreconditionError("Tracks with a CRC-32 element are not rewritten");
+    }
     const Child* type = FindChild(*m, kIdBlockAddIdType);
     const Child* extra = FindChild(*m, kIdBlockAddIdExtraData);
     if (type == nullptr || extra == nullptr) continue;

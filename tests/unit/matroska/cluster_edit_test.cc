@@ -187,7 +187,7 @@ TEST_CASE("ClusterEditor: PrevSize 0 keeps the stored value; missing children ar
 
   REQUIRE(editor.Edit(data, 0, 0, 77).ok());
   CHECK(Join(editor.pieces()) ==
-        El(id::kCluster, testing::Cat({Uint(id::kTimestamp, 0), Uint(id::kPrevSize, 77), sb})));
+        El(id::kCluster, testing::Cat({Uint(id::kTimestamp, 0), Uint(id::kPrevSize, 77, 4), sb})));  // stored width kept
   CHECK(editor.video_frames() == 2);  // totals over both edits
   CHECK(editor.video_bytes() == 200);
 }

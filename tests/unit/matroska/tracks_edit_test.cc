@@ -182,11 +182,9 @@ uint32_t Crc32(const Bytes& data, size_t from) {
   return crc ^ 0xFFFFFFFF;
 }
 
-// BUG (reported to the lead, left failing on purpose): ffmpeg's matroskaenc writes a CRC-32 as
-// the first child of every level-1 element (write_crc32=1 by default). ReplaceDoviRecord edits
-// the Tracks data in place and returns OK with the old checksum, so the output's Tracks fail
-// CRC verification. RewriteCues, PatchSeekHead, UpdateTrackStatistics and ClusterEditor all
-// refuse a CRC-32 with FailedPrecondition; this test accepts that, or a recomputed CRC-32.
+// ffmpeg's matroskaenc writes a CRC-32 as the first child of every level-1 element (write_crc32=1
+// by default). An in-place edit of the Tracks data must not leave the old checksum behind (it
+// once did): refusing with FailedPrecondition, like the other editors, or a recomputed CRC-32.
 TEST_CASE("ReplaceDoviRecord does not leave a stale Tracks CRC-32") {
   REQUIRE(Crc32(Bytes{'1', '2', '3', '4', '5', '6', '7', '8', '9'}, 0) == 0xCBF43926);
   const Bytes entries = testing::Cat({AudioEntry(), VideoEntry({DoviMapping(kDvcc, kOldRecord)})});
