@@ -25,6 +25,10 @@ namespace {
 using matroska::ElementHeader;
 
 constexpr size_t kCopyChunk = 8 << 20;  // level-1 elements copied as stored, this much at a time
+// Elements read whole into memory: a Cluster, and the Tracks/SeekHead/Cues/Tags being edited.
+// Real ones are a few MB; a size beyond these (a damaged file) is left to libav, not allocated.
+constexpr uint64_t kMaxClusterBytes = uint64_t{1} << 30;
+constexpr uint64_t kMaxEditedBytes = uint64_t{256} << 20;
 
 // The source, read with pread at known offsets.
 class Source {
@@ -135,7 +139,8 @@ class Rewrite {
     const std::string& path = source_.path();
     // EBML header, copied as stored after checking its limits.
     absl::StatusOr<ElementHeader> ebml = source_.HeaderAt(0);
-    if (!ebml.ok() || ebml->id != matroska::kIdEbml || ebml->unknown_size) {
+    if (!ebml.ok() || ebml->id != matroska::kIdEbml || ebml->unknown_size ||
+        ebml->data_size > 4096) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": not a Matroska file"));
     }
     const uint64_t ebml_end = ebml->header_size + ebml->data_size;
@@ -186,6 +191,14 @@ class Rewrite {
         return absl::DataLossError(absl::StrCat(path, ": element at byte ", pos, " needs ",
                                                 end - pos, " bytes, the file ends at ", old_end,
                                                 " (truncated)"));
+      }
+      const bool edited = h->id == matroska::kIdTracks || h->id == matroska::kIdSeekHead ||
+                          h->id == matroska::kIdCues || h->id == matroska::kIdTags;
+      if (h->data_size > (h->id == matroska::kIdCluster ? kMaxClusterBytes
+                          : edited                      ? kMaxEditedBytes
+                                                        : UINT64_MAX)) {
+        return Unhandled(path, absl::StrCat("element 0x", absl::Hex(h->id), " at ", pos, " of ",
+                                            h->data_size, " bytes"));
       }
       if (absl::Status s = Element(pos, *h); !s.ok()) return s;
       pos = end;

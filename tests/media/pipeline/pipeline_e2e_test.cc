@@ -95,6 +95,8 @@ TEST_CASE("P7 MEL becomes 8.1 by dv-convert, judged by independent tools") {
   // The job log has one free-space line per step, naming the folder.
   const std::string logs = f.Logs(id);
   INFO(logs);
+  CHECK(absl::StrContains(logs, "(direct rewrite: drop EL"));  // not the libavformat fallback
+  CHECK_FALSE(absl::StrContains(logs, "using the libavformat remux"));
   for (const char* step : {"probe", "plan", "rpu", "encode", "verify"}) {
     CHECK(absl::StrContains(logs, absl::StrCat("step ", step, ": free space in ", f.work())));
   }

@@ -147,5 +147,34 @@ TEST_CASE("copy_source = true: later steps read a copy in the job folder, remove
   });
 }
 
+TEST_CASE("dv-convert falls back to the libavformat remux where the direct rewrite does not fit") {
+  SECTION("a source written by ffmpeg (CRC-32 elements) converts through the fallback") {
+    Fleet().UseAgentConfig(Config(""));
+    MediaFleet& f = Fleet();
+    const std::string src = f.library() + "/plans/lavf written.mkv";
+    testing::RunTool({"ffmpeg", "-v", "error", "-y", "-i", testing::Sample(SampleKind::kP7Mel),
+                      "-map", "0", "-c", "copy", src});
+    const std::string sha = testing::Sha256OfFile(src);
+    const int64_t id = f.Enqueue(src);
+    const json job = f.WaitDone(id);
+    const std::string logs = f.Logs(id);
+    INFO(job.dump(1) << "\n" << logs);
+    REQUIRE(job["state"] == "completed");
+    CHECK(absl::StrContains(logs, "CRC-32"));
+    CHECK(absl::StrContains(logs, "using the libavformat remux"));
+    testing::CheckOutput(job["output"], {});
+    CHECK(testing::Sha256OfFile(src) == sha);
+  }
+  SECTION("direct_rewrite = false always takes the libavformat remux") {
+    Fleet().UseAgentConfig(Config("direct_rewrite = false\n"));
+    Run run = RunSample(SampleKind::kP7Mel, "no direct.mkv");
+    INFO(run.job.dump(1) << "\n" << run.logs);
+    REQUIRE(run.job["state"] == "completed");
+    CHECK(absl::StrContains(run.logs, "direct rewrite turned off"));
+    CHECK_FALSE(absl::StrContains(run.logs, "(direct rewrite:"));
+    testing::CheckOutput(run.output, {});
+  }
+}
+
 }  // namespace
 }  // namespace mkvfleet
