@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/media/dv_convert_input.h"
 #include "agent/media/output_steps.h"
+#include "agent/media/test_pause.h"
 #include "common/matroska/tracks_edit.h"
 #include "common/remux/matroska_rewriter.h"
 #include "common/remux/remuxer.h"
@@ -48,7 +49,14 @@ class DvConvertMuxStep final : public Step {
     rec.bl_present_flag = true;
     rec.dv_bl_signal_compatibility_id = 1;
     ProgressMeter meter(ctx, info->frame_count);
-    auto progress = [&](int64_t n) { meter.Update(n); };
+    bool first_report = true;
+    auto progress = [&](int64_t n) {
+      meter.Update(n);
+      if (first_report) {  // the first cluster (or packet) is in the part file
+        first_report = false;
+        PauseIfAsked(ctx, "convert-mux");
+      }
+    };
     int64_t without_rpu = 0;
     absl::StatusOr<remux::RemuxStats> stats =
         absl::UnimplementedError("direct rewrite turned off (direct_rewrite = false)");

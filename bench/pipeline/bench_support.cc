@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -156,6 +157,13 @@ double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t n = v.size();
   return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double OrderBalancedRatio(const std::vector<double>& ratios) {
+  const size_t n = ratios.size() / 2 * 2;
+  double log_sum = 0;
+  for (size_t i = 0; i < n; ++i) log_sum += std::log(ratios[i]);
+  return std::exp(log_sum / static_cast<double>(n));
 }
 
 }  // namespace mkvfleet::bench

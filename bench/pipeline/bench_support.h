@@ -60,5 +60,9 @@ absl::Status WarmCache(const std::string& path);
 
 // Median of `v` (REQUIRES: non-empty).
 double Median(std::vector<double> v);
+// Geometric mean of the ratios of whole alternating pairs (the first 2 * (size / 2) entries;
+// REQUIRES: size >= 2). With the order alternating, a cost of running first multiplies one
+// ratio of each pair and divides the other, so this mean cancels it.
+double OrderBalancedRatio(const std::vector<double>& ratios);
 
 }  // namespace mkvfleet::bench

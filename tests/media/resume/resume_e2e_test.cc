@@ -1,8 +1,9 @@
-// Resume through real processes: mkv-coordinator, mkv-agent (media pipeline, dv-reencode) and
-// mkvctl. The agent is SIGKILLed at a point the test controls exactly (no sleeps as
+// Resume through real processes: mkv-coordinator, mkv-agent (media pipeline: dv-reencode,
+// dv-convert) and mkvctl. The agent is SIGKILLed at a point the test controls exactly (no sleeps as
 // synchronisation): during the encode, by an x265 wrapper that announces itself and waits for a
 // go file; during the mux, by the agent's MKVFLEET_TEST_PAUSE_DIR hook halfway through the
-// remux (checkpoint_encoded_video = true, where mux is a real pass). After a restart the job
+// remux (checkpoint_encoded_video = true, where mux is a real pass), and for dv-convert after
+// the direct rewrite's first cluster. After a restart the job
 // must complete without redoing the steps that were done (their started/finished times in
 // `mkvctl --json show` unchanged), leave no per-job work dir or part file behind, and give an
 // output equal in content (frames, DV 8.1, RPUs, tracks, chapters) to an uninterrupted run.
@@ -84,8 +85,8 @@ class ResumeFleet {
     REQUIRE(agent_->WaitExit(absl::Seconds(10)) != -1);
   }
 
-  int64_t Enqueue(const std::string& path) {
-    CtlResult r = fleet_.Ctl({"--json", "enqueue", path, "--plan", "dv-reencode"});
+  int64_t Enqueue(const std::string& path, const std::string& plan = "dv-reencode") {
+    CtlResult r = fleet_.Ctl({"--json", "enqueue", path, "--plan", plan});
     json j = r.Json();
     INFO(j.dump());
     REQUIRE(j.size() == 1);
@@ -168,12 +169,51 @@ bool JobDirsEmpty(const std::string& work) {
 }
 
 // Runs `name` (a copy of the P7 sample) uninterrupted and returns its output's content.
-json UninterruptedContent(ResumeFleet& rf, const std::string& name) {
+std::string UninterruptedOutput(ResumeFleet& rf, const std::string& name,
+                                const std::string& plan = "dv-reencode") {
   const std::string source = rf.fleet().library() + "/" + name;
   CopySample(SampleKind::kP7Mel, source);
-  const int64_t id = rf.Enqueue(source);
+  const int64_t id = rf.Enqueue(source, plan);
   json job = rf.WaitCompleted(id);
-  return ContentOf(job["output"].get<std::string>());
+  return job["output"].get<std::string>();
+}
+json UninterruptedContent(ResumeFleet& rf, const std::string& name) {
+  return ContentOf(UninterruptedOutput(rf, name));
+}
+
+// A mux killed at the pause `point`: the agent runs `source` under `plan` until the mux holds
+// there (the earlier steps done, a part file half-written), is SIGKILLed, and a new agent
+// completes the job. Checks that only the mux ran again; returns the job's log texts and output.
+struct ResumedMux {
+  std::vector<std::string> logs;
+  std::string output;
+};
+ResumedMux KillDuringMuxAndResume(ResumeFleet& rf, const std::string& source,
+                                  const std::string& plan, const std::string& point) {
+  std::ofstream(rf.dir() + "/pause-" + point) << "hold\n";
+  rf.StartAgent();
+  const int64_t id = rf.Enqueue(source, plan);
+  rf.WaitForFile(rf.dir() + "/" + point + ".reached");
+  const json before = rf.fleet().Show(id);
+  CHECK(StepOf(before, "mux")["state"] == "running");
+  for (const char* done : {"probe", "plan", "rpu", "encode"}) {
+    CHECK(StepOf(before, done)["state"] == "done");
+  }
+  CHECK_FALSE(NoPartFiles(rf.fleet().library()));  // a half-written part file
+  rf.KillAgent();
+  fs::remove(rf.dir() + "/pause-" + point);
+  rf.StartAgent();
+  const json after = rf.WaitCompleted(id);
+
+  for (const char* step : {"probe", "plan", "rpu", "encode"}) {
+    INFO(step);
+    CHECK(StepOf(after, step)["started"] == StepOf(before, step)["started"]);
+    CHECK(StepOf(after, step)["finished"] == StepOf(before, step)["finished"]);
+  }
+  CHECK(StepOf(after, "mux")["started"] != StepOf(before, "mux")["started"]);
+  CHECK(JobDirsEmpty(rf.work()));
+  CHECK(NoPartFiles(rf.fleet().library()));
+  return {rf.fleet().LogTexts(id), after["output"].get<std::string>()};
 }
 
 TEST_CASE("an agent killed during the encode resumes at the encode; output as uninterrupted") {
@@ -216,37 +256,32 @@ TEST_CASE("an agent killed during the mux resumes at the mux without re-encoding
   std::ofstream(rf.dir() + "/encode.go") << "go\n";  // the x265 wrapper does not hold here
   const std::string source = rf.fleet().library() + "/film.mkv";
   CopySample(SampleKind::kP7Mel, source);
-  std::ofstream(rf.dir() + "/pause-mux-half") << "hold\n";
-  rf.StartAgent();
-  const int64_t id = rf.Enqueue(source);
-  rf.WaitForFile(rf.dir() + "/mux-half.reached");  // halfway through the remux, held
-  const json before = rf.fleet().Show(id);
-  CHECK(StepOf(before, "mux")["state"] == "running");
-  for (const char* done : {"probe", "plan", "rpu", "encode"}) {
-    CHECK(StepOf(before, done)["state"] == "done");
-  }
-  CHECK_FALSE(NoPartFiles(rf.fleet().library()));  // a half-written part file
-  rf.KillAgent();
-  fs::remove(rf.dir() + "/pause-mux-half");
-  rf.StartAgent();
-  const json after = rf.WaitCompleted(id);
+  // Held halfway through the remux of the checkpointed x265 stream.
+  const ResumedMux run = KillDuringMuxAndResume(rf, source, "dv-reencode", "mux-half");
+  INFO(json(run.logs).dump(1));
+  CHECK(CountContaining(run.logs, "encode: 48 frames") == 1);  // x265 ran once
 
-  for (const char* step : {"probe", "plan", "rpu", "encode"}) {
-    INFO(step);
-    CHECK(StepOf(after, step)["started"] == StepOf(before, step)["started"]);
-    CHECK(StepOf(after, step)["finished"] == StepOf(before, step)["finished"]);
-  }
-  CHECK(StepOf(after, "mux")["started"] != StepOf(before, "mux")["started"]);
-  const std::vector<std::string> logs = rf.fleet().LogTexts(id);
-  INFO(json(logs).dump(1));
-  CHECK(CountContaining(logs, "encode: 48 frames") == 1);  // x265 ran once
-  CHECK(JobDirsEmpty(rf.work()));
-  CHECK(NoPartFiles(rf.fleet().library()));
-
-  const json resumed = ContentOf(after["output"].get<std::string>());
+  const json resumed = ContentOf(run.output);
   CHECK(resumed["video"]["nb_read_frames"] == "48");
   CHECK(resumed["dovi"] == json({8, 1, 0, 1}));
   CHECK(resumed == UninterruptedContent(rf, "film2.mkv"));
+}
+
+TEST_CASE("dv-convert killed during its direct-rewrite mux redoes the mux; same bytes") {
+  ResumeFleet rf(/*checkpoint_encoded_video=*/false);
+  const std::string source = rf.fleet().library() + "/film.mkv";
+  CopySample(SampleKind::kP7Mel, source);
+  const std::string source_sha = Sha256OfFile(source);
+  // Held after the rewrite's first cluster.
+  const ResumedMux run = KillDuringMuxAndResume(rf, source, "dv-convert", "convert-mux");
+  INFO(json(run.logs).dump(1));
+  CHECK(CountContaining(run.logs, "(direct rewrite: drop EL") == 2);  // killed one and rerun
+  CHECK(Sha256OfFile(source) == source_sha);
+
+  // The rewrite is deterministic: the rerun wrote exactly what an uninterrupted run writes.
+  CHECK(ContentOf(run.output)["dovi"] == json({8, 1, 0, 1}));
+  CHECK(Sha256OfFile(run.output) ==
+        Sha256OfFile(UninterruptedOutput(rf, "film2.mkv", "dv-convert")));
 }
 
 }  // namespace
