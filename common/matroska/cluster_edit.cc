@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/matroska/crc32.h"
 #include "common/matroska/ebml.h"
 #include "common/matroska/ebml_children.h"
 
@@ -41,6 +42,11 @@ void ClusterEditor::AddUnsigned(const Child& stored, uint64_t value) {
   AppendSize(arena_, width, SizeWidth(stored.header));
   AppendUnsignedBytes(arena_, value, width);
   AddArena(at);
+}
+
+absl::Span<const uint8_t> ClusterEditor::PieceBytes(const Piece& p) const {
+  return p.source != nullptr ? absl::Span<const uint8_t>(p.source, p.size)
+                             : absl::Span<const uint8_t>(arena_.data() + p.offset, p.size);
 }
 
 void ClusterEditor::AddArena(size_t from) {
@@ -121,8 +127,16 @@ absl::Status ClusterEditor::Edit(absl::Span<const uint8_t> data, int size_width,
   for (const Child& c : *kids) {
     const size_t parts_before = parts_.size();
     switch (c.header.id) {
-      case kIdCrc32:
-        return absl::FailedPreconditionError("a Cluster with a CRC-32 is not rewritten");
+      case kIdCrc32: {  // restated over the new data below
+        if (&c != &kids->front() || c.data.size() != 4) {
+          return absl::FailedPreconditionError(
+              "a CRC-32 that is not the cluster's first child, or not of 4 bytes");
+        }
+        const size_t at = arena_.size();
+        AppendCrc32Element(arena_, 0, SizeWidth(c.header));
+        AddArena(at);
+        break;
+      }
       case kIdPosition:
         AddUnsigned(c, new_position);
         break;
@@ -163,6 +177,11 @@ absl::Status ClusterEditor::Edit(absl::Span<const uint8_t> data, int size_width,
     }
     for (size_t i = parts_before; i < parts_.size(); ++i) new_offset += parts_[i].size;
   }
+  if (!kids->empty() && kids->front().header.id == kIdCrc32) {
+    uint32_t crc = 0;
+    for (size_t i = 1; i < parts_.size(); ++i) crc = Crc32(PieceBytes(parts_[i]), crc);
+    StoreCrc32(arena_.data() + parts_[0].offset + parts_[0].size, crc);
+  }
   header_.clear();
   AppendId(header_, kIdCluster);
   AppendSize(header_, new_offset, FitWidth(new_offset, size_width));
@@ -170,11 +189,7 @@ absl::Status ClusterEditor::Edit(absl::Span<const uint8_t> data, int size_width,
   pieces_.clear();
   pieces_.reserve(parts_.size() + 1);
   pieces_.push_back(header_);
-  for (const Piece& p : parts_) {
-    pieces_.push_back(p.source != nullptr ? absl::Span<const uint8_t>(p.source, p.size)
-                                          : absl::Span<const uint8_t>(arena_.data() + p.offset,
-                                                                      p.size));
-  }
+  for (const Piece& p : parts_) pieces_.push_back(PieceBytes(p));
   return absl::OkStatus();
 }
 

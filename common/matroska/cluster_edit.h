@@ -1,6 +1,7 @@
 // One Cluster of a lossless rewrite: every child copied as it is stored except the video track's
-// frames (replaced by what a FrameFn makes of them) and the Position / PrevSize values, which
-// follow the cluster to its new place. Pure: the caller reads the cluster and writes the pieces.
+// frames (replaced by what a FrameFn makes of them), the Position / PrevSize values, which
+// follow the cluster to its new place, and a leading CRC-32, restated over the new data. Pure:
+// the caller reads the cluster and writes the pieces.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +26,12 @@ class ClusterEditor {
 
   // Rewrites the data of one Cluster. Size fields keep the source's widths where the new sizes
   // fit (`size_width`: the cluster's own), so an unchanged cluster is rewritten byte for byte.
-  // `new_position`: where the cluster will start (relative to
-  // the Segment's data), for a Position child; `prev_size`: the size of the cluster written
-  // before it, for a PrevSize child (left as stored when 0). Errors: FailedPrecondition for what
-  // is not rewritten here (CRC-32, laced video frames), DataLoss for malformed cluster or block
-  // structure, and those of the FrameFn as they are. After success, pieces() are valid until the next Edit().
+  // `new_position`: where the cluster will start (relative to the Segment's data), for a
+  // Position child; `prev_size`: the size of the cluster written before it, for a PrevSize child
+  // (left as stored when 0). Errors: FailedPrecondition for what is not rewritten here (a CRC-32
+  // other than the cluster's first child or in a BlockGroup, laced video frames), DataLoss for
+  // malformed cluster or block structure, and those of the FrameFn as they are. After success,
+  // pieces() are valid until the next Edit().
   absl::Status Edit(absl::Span<const uint8_t> data, int size_width, uint64_t new_position,
                     uint64_t prev_size);
 
@@ -54,6 +56,7 @@ class ClusterEditor {
   };
   void AddSource(absl::Span<const uint8_t> bytes);
   void AddArena(size_t from);  // arena_[from, end)
+  absl::Span<const uint8_t> PieceBytes(const Piece& p) const;
   // `stored` (an unsigned element) with `value`, in the stored widths where it fits.
   void AddUnsigned(const Child& stored, uint64_t value);
   // A block's data (track, timecode, flags, frame): header kept, frame rewritten into the arena;

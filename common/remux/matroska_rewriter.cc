@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/matroska/cluster_edit.h"
+#include "common/matroska/crc32.h"
 #include "common/matroska/ebml.h"
 #include "common/matroska/ebml_children.h"
 #include "common/matroska/positions_edit.h"
@@ -119,14 +120,30 @@ absl::Status Write(OutputFile& out, absl::Span<const absl::Span<const uint8_t>> 
   return out.Append(iov);
 }
 
-// An element from its ID and data; `size_width`: the source's, kept where the size fits.
+// An element from its ID and data; `size_width`: the source's, kept where the size fits. With
+// `crc`, the data starts with a CRC-32 element over the rest, as the source's did.
 absl::Status WriteElement(OutputFile& out, uint32_t id, absl::Span<const uint8_t> data,
-                          int size_width) {
+                          int size_width, bool crc = false) {
+  std::vector<uint8_t> crc_element;
+  if (crc) matroska::AppendCrc32Element(crc_element, matroska::Crc32(data));
+  const uint64_t size = crc_element.size() + data.size();
   std::vector<uint8_t> head;
   matroska::AppendId(head, id);
-  matroska::AppendSize(head, data.size(), matroska::FitWidth(data.size(), size_width));
-  const absl::Span<const uint8_t> pieces[] = {head, data};
+  matroska::AppendSize(head, size, matroska::FitWidth(size, size_width));
+  const absl::Span<const uint8_t> pieces[] = {head, crc_element, data};
   return Write(out, pieces);
+}
+
+// A level-1 element's data, split into a leading CRC-32 (ffmpeg writes one in every level-1
+// element) and what the edits see.
+struct Body {
+  absl::Span<const uint8_t> data;
+  bool crc = false;
+};
+Body SplitBody(absl::Span<const uint8_t> data) {
+  Body b{data, false};
+  b.crc = matroska::SplitLeadingCrc32(data, b.data);
+  return b;
 }
 
 // The whole rewrite; the caller removes the output on error.
@@ -222,37 +239,41 @@ class Rewrite {
         if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
         return Tracks(h);
       }
-      case matroska::kIdSeekHead: {
+      case matroska::kIdSeekHead: {  // copied now, its positions patched at the end
         map_.AddElement(old_rel, NewPos());
         if (absl::Status s = source_.ReadAt(pos, h.header_size + h.data_size, buf_); !s.ok()) {
           return s;
         }
-        seekheads_.push_back({out_->size() + h.header_size,
-                              std::vector<uint8_t>(buf_.begin() + h.header_size, buf_.end())});
+        const Body body = SplitBody(absl::Span<const uint8_t>(buf_).subspan(h.header_size));
+        seekheads_.push_back({out_->size() + buf_.size() - body.data.size(),
+                              std::vector<uint8_t>(body.data.begin(), body.data.end()),
+                              body.crc});
         const absl::Span<const uint8_t> pieces[] = {buf_};
         return Write(*out_, pieces);
       }
       case matroska::kIdCues:
       case matroska::kIdTags: {
         const bool cues = h.id == matroska::kIdCues;
+        if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
+        const Body body = SplitBody(buf_);
         if (!seen_cluster_) {
           if (cues) return Unhandled(path, "Cues before the clusters");
           // Tags up front: fine unless they state the video track's byte count.
-          if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
           absl::StatusOr<std::vector<uint8_t>> probe =
-              matroska::UpdateTrackStatistics(buf_, video_.uid, 0);
+              matroska::UpdateTrackStatistics(body.data, video_.uid, 0);
           if (!probe.ok()) return AsUnhandled(path, probe.status());
-          if (*probe != buf_) return Unhandled(path, "video statistics tags before the clusters");
+          if (absl::Span<const uint8_t>(*probe) != body.data) {
+            return Unhandled(path, "video statistics tags before the clusters");
+          }
           map_.AddElement(old_rel, NewPos());
-          return WriteElement(*out_, h.id, buf_, matroska::SizeWidth(h));
+          return WriteElement(*out_, h.id, buf_, matroska::SizeWidth(h));  // as stored
         }
         map_.AddElement(old_rel, NewPos());
-        if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
         absl::StatusOr<std::vector<uint8_t>> edited =
-            cues ? matroska::RewriteCues(buf_, map_)
-                 : matroska::UpdateTrackStatistics(buf_, video_.uid, editor_->video_bytes());
+            cues ? matroska::RewriteCues(body.data, map_)
+                 : matroska::UpdateTrackStatistics(body.data, video_.uid, editor_->video_bytes());
         if (!edited.ok()) return AsUnhandled(path, edited.status());
-        return WriteElement(*out_, h.id, *edited, matroska::SizeWidth(h));
+        return WriteElement(*out_, h.id, *edited, matroska::SizeWidth(h), body.crc);
       }
       case matroska::kIdCrc32:
         return Unhandled(path, "a CRC-32 element in the Segment");
@@ -271,7 +292,8 @@ class Rewrite {
 
   absl::Status Tracks(const ElementHeader& h) {
     const std::string& path = source_.path();
-    absl::StatusOr<matroska::VideoTrackEntry> video = matroska::FindVideoTrack(buf_);
+    const Body body = SplitBody(buf_);
+    absl::StatusOr<matroska::VideoTrackEntry> video = matroska::FindVideoTrack(body.data);
     if (!video.ok()) return AsUnhandled(path, video.status());
     if (video->has_content_encodings) return Unhandled(path, "compressed or encrypted video");
     video_ = *video;
@@ -281,14 +303,14 @@ class Rewrite {
       return req_.frames->Rewrite(frame, out);
     });
     frames_started_ = true;
-    std::vector<uint8_t> data = buf_;
+    std::vector<uint8_t> data(body.data.begin(), body.data.end());
     if (!req_.dovi_record.empty()) {
       absl::StatusOr<std::vector<uint8_t>> edited = matroska::ReplaceDoviRecord(
-          buf_, video_.number, req_.dovi_record, req_.dovi_fourcc);
+          body.data, video_.number, req_.dovi_record, req_.dovi_fourcc);
       if (!edited.ok()) return AsUnhandled(path, edited.status());
       data = *std::move(edited);
     }
-    return WriteElement(*out_, h.id, data, matroska::SizeWidth(h));
+    return WriteElement(*out_, h.id, data, matroska::SizeWidth(h), body.crc);
   }
 
   absl::Status Cluster(uint64_t pos, const ElementHeader& h) {
@@ -328,11 +350,16 @@ class Rewrite {
     std::vector<uint8_t> seg_size;
     matroska::AppendSize(seg_size, out_->size() - new_data_, 8);
     if (absl::Status s = out_->PatchAt(seg_size_at_, seg_size); !s.ok()) return s;
-    for (auto& [at, data] : seekheads_) {
-      if (absl::Status s = matroska::PatchSeekHead(absl::MakeSpan(data), map_); !s.ok()) {
+    for (StoredSeekHead& sh : seekheads_) {
+      if (absl::Status s = matroska::PatchSeekHead(absl::MakeSpan(sh.data), map_); !s.ok()) {
         return AsUnhandled(path, s);
       }
-      if (absl::Status s = out_->PatchAt(at, data); !s.ok()) return s;
+      if (absl::Status s = out_->PatchAt(sh.data_at, sh.data); !s.ok()) return s;
+      if (sh.crc) {  // its 4 value bytes end where the data starts
+        uint8_t value[4];
+        matroska::StoreCrc32(value + 4, matroska::Crc32(sh.data));
+        if (absl::Status s = out_->PatchAt(sh.data_at - 4, value); !s.ok()) return s;
+      }
     }
     RemuxStats stats;
     stats.source_video_packets = editor_->video_frames();
@@ -357,7 +384,14 @@ class Rewrite {
   bool seen_cluster_ = false;
   uint64_t prev_cluster_size_ = 0;
   matroska::LayoutMap map_;
-  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> seekheads_;  // data offset, data
+  // A SeekHead as written: its data after any leading CRC-32, where that starts in the output,
+  // and whether the CRC-32 is there.
+  struct StoredSeekHead {
+    uint64_t data_at = 0;
+    std::vector<uint8_t> data;
+    bool crc = false;
+  };
+  std::vector<StoredSeekHead> seekheads_;
 };
 
 }  // namespace

@@ -1,8 +1,9 @@
 // The direct lossless path: a Matroska file rewritten at the EBML level, element by element.
 // Everything is copied as stored (EBML header, Info, Tracks, Chapters, Attachments, Tags, every
 // audio and subtitle block, Voids) except: the video track's frames (a FrameRewriter's output),
-// its Dolby Vision configuration record (replaced in place), the video statistics tags, and the
-// positions the Cues and SeekHeads store. No demuxing, no re-muxing, no per-packet allocation
+// its Dolby Vision configuration record (replaced in place), the video statistics tags, the
+// positions the Cues and SeekHeads store, and the CRC-32 elements leading the level-1 elements it
+// edits (restated; ffmpeg writes one in each). No demuxing, no re-muxing, no per-packet allocation
 // in libav: one read and one write of each byte. Whatever layout it does not handle it refuses
 // with Unimplemented before writing anything that matters, and the caller uses the libavformat
 // remux (remuxer.h) instead.
@@ -45,8 +46,9 @@ struct RewriteRequest {
 };
 
 // Errors (the output removed in every case): Unimplemented naming what this path does not handle
-// (unknown sizes, CRC-32 elements, laced or compressed video, Cues or statistics before the
-// clusters, no Dolby Vision mapping to replace, ...): nothing is lost, use Remux(); NotFound /
+// (unknown sizes, a CRC-32 other than first in a level-1 element or in a BlockGroup, laced or
+// compressed video, Cues or video statistics before the clusters, no Dolby Vision mapping to
+// replace, ...): nothing is lost, use Remux(); NotFound /
 // PermissionDenied for a source that cannot be opened; InvalidArgument for a file that is not
 // Matroska; DataLoss for a source that ends early (truncated), naming it; the FrameRewriter's
 // errors; Internal for output errors; Cancelled.

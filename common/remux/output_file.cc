@@ -6,10 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <vector>
-
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 

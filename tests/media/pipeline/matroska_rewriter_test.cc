@@ -1,13 +1,15 @@
-// The direct element-level rewrite (remux::RewriteMatroska) on real generated mkvmerge files:
-// an identity rewrite reproduces the source byte for byte; the Dolby Vision conversion gives the
-// same video frames as the libavformat remux while every other packet, track property, chapter
-// and tag stays the source's; the stored indexes (Cues, SeekHead) point at what they name; and
-// the layouts it does not handle, bad and truncated sources fail cleanly without an output.
+// The direct element-level rewrite (remux::RewriteMatroska) on real generated mkvmerge files
+// and ffmpeg copies of them: an identity rewrite reproduces the source byte for byte; the Dolby
+// Vision conversion gives the same video frames as the libavformat remux while every other
+// packet, track property, chapter and tag stays the source's; the stored indexes (Cues,
+// SeekHead) point at what they name; ffmpeg's CRC-32 elements stay right (judged by MediaInfo);
+// and the layouts it does not handle, bad and truncated sources fail cleanly without an output.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -116,6 +118,7 @@ int CheckIndexes(const std::string& path) {
       auto seeks = matroska::ParseChildren(data, "SeekHead");
       REQUIRE(seeks.ok());
       for (const matroska::Child& s : *seeks) {
+        if (s.header.id == matroska::kIdCrc32) continue;
         auto kids = matroska::ParseChildren(s.data, "Seek");
         REQUIRE(kids.ok());
         const matroska::Child* id = matroska::FindChild(*kids, matroska::kIdSeekId);
@@ -130,6 +133,7 @@ int CheckIndexes(const std::string& path) {
       auto points = matroska::ParseChildren(data, "Cues");
       REQUIRE(points.ok());
       for (const matroska::Child& p : *points) {
+        if (p.header.id == matroska::kIdCrc32) continue;
         auto kids = matroska::ParseChildren(p.data, "CuePoint");
         REQUIRE(kids.ok());
         for (const matroska::Child& tp : *kids) {
@@ -258,18 +262,117 @@ TEST_CASE("dv-convert by direct rewrite: the libav remux's frames, everything el
   CHECK(CheckIndexes(src) >= 2);  // the checker itself on mkvmerge's own file
 }
 
-TEST_CASE("a libavformat-written file (CRC-32 in clusters) is left to the libav remux") {
+// MediaInfo's verdict on every CRC-32 element of `path` ("- OK" / "- NOK" in its trace).
+struct CrcVerdicts {
+  int ok = 0;
+  int bad = 0;
+};
+CrcVerdicts MediaInfoCrcs(const std::string& path) {
+  const std::string trace = testing::RunTool({"mediainfo", "--Details=1", path});
+  CrcVerdicts v;
+  std::istringstream in(trace);
+  bool in_crc = false;
+  for (std::string line; std::getline(in, line);) {
+    if (absl::StrContains(line, "CRC-32 (")) in_crc = true;
+    if (!in_crc || !absl::StrContains(line, "Value:")) continue;
+    in_crc = false;
+    if (absl::EndsWith(line, "- OK")) ++v.ok;
+    if (absl::EndsWith(line, "- NOK")) ++v.bad;
+  }
+  return v;
+}
+
+// The P7 sample copied by ffmpeg into `out`, with `extra` output options.
+void FfmpegCopy(const std::string& out, const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {"ffmpeg", "-v",  "error", "-y", "-i",
+                                   testing::Sample(SampleKind::kP7Mel), "-map", "0", "-c", "copy"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back(out);
+  testing::RunTool(argv);
+}
+// ffmpeg's options that leave out the video track's byte statistics (which it would copy from
+// mkvmerge's tags and write before the clusters).
+const std::vector<std::string> kNoVideoStats = {"-metadata:s:v:0", "NUMBER_OF_BYTES=",
+                                                "-metadata:s:v:0", "BPS="};
+
+// ffmpeg's Matroska muxer writes a CRC-32 first in every level-1 element: the rewrite keeps each
+// one, restated over what it covers after the edit.
+TEST_CASE("a libavformat-written file (CRC-32 in every level-1 element) is rewritten directly") {
   const std::string dir = testing::MakeTempDir("rewrite");
   const std::string lavf_src = dir + "/lavf source.mkv";
-  testing::RunTool({"ffmpeg", "-v", "error", "-i", testing::Sample(SampleKind::kP7Mel), "-map",
-                    "0", "-c", "copy", lavf_src});
+  FfmpegCopy(lavf_src, kNoVideoStats);
+  const CrcVerdicts source_crcs = MediaInfoCrcs(lavf_src);
+  REQUIRE(source_crcs.ok >= 6);  // SeekHead, Info, Tracks, Chapters, Tags, Cluster, Cues
+  REQUIRE(source_crcs.bad == 0);
+
+  SECTION("identity: byte for byte") {
+    const std::string out = dir + "/same.mkv";
+    SameFrames frames;
+    absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+        {lavf_src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
+    INFO(stats.status().ToString());
+    REQUIRE(stats.ok());
+    CHECK(testing::Sha256OfFile(out) == testing::Sha256OfFile(lavf_src));
+  }
+  SECTION("dv-convert: every CRC-32 still right, frames as the libav remux makes them") {
+    const std::string direct = dir + "/direct.mkv";
+    agent::media::DvConvertInput frames;
+    absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+        {lavf_src, direct, &frames, mkv::SerializeDoviConfigRecord(Profile81()),
+         matroska::kFourccDvvc, nullptr, nullptr});
+    INFO(stats.status().ToString());
+    REQUIRE(stats.ok());
+    CHECK(stats->source_video_packets == 48);
+    const CrcVerdicts crcs = MediaInfoCrcs(direct);
+    CHECK(crcs.ok == source_crcs.ok);
+    CHECK(crcs.bad == 0);
+    CHECK(CheckIndexes(direct) >= 1);
+
+    const std::string lavf = dir + "/lavf.mkv";
+    agent::media::DvConvertInput video;
+    REQUIRE(remux::Remux({lavf_src, lavf, &video, Profile81(), nullptr, nullptr}).ok());
+    const std::vector<Packet> a = Packets(lavf_src), b = Packets(direct), c = Packets(lavf);
+    REQUIRE(a.size() == b.size());
+    REQUIRE(b.size() == c.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CHECK(b[i].stream == a[i].stream);
+      CHECK(b[i].pts == a[i].pts);
+      CHECK(b[i].data == (b[i].stream == 0 ? c[i].data : a[i].data));
+    }
+
+    // The check can fail: one changed byte inside the cluster makes MediaInfo say NOK.
+    const std::string damaged = dir + "/damaged.mkv";
+    std::filesystem::copy_file(direct, damaged);
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(damaged) / 2));
+    f.put('\x5A').put('\xA5');
+    f.close();
+    CHECK(MediaInfoCrcs(damaged).bad == 1);
+  }
+}
+
+TEST_CASE("layouts the rewrite does not handle are left to the libav remux") {
+  const std::string dir = testing::MakeTempDir("rewrite");
+  const std::string src = dir + "/lavf source.mkv";
+  std::string why;
+  SECTION("the video track's byte statistics before the clusters") {
+    FfmpegCopy(src, {});
+    why = "video statistics tags before the clusters";
+  }
+  SECTION("Cues before the clusters") {
+    std::vector<std::string> extra = kNoVideoStats;
+    extra.insert(extra.end(), {"-reserve_index_space", "20000"});
+    FfmpegCopy(src, extra);
+    why = "Cues before the clusters";
+  }
   const std::string out = dir + "/out.mkv";
   SameFrames frames;
   absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
-      {lavf_src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
+      {src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
   REQUIRE_FALSE(stats.ok());
   CHECK(stats.status().code() == absl::StatusCode::kUnimplemented);
-  CHECK(absl::StrContains(stats.status().message(), "CRC-32"));
+  CHECK(absl::StrContains(stats.status().message(), why));
+  CHECK(absl::StrContains(stats.status().message(), src));
   CHECK_FALSE(std::filesystem::exists(out));
 }
 

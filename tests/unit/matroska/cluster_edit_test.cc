@@ -208,6 +208,33 @@ TEST_CASE("ClusterEditor reads 2-byte track numbers in blocks") {
                          other})));
 }
 
+// ffmpeg writes a CRC-32 first in every cluster: it is restated over the new data, in its
+// stored size width; an identity edit gives the cluster back byte for byte.
+TEST_CASE("ClusterEditor restates a leading CRC-32") {
+  const Shape shape;
+  auto with_crc = [&](const Transform& f, int crc_size_width) {
+    const std::vector<Bytes> kids = Children(shape, f);
+    Bytes rest;
+    for (const Bytes& k : kids) rest.insert(rest.end(), k.begin(), k.end());
+    Bytes crc = testing::Crc32El(rest);
+    if (crc_size_width == 2) crc = El(id::kCrc32, Bytes(crc.begin() + 2, crc.end()), 2);
+    return El(id::kCluster, testing::Cat({crc, rest}), 8);
+  };
+  for (int width : {1, 2}) {
+    CAPTURE(width);
+    const Bytes source = with_crc(Identity, width);
+    const Bytes data(source.begin() + 12, source.end());  // after the 4-byte ID, 8-byte size
+    ClusterEditor same(1, Apply(Identity));
+    REQUIRE(same.Edit(data, 8, shape.position, shape.prev_size).ok());
+    CHECK(Join(same.pieces()) == source);
+
+    ClusterEditor halves(1, Apply(FirstHalf));
+    REQUIRE(halves.Edit(data, 8, shape.position, shape.prev_size).ok());
+    CHECK(Join(halves.pieces()) == with_crc(FirstHalf, width));
+    CHECK(halves.video_frames() == 3);
+  }
+}
+
 TEST_CASE("ClusterEditor refuses what it does not rewrite") {
   ClusterEditor editor(1, Apply(Identity));
   auto code = [&](const Bytes& data) { return editor.Edit(data, 0, 0, 0).code(); };
@@ -224,8 +251,10 @@ TEST_CASE("ClusterEditor refuses what it does not rewrite") {
     const Bytes group = El(id::kBlockGroup, El(id::kBlock, testing::BlockData(1, 0, 0x06, kV1)));
     CHECK(code(group) == absl::StatusCode::kFailedPrecondition);
   }
-  SECTION("CRC-32 in the cluster") {
-    CHECK(code(testing::Cat({El(id::kCrc32, Bytes(4, 0)), sb})) ==
+  SECTION("CRC-32 other than the cluster's first child, or not of 4 bytes") {
+    CHECK(code(testing::Cat({Uint(id::kTimestamp, 0), El(id::kCrc32, Bytes(4, 0)), sb})) ==
+          absl::StatusCode::kFailedPrecondition);
+    CHECK(code(testing::Cat({El(id::kCrc32, Bytes(3, 0)), sb})) ==
           absl::StatusCode::kFailedPrecondition);
   }
   SECTION("CRC-32 in a BlockGroup") {

@@ -113,4 +113,22 @@ inline Bytes Pattern(size_t n, uint8_t first) {
   return out;
 }
 
+// EBML CRC-32 (IEEE 802.3, reflected, as zlib), bit by bit from the definition: an oracle for
+// the library's table-driven one.
+inline uint32_t BitwiseCrc32(const Bytes& data) {
+  uint32_t crc = 0xFFFFFFFF;
+  for (uint8_t b : data) {
+    crc ^= b;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return crc ^ 0xFFFFFFFF;
+}
+
+// A CRC-32 element over `covered` (what follows it in its parent), value little-endian.
+inline Bytes Crc32El(const Bytes& covered) {
+  const uint32_t crc = BitwiseCrc32(covered);
+  return El(id::kCrc32, Bytes{static_cast<uint8_t>(crc), static_cast<uint8_t>(crc >> 8),
+                              static_cast<uint8_t>(crc >> 16), static_cast<uint8_t>(crc >> 24)});
+}
+
 }  // namespace mkvfleet::matroska::testing
