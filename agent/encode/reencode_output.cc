@@ -34,14 +34,7 @@ absl::StatusOr<OutputTarget> PrepareOutput(const StepContext& ctx,
 std::optional<mkv::DoviConfigRecord> OutputDoviRecord(const media::MediaInfo& source,
                                                       bool dolby_vision) {
   if (!dolby_vision) return std::nullopt;
-  mkv::DoviConfigRecord rec;
-  rec.dv_profile = 8;
-  rec.dv_level = static_cast<uint8_t>(source.dovi.level);
-  rec.rpu_present_flag = true;
-  rec.el_present_flag = false;
-  rec.bl_present_flag = true;
-  rec.dv_bl_signal_compatibility_id = 1;
-  return rec;
+  return mkv::Profile81Record(source.dovi.level);
 }
 
 absl::StatusOr<remux::RemuxStats> MuxEncodedVideo(StepContext& ctx, const OutputTarget& target,

@@ -41,13 +41,7 @@ class DvConvertMuxStep final : public Step {
       return s;
     }
 
-    mkv::DoviConfigRecord rec;
-    rec.dv_profile = 8;
-    rec.dv_level = static_cast<uint8_t>(info->dovi.level);
-    rec.rpu_present_flag = true;
-    rec.el_present_flag = false;
-    rec.bl_present_flag = true;
-    rec.dv_bl_signal_compatibility_id = 1;
+    const mkv::DoviConfigRecord rec = mkv::Profile81Record(info->dovi.level);
     ProgressMeter meter(ctx, info->frame_count);
     bool first_report = true;
     auto progress = [&](int64_t n) {

@@ -23,6 +23,17 @@ absl::StatusOr<DoviConfigRecord> ParseDoviConfigRecord(absl::Span<const uint8_t>
   return r;
 }
 
+DoviConfigRecord Profile81Record(int level) {
+  DoviConfigRecord r;
+  r.dv_profile = 8;
+  r.dv_level = static_cast<uint8_t>(level);
+  r.rpu_present_flag = true;
+  r.el_present_flag = false;
+  r.bl_present_flag = true;
+  r.dv_bl_signal_compatibility_id = 1;
+  return r;
+}
+
 std::vector<uint8_t> SerializeDoviConfigRecord(const DoviConfigRecord& r) {
   std::vector<uint8_t> b(24, 0);
   b[0] = r.dv_version_major;

@@ -25,6 +25,10 @@ struct DoviConfigRecord {
   bool operator==(const DoviConfigRecord&) const = default;
 };
 
+// The record of a profile 8.1 stream, what every conversion writes: RPU and BL present, no EL,
+// BL signal compatibility 1 (HDR10), at `level`.
+DoviConfigRecord Profile81Record(int level);
+
 // Parses the record's leading bytes (at least 5; the 24-byte box body as stored in the file is
 // fine). Errors: InvalidArgument when shorter than 5 bytes.
 absl::StatusOr<DoviConfigRecord> ParseDoviConfigRecord(absl::Span<const uint8_t> bytes);

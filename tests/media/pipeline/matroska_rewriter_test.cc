@@ -44,15 +44,7 @@ class SameFrames final : public remux::FrameRewriter {
   matroska::VideoTrackEntry track;
 };
 
-mkv::DoviConfigRecord Profile81() {
-  mkv::DoviConfigRecord rec;
-  rec.dv_profile = 8;
-  rec.dv_level = 1;
-  rec.rpu_present_flag = true;
-  rec.bl_present_flag = true;
-  rec.dv_bl_signal_compatibility_id = 1;
-  return rec;
-}
+mkv::DoviConfigRecord Profile81() { return mkv::Profile81Record(1); }
 
 std::vector<uint8_t> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

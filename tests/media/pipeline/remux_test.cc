@@ -25,12 +25,7 @@ TEST_CASE("plain remux keeps every track, flag and chapter and sets the DV recor
   const std::string& src = testing::Sample(SampleKind::kP7Mel);
   const std::string out = dir + "/out.mkv";
   remux::CopyVideoInput copy;
-  mkv::DoviConfigRecord rec;
-  rec.dv_profile = 8;
-  rec.dv_level = 1;
-  rec.rpu_present_flag = true;
-  rec.bl_present_flag = true;
-  rec.dv_bl_signal_compatibility_id = 1;
+  const mkv::DoviConfigRecord rec = mkv::Profile81Record(1);
   int64_t last_progress = 0;
   absl::StatusOr<remux::RemuxStats> stats = remux::Remux(
       {src, out, &copy, rec, [&](int64_t n) { last_progress = n; }, nullptr});

@@ -1,4 +1,4 @@
-// Bit-level tests of the Dolby Vision configuration record parser on literal records.
+// Bit-level tests of the Dolby Vision configuration record parser and writer on literal records.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -36,6 +36,23 @@ TEST_CASE("profile 8.1 record with a level above 31 uses the split level bits") 
   CHECK_FALSE(r->el_present_flag);
   CHECK(r->bl_present_flag);
   CHECK(r->dv_bl_signal_compatibility_id == 1);
+}
+
+TEST_CASE("Profile81Record serializes to the 24-byte record players expect") {
+  const std::vector<uint8_t> level6 = SerializeDoviConfigRecord(Profile81Record(6));
+  std::vector<uint8_t> want(24, 0);
+  want[0] = 0x01;
+  want[2] = 0x10;  // profile 8, level bit 5 clear
+  want[3] = 0x35;  // level 6, rpu, no el, bl
+  want[4] = 0x10;  // compatibility 1
+  CHECK(level6 == want);
+  // Level 33 needs the split level bits: the literal of the test above.
+  const std::vector<uint8_t> level33 = SerializeDoviConfigRecord(Profile81Record(33));
+  CHECK(std::vector<uint8_t>(level33.begin(), level33.begin() + 5) ==
+        std::vector<uint8_t>{0x01, 0x00, 0x11, 0x0d, 0x10});
+  auto back = ParseDoviConfigRecord(level33);
+  REQUIRE(back.ok());
+  CHECK(*back == Profile81Record(33));
 }
 
 TEST_CASE("a record shorter than five bytes is an error") {
