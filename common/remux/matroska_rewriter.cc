@@ -121,11 +121,14 @@ absl::Status Write(OutputFile& out, absl::Span<const absl::Span<const uint8_t>> 
 }
 
 // An element from its ID and data; `size_width`: the source's, kept where the size fits. With
-// `crc`, the data starts with a CRC-32 element over the rest, as the source's did.
+// `crc_size_width` > 0, the data starts with a CRC-32 element over the rest, its size field that
+// wide, as the source's was.
 absl::Status WriteElement(OutputFile& out, uint32_t id, absl::Span<const uint8_t> data,
-                          int size_width, bool crc = false) {
+                          int size_width, int crc_size_width = 0) {
   std::vector<uint8_t> crc_element;
-  if (crc) matroska::AppendCrc32Element(crc_element, matroska::Crc32(data));
+  if (crc_size_width > 0) {
+    matroska::AppendCrc32Element(crc_element, matroska::Crc32(data), crc_size_width);
+  }
   const uint64_t size = crc_element.size() + data.size();
   std::vector<uint8_t> head;
   matroska::AppendId(head, id);
@@ -138,11 +141,14 @@ absl::Status WriteElement(OutputFile& out, uint32_t id, absl::Span<const uint8_t
 // element) and what the edits see.
 struct Body {
   absl::Span<const uint8_t> data;
-  bool crc = false;
+  int crc_size_width = 0;  // of the CRC-32 element's size field; 0: no CRC-32
 };
 Body SplitBody(absl::Span<const uint8_t> data) {
-  Body b{data, false};
-  b.crc = matroska::SplitLeadingCrc32(data, b.data);
+  Body b{data, 0};
+  if (matroska::SplitLeadingCrc32(data, b.data)) {
+    // The element is a 1-byte ID, the size field and 4 value bytes.
+    b.crc_size_width = static_cast<int>(data.size() - b.data.size()) - 5;
+  }
   return b;
 }
 
@@ -247,17 +253,17 @@ class Rewrite {
         const Body body = SplitBody(absl::Span<const uint8_t>(buf_).subspan(h.header_size));
         seekheads_.push_back({out_->size() + buf_.size() - body.data.size(),
                               std::vector<uint8_t>(body.data.begin(), body.data.end()),
-                              body.crc});
+                              body.crc_size_width > 0});
         const absl::Span<const uint8_t> pieces[] = {buf_};
         return Write(*out_, pieces);
       }
       case matroska::kIdCues:
       case matroska::kIdTags: {
         const bool cues = h.id == matroska::kIdCues;
+        if (cues && !seen_cluster_) return Unhandled(path, "Cues before the clusters");
         if (absl::Status s = source_.ReadAt(data_at, h.data_size, buf_); !s.ok()) return s;
         const Body body = SplitBody(buf_);
         if (!seen_cluster_) {
-          if (cues) return Unhandled(path, "Cues before the clusters");
           // Tags up front: fine unless they state the video track's byte count.
           absl::StatusOr<std::vector<uint8_t>> probe =
               matroska::UpdateTrackStatistics(body.data, video_.uid, 0);
@@ -273,7 +279,7 @@ class Rewrite {
             cues ? matroska::RewriteCues(body.data, map_)
                  : matroska::UpdateTrackStatistics(body.data, video_.uid, editor_->video_bytes());
         if (!edited.ok()) return AsUnhandled(path, edited.status());
-        return WriteElement(*out_, h.id, *edited, matroska::SizeWidth(h), body.crc);
+        return WriteElement(*out_, h.id, *edited, matroska::SizeWidth(h), body.crc_size_width);
       }
       case matroska::kIdCrc32:
         return Unhandled(path, "a CRC-32 element in the Segment");
@@ -310,7 +316,7 @@ class Rewrite {
       if (!edited.ok()) return AsUnhandled(path, edited.status());
       data = *std::move(edited);
     }
-    return WriteElement(*out_, h.id, data, matroska::SizeWidth(h), body.crc);
+    return WriteElement(*out_, h.id, data, matroska::SizeWidth(h), body.crc_size_width);
   }
 
   absl::Status Cluster(uint64_t pos, const ElementHeader& h) {
