@@ -274,25 +274,12 @@ CrcVerdicts MediaInfoCrcs(const std::string& path) {
   return v;
 }
 
-// The P7 sample copied by ffmpeg into `out`, with `extra` output options.
-void FfmpegCopy(const std::string& out, const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {"ffmpeg", "-v",  "error", "-y", "-i",
-                                   testing::Sample(SampleKind::kP7Mel), "-map", "0", "-c", "copy"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  argv.push_back(out);
-  testing::RunTool(argv);
-}
-// ffmpeg's options that leave out the video track's byte statistics (which it would copy from
-// mkvmerge's tags and write before the clusters).
-const std::vector<std::string> kNoVideoStats = {"-metadata:s:v:0", "NUMBER_OF_BYTES=",
-                                                "-metadata:s:v:0", "BPS="};
-
 // ffmpeg's Matroska muxer writes a CRC-32 first in every level-1 element: the rewrite keeps each
 // one, restated over what it covers after the edit.
 TEST_CASE("a libavformat-written file (CRC-32 in every level-1 element) is rewritten directly") {
   const std::string dir = testing::MakeTempDir("rewrite");
   const std::string lavf_src = dir + "/lavf source.mkv";
-  FfmpegCopy(lavf_src, kNoVideoStats);
+  testing::FfmpegCopyOfSample(SampleKind::kP7Mel, lavf_src, testing::kFfmpegNoVideoStats);
   const CrcVerdicts source_crcs = MediaInfoCrcs(lavf_src);
   REQUIRE(source_crcs.ok >= 6);  // SeekHead, Info, Tracks, Chapters, Tags, Cluster, Cues
   REQUIRE(source_crcs.bad == 0);
@@ -348,13 +335,13 @@ TEST_CASE("layouts the rewrite does not handle are left to the libav remux") {
   const std::string src = dir + "/lavf source.mkv";
   std::string why;
   SECTION("the video track's byte statistics before the clusters") {
-    FfmpegCopy(src, {});
+    testing::FfmpegCopyOfSample(SampleKind::kP7Mel, src);
     why = "video statistics tags before the clusters";
   }
   SECTION("Cues before the clusters") {
-    std::vector<std::string> extra = kNoVideoStats;
+    std::vector<std::string> extra = testing::kFfmpegNoVideoStats;
     extra.insert(extra.end(), {"-reserve_index_space", "20000"});
-    FfmpegCopy(src, extra);
+    testing::FfmpegCopyOfSample(SampleKind::kP7Mel, src, extra);
     why = "Cues before the clusters";
   }
   const std::string out = dir + "/out.mkv";

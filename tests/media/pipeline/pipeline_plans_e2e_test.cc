@@ -153,11 +153,7 @@ std::string ConvertFfmpegCopy(const std::string& name, const std::vector<std::st
   Fleet().UseAgentConfig(Config(""));
   MediaFleet& f = Fleet();
   const std::string src = f.library() + "/plans/" + name;
-  std::vector<std::string> argv = {"ffmpeg", "-v",  "error", "-y", "-i",
-                                   testing::Sample(SampleKind::kP7Mel), "-map", "0", "-c", "copy"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  argv.push_back(src);
-  testing::RunTool(argv);
+  testing::FfmpegCopyOfSample(SampleKind::kP7Mel, src, extra);
   const std::string sha = testing::Sha256OfFile(src);
   const int64_t id = f.Enqueue(src);
   const json job = f.WaitDone(id);
@@ -170,8 +166,7 @@ std::string ConvertFfmpegCopy(const std::string& name, const std::vector<std::st
 }
 
 TEST_CASE("dv-convert of an ffmpeg-written source: CRC-32 elements restated by the direct rewrite") {
-  const std::string logs = ConvertFfmpegCopy(
-      "lavf no stats.mkv", {"-metadata:s:v:0", "NUMBER_OF_BYTES=", "-metadata:s:v:0", "BPS="});
+  const std::string logs = ConvertFfmpegCopy("lavf no stats.mkv", testing::kFfmpegNoVideoStats);
   INFO(logs);
   CHECK(absl::StrContains(logs, "(direct rewrite: drop EL"));
   CHECK_FALSE(absl::StrContains(logs, "using the libavformat remux"));

@@ -37,6 +37,15 @@ void CopySample(media::SampleKind kind, const std::string& path) {
                              std::filesystem::copy_options::overwrite_existing);
 }
 
+void FfmpegCopyOfSample(media::SampleKind kind, const std::string& path,
+                        const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {"ffmpeg", "-v", "error", "-y", "-i", Sample(kind),
+                                   "-map",   "0",  "-c",    "copy"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back(path);
+  RunTool(argv);
+}
+
 std::string RunTool(const std::vector<std::string>& argv) {
   process::ProcessSpec spec;
   spec.argv = argv;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/media/sample_spec.h"
 #include "nlohmann/json.hpp"
@@ -13,6 +14,16 @@ namespace mkvfleet::testing {
 const std::string& Sample(media::SampleKind kind);
 // Copies a cached sample to `path` (so a test may own, move or damage it).
 void CopySample(media::SampleKind kind, const std::string& path);
+
+// Copies a cached sample to `path` through ffmpeg (`-map 0 -c copy` plus `extra` output
+// options): a file as libavformat's Matroska muxer writes it (a CRC-32 first in every level-1
+// element, all tags before the clusters).
+void FfmpegCopyOfSample(media::SampleKind kind, const std::string& path,
+                        const std::vector<std::string>& extra = {});
+// ffmpeg output options that leave out the video track's byte statistics (BPS, NUMBER_OF_BYTES),
+// which it otherwise copies from mkvmerge's tags.
+inline const std::vector<std::string> kFfmpegNoVideoStats = {
+    "-metadata:s:v:0", "NUMBER_OF_BYTES=", "-metadata:s:v:0", "BPS="};
 
 // Runs a tool (argv, no shell) and returns its stdout; fails the test when it does not exit 0.
 std::string RunTool(const std::vector<std::string>& argv);
