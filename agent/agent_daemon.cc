@@ -5,11 +5,12 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "agent/backoff.h"
+#include "agent/call_backoff.h"
 #include "agent/coordinator_reporter.h"
 #include "agent/step_runner.h"
 #include "agent/tool_discovery.h"
 #include "common/notify/notifier.h"
+#include "common/status/status_macros.h"
 #include "spdlog/spdlog.h"
 
 #ifndef MKVFLEET_VERSION
@@ -113,8 +114,7 @@ absl::Status AgentDaemon::RegisterOnce() {
   info.free_temp_bytes = free_bytes.ok() ? *free_bytes : 0;
   info.work_dir = config_.work_dir;
   info.shared_work_dir = config_.shared_work_dir;
-  auto reply = client_.Register(info);
-  if (!reply.ok()) return reply.status();
+  ASSIGN_OR_RETURN(auto reply, client_.Register(info));
   for (const auto& t : info.tools) {
     if (t.problem.empty()) {
       spdlog::info("tool found name={} version={} path={}", t.name, t.version, t.path);
@@ -122,15 +122,15 @@ absl::Status AgentDaemon::RegisterOnce() {
       spdlog::warn("tool problem name={} problem=\"{}\"", t.name, t.problem);
     }
   }
-  keeper_.SetInterval(reply->heartbeat_interval);
+  keeper_.SetInterval(reply.heartbeat_interval);
   spdlog::info("registered agent={} server={} heartbeat_ms={} lease_ms={} drained={}", config_.name,
-               config_.server, absl::ToInt64Milliseconds(reply->heartbeat_interval),
-               absl::ToInt64Milliseconds(reply->lease_duration), reply->drained);
+               config_.server, absl::ToInt64Milliseconds(reply.heartbeat_interval),
+               absl::ToInt64Milliseconds(reply.lease_duration), reply.drained);
   return absl::OkStatus();
 }
 
 absl::Status AgentDaemon::Run() {
-  if (absl::Status s = work_dirs_.Prepare(); !s.ok()) return s;
+  RETURN_IF_ERROR(work_dirs_.Prepare());
   const std::optional<int64_t> last = work_dirs_.LastHeldJob();
   if (int removed = work_dirs_.RemoveAllExcept(last); removed > 0) {
     spdlog::info("removed leftover job folders count={} kept_job={}", removed, last.value_or(0));
@@ -149,7 +149,7 @@ absl::Status AgentDaemon::Run() {
   notify::WatchdogPinger watchdog(notifier,
                                   [this] { return !stopping_.load() || task_running_.load(); });
   bool ready_sent = false;
-  Backoff reconnect(kReconnectInitial, kReconnectMax);
+  CallBackoff reconnect(kReconnectInitial, kReconnectMax);
   bool registered = false;
   absl::Status exit_status = absl::OkStatus();
   while (!stopping_.load()) {

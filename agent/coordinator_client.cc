@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/wire_conversion.h"
+#include "common/status/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "mkvfleet/v1/agent.grpc.pb.h"
 
@@ -23,9 +24,12 @@ absl::Status FromGrpc(const grpc::Status& s, const std::string& target, const ch
 
 const char* LevelName(LogLevel l) {
   switch (l) {
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
-    default: return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+    default:
+      return "info";
   }
 }
 
@@ -45,11 +49,10 @@ CoordinatorClient::CoordinatorClient(auth::ClientConnectOptions options, std::st
 CoordinatorClient::~CoordinatorClient() = default;
 
 absl::Status CoordinatorClient::Reconnect() {
-  auto channel = auth::MakeChannel(options_);
-  if (!channel.ok()) return channel.status();
+  ASSIGN_OR_RETURN(auto channel, auth::MakeChannel(options_));
   absl::MutexLock lock(&mu_);
   auto stubs = std::make_shared<Stubs>();
-  stubs->agent = v1::AgentService::NewStub(*channel);
+  stubs->agent = v1::AgentService::NewStub(channel);
   stub_ = std::move(stubs);
   return absl::OkStatus();
 }
@@ -59,14 +62,13 @@ absl::StatusOr<std::shared_ptr<CoordinatorClient::Stubs>> CoordinatorClient::Stu
     absl::MutexLock lock(&mu_);
     if (stub_) return stub_;
   }
-  if (absl::Status s = Reconnect(); !s.ok()) return s;
+  RETURN_IF_ERROR(Reconnect());
   absl::MutexLock lock(&mu_);
   return stub_;
 }
 
 absl::StatusOr<RegisterReply> CoordinatorClient::Register(const RegisterInfo& info) {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
+  ASSIGN_OR_RETURN(auto stub, Stub());
   v1::RegisterRequest req;
   req.set_name(info.name);
   req.set_version(info.version);
@@ -85,10 +87,7 @@ absl::StatusOr<RegisterReply> CoordinatorClient::Register(const RegisterInfo& in
   v1::RegisterResponse resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);
-  if (auto s = FromGrpc((*stub)->agent->Register(&ctx, req, &resp), options_.target, "Register");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub->agent->Register(&ctx, req, &resp), options_.target, "Register"));
   RegisterReply reply;
   reply.heartbeat_interval = absl::Milliseconds(resp.heartbeat_interval_ms());
   reply.lease_duration = absl::Milliseconds(resp.lease_duration_ms());
@@ -97,17 +96,13 @@ absl::StatusOr<RegisterReply> CoordinatorClient::Register(const RegisterInfo& in
 }
 
 absl::StatusOr<std::optional<Task>> CoordinatorClient::Claim(const std::string& agent) {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
+  ASSIGN_OR_RETURN(auto stub, Stub());
   v1::ClaimJobRequest req;
   req.set_agent(agent);
   v1::ClaimJobResponse resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);
-  if (auto s = FromGrpc((*stub)->agent->ClaimJob(&ctx, req, &resp), options_.target, "ClaimJob");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub->agent->ClaimJob(&ctx, req, &resp), options_.target, "ClaimJob"));
   if (!resp.has_task()) return std::optional<Task>();
   return std::optional<Task>(TaskFromProto(resp.task()));
 }
@@ -115,8 +110,7 @@ absl::StatusOr<std::optional<Task>> CoordinatorClient::Claim(const std::string& 
 absl::StatusOr<HeartbeatReply> CoordinatorClient::Heartbeat(
     const std::string& agent, const std::vector<LeaseProgressInfo>& leases,
     int64_t free_temp_bytes) {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
+  ASSIGN_OR_RETURN(auto stub, Stub());
   v1::HeartbeatRequest req;
   req.set_agent(agent);
   req.set_free_temp_bytes(free_temp_bytes);
@@ -130,10 +124,7 @@ absl::StatusOr<HeartbeatReply> CoordinatorClient::Heartbeat(
   v1::HeartbeatResponse resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);
-  if (auto s = FromGrpc((*stub)->agent->Heartbeat(&ctx, req, &resp), options_.target, "Heartbeat");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub->agent->Heartbeat(&ctx, req, &resp), options_.target, "Heartbeat"));
   HeartbeatReply reply;
   reply.drained = resp.drained();
   for (const auto& id : resp.revoked_lease_ids()) reply.revoked_lease_ids.push_back(id);
@@ -144,26 +135,39 @@ absl::StatusOr<HeartbeatReply> CoordinatorClient::Heartbeat(
 }
 
 absl::Status CoordinatorClient::ReportStep(const StepReport& r) {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
+  ASSIGN_OR_RETURN(auto stub, Stub());
   v1::ReportStepRequest req;
   req.set_lease_id(r.lease_id);
   req.set_task_id(r.task_id);
   req.set_step_index(r.step_index);
   req.set_step_name(r.step_name);
   switch (r.event) {
-    case StepReport::Event::kStarted: req.set_event(v1::STEP_EVENT_STARTED); break;
-    case StepReport::Event::kProgress: req.set_event(v1::STEP_EVENT_PROGRESS); break;
-    case StepReport::Event::kFinished: req.set_event(v1::STEP_EVENT_FINISHED); break;
-    case StepReport::Event::kFailed: req.set_event(v1::STEP_EVENT_FAILED); break;
+    case StepReport::Event::kStarted:
+      req.set_event(v1::STEP_EVENT_STARTED);
+      break;
+    case StepReport::Event::kProgress:
+      req.set_event(v1::STEP_EVENT_PROGRESS);
+      break;
+    case StepReport::Event::kFinished:
+      req.set_event(v1::STEP_EVENT_FINISHED);
+      break;
+    case StepReport::Event::kFailed:
+      req.set_event(v1::STEP_EVENT_FAILED);
+      break;
   }
   ProgressToProto(r.progress, req.mutable_progress());
   if (r.event == StepReport::Event::kFinished) {
     CheckpointToProto(r.result.checkpoint, req.mutable_checkpoint());
     switch (r.result.outcome) {
-      case StepResult::Outcome::kContinue: req.set_outcome(v1::TASK_OUTCOME_UNSPECIFIED); break;
-      case StepResult::Outcome::kCompleted: req.set_outcome(v1::TASK_OUTCOME_COMPLETED); break;
-      case StepResult::Outcome::kSkipped: req.set_outcome(v1::TASK_OUTCOME_SKIPPED); break;
+      case StepResult::Outcome::kContinue:
+        req.set_outcome(v1::TASK_OUTCOME_UNSPECIFIED);
+        break;
+      case StepResult::Outcome::kCompleted:
+        req.set_outcome(v1::TASK_OUTCOME_COMPLETED);
+        break;
+      case StepResult::Outcome::kSkipped:
+        req.set_outcome(v1::TASK_OUTCOME_SKIPPED);
+        break;
     }
     req.set_output_path(r.result.output_path);
     req.set_reason(r.result.reason);
@@ -176,14 +180,13 @@ absl::Status CoordinatorClient::ReportStep(const StepReport& r) {
   v1::ReportStepResponse resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);
-  return FromGrpc((*stub)->agent->ReportStep(&ctx, req, &resp), options_.target, "ReportStep");
+  return FromGrpc(stub->agent->ReportStep(&ctx, req, &resp), options_.target, "ReportStep");
 }
 
 absl::Status CoordinatorClient::AppendLog(const std::string& lease_id, int64_t task_id,
                                           const std::string& source,
                                           const std::vector<JobLogLine>& lines) {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
+  ASSIGN_OR_RETURN(auto stub, Stub());
   v1::AppendLogRequest req;
   req.set_lease_id(lease_id);
   req.set_task_id(task_id);
@@ -198,13 +201,12 @@ absl::Status CoordinatorClient::AppendLog(const std::string& lease_id, int64_t t
   v1::AppendLogResponse resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);
-  return FromGrpc((*stub)->agent->AppendLog(&ctx, req, &resp), options_.target, "AppendLog");
+  return FromGrpc(stub->agent->AppendLog(&ctx, req, &resp), options_.target, "AppendLog");
 }
 
 absl::Status CoordinatorClient::ReleaseTask(const std::string& lease_id, int64_t task_id,
                                             const std::string& reason) {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
+  ASSIGN_OR_RETURN(auto stub, Stub());
   v1::ReleaseTaskRequest req;
   req.set_lease_id(lease_id);
   req.set_task_id(task_id);
@@ -212,19 +214,17 @@ absl::Status CoordinatorClient::ReleaseTask(const std::string& lease_id, int64_t
   v1::ReleaseTaskResponse resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);
-  return FromGrpc((*stub)->agent->ReleaseTask(&ctx, req, &resp), options_.target, "ReleaseTask");
+  return FromGrpc(stub->agent->ReleaseTask(&ctx, req, &resp), options_.target, "ReleaseTask");
 }
 
 absl::StatusOr<absl::Time> CoordinatorClient::GetServerTime() {
-  auto stub = Stub();
-  if (!stub.ok()) return stub.status();
+  ASSIGN_OR_RETURN(auto stub, Stub());
   v1::ServerInfoRequest req;
   v1::ServerInfo resp;
   grpc::ClientContext ctx;
   Prepare(ctx, token_);
-  absl::Status s =
-      FromGrpc((*stub)->agent->GetServerInfo(&ctx, req, &resp), options_.target, "GetServerInfo");
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(
+      FromGrpc(stub->agent->GetServerInfo(&ctx, req, &resp), options_.target, "GetServerInfo"));
   return absl::FromUnixMillis(resp.server_time_ms());
 }
 

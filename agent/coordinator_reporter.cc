@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "absl/time/clock.h"
-#include "agent/backoff.h"
+#include "agent/call_backoff.h"
 #include "spdlog/spdlog.h"
 
 namespace mkvfleet::agent {
@@ -69,7 +69,7 @@ StepReport CoordinatorReporter::NewReport(StepReport::Event event, int index,
 }
 
 absl::Status CoordinatorReporter::Deliver(const StepReport& report) {
-  Backoff backoff(kReportRetryInitial, kReportRetryMax);
+  CallBackoff backoff(kReportRetryInitial, kReportRetryMax);
   while (true) {
     absl::Status s = client_.ReportStep(report);
     if (!IsUnreachable(s)) return s;

@@ -13,7 +13,7 @@
 #include "agent/agent_check.h"
 #include "agent/agent_config.h"
 #include "agent/agent_daemon.h"
-#include "agent/pipelines/pipelines.h"
+#include "agent/pipeline_registry.h"
 #include "common/config/config_layers.h"
 #include "common/doctor/check_report.h"
 #include "common/log/log.h"

@@ -6,11 +6,13 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent {
 namespace {
@@ -40,7 +42,8 @@ std::string UnreachableArtifact(const StepRecord& record, const RunnerEnvironmen
     } else {
       return absl::StrCat(a.name, " (local to agent ", a.agent, ")");
     }
-    if (!env.file_exists || !env.file_exists(local)) return absl::StrCat(a.name, " (", local, " is gone)");
+    if (!env.file_exists || !env.file_exists(local))
+      return absl::StrCat(a.name, " (", local, " is gone)");
     if (a.size_bytes > 0) {
       const int64_t size = SizeOf(env, local);
       if (size >= 0 && size != a.size_bytes) {
@@ -56,11 +59,10 @@ std::string UnreachableArtifact(const StepRecord& record, const RunnerEnvironmen
 absl::Status CheckSpaceBefore(const std::string& step, const StepNeeds& needs,
                               const RunnerEnvironment& env, TaskReporter& reporter) {
   const std::string folder = needs.folder.empty() ? env.job_work_dir : needs.folder;
-  absl::StatusOr<int64_t> free =
-      env.free_space ? env.free_space(folder) : RealFreeSpaceOf(folder);
+  absl::StatusOr<int64_t> free = env.free_space ? env.free_space(folder) : RealFreeSpaceOf(folder);
   if (!free.ok()) {
-    reporter.Log(LogLevel::kWarn, absl::StrCat("step ", step, ": free space unknown: ",
-                                               free.status().message()));
+    reporter.Log(LogLevel::kWarn,
+                 absl::StrCat("step ", step, ": free space unknown: ", free.status().message()));
     return absl::OkStatus();
   }
   reporter.Log(LogLevel::kInfo,
@@ -80,6 +82,71 @@ bool IsRefusal(const absl::Status& s) { return absl::IsFailedPrecondition(s); }
 
 RunSummary Stop(RunOutcome outcome, int first, std::string message) {
   return RunSummary{outcome, first, std::move(message)};
+}
+
+// The end of a run whose report to the coordinator failed with `report`: refused (the lease is
+// stale) or not delivered.
+RunSummary StopOnReportError(const absl::Status& report, int first, std::string message) {
+  return Stop(IsRefusal(report) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
+              std::move(message));
+}
+
+// The job log's first lines: who runs what from where, and why the start moved (if it did).
+void LogRunStart(const Pipeline& pipeline, const Task& task, const RunnerEnvironment& env,
+                 int first, const std::string& why, TaskReporter& reporter) {
+  reporter.Log(LogLevel::kInfo,
+               absl::StrCat("agent ", env.agent_name, " runs pipeline ", pipeline.name(),
+                            " from step ", first, " (", pipeline.steps()[first]->name(), ")",
+                            task.resume_reason.empty() ? "" : ": " + task.resume_reason));
+  if (!why.empty()) reporter.Log(LogLevel::kWarn, why);
+}
+
+// The recorded steps before `first`, as the steps of this run see them.
+std::vector<StepRecord> RecordsBefore(const Task& task, int first) {
+  std::vector<StepRecord> earlier;
+  for (int i = 0; i < first; ++i) {
+    if (const StepRecord* rec = RecordAt(task, i)) earlier.push_back(*rec);
+  }
+  return earlier;
+}
+
+// Fails early when the step's folder has less free space than `needs`, else runs the step.
+absl::StatusOr<StepResult> CheckSpaceAndRun(Step& step, const std::string& name,
+                                            const StepNeeds& needs, const RunnerEnvironment& env,
+                                            TaskReporter& reporter, StepContext& ctx) {
+  RETURN_IF_ERROR(CheckSpaceBefore(name, needs, env, reporter));
+  return step.Run(ctx);
+}
+
+// Logs and reports step `index` as failed with `error`, and ends the run.
+RunSummary StopAfterStepFailure(int index, const std::string& name, const absl::Status& error,
+                                const std::string& took, int first, TaskReporter& reporter) {
+  const bool permanent = IsPermanentFailure(error);
+  std::string message = std::string(error.message());
+  reporter.Log(LogLevel::kError,
+               absl::StrCat("step ", name, " failed after ", took, ": ", message));
+  if (absl::Status s = reporter.StepFailed(index, name, message, !permanent); !s.ok()) {
+    return StopOnReportError(s, first, std::string(s.message()));
+  }
+  return Stop(permanent ? RunOutcome::kFailedPermanent : RunOutcome::kFailedRetryable, first,
+              message);
+}
+
+// Reports step `index` as finished with `result`. Nothing when the coordinator took it; else how
+// the run ends: refused or undelivered, or, when the coordinator rejected the result itself (a
+// pipeline bug), the step reported as failed (retryable) rather than the lease left to run out.
+std::optional<RunSummary> ReportStepFinished(int index, const std::string& name,
+                                             const StepResult& result, int first,
+                                             TaskReporter& reporter) {
+  absl::Status s = reporter.StepFinished(index, name, result);
+  if (s.ok()) return std::nullopt;
+  if (!absl::IsInvalidArgument(s)) return StopOnReportError(s, first, std::string(s.message()));
+  std::string error =
+      absl::StrCat("coordinator rejected the result of step ", name, ": ", s.message());
+  if (absl::Status f = reporter.StepFailed(index, name, error, /*retryable=*/true); !f.ok()) {
+    return StopOnReportError(f, first, error);
+  }
+  return Stop(RunOutcome::kFailedRetryable, first, error);
 }
 
 }  // namespace
@@ -118,13 +185,20 @@ StepNeeds NeedsOf(const std::string& step, const std::vector<StepRecord>& earlie
 
 const char* RunOutcomeName(RunOutcome outcome) {
   switch (outcome) {
-    case RunOutcome::kCompleted: return "completed";
-    case RunOutcome::kSkipped: return "skipped";
-    case RunOutcome::kFailedRetryable: return "failed";
-    case RunOutcome::kFailedPermanent: return "failed_permanent";
-    case RunOutcome::kRefused: return "refused";
-    case RunOutcome::kCancelled: return "cancelled";
-    case RunOutcome::kUndelivered: return "undelivered";
+    case RunOutcome::kCompleted:
+      return "completed";
+    case RunOutcome::kSkipped:
+      return "skipped";
+    case RunOutcome::kFailedRetryable:
+      return "failed";
+    case RunOutcome::kFailedPermanent:
+      return "failed_permanent";
+    case RunOutcome::kRefused:
+      return "refused";
+    case RunOutcome::kCancelled:
+      return "cancelled";
+    case RunOutcome::kUndelivered:
+      return "undelivered";
   }
   return "unknown";
 }
@@ -161,24 +235,15 @@ RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerE
   const int n = static_cast<int>(steps.size());
   std::string why;
   const int first = EffectiveResumeStep(task, pipeline, env, &why);
-  reporter.Log(LogLevel::kInfo,
-               absl::StrCat("agent ", env.agent_name, " runs pipeline ", pipeline.name(),
-                            " from step ", first, " (", steps[first]->name(), ")",
-                            task.resume_reason.empty() ? "" : ": " + task.resume_reason));
-  if (!why.empty()) reporter.Log(LogLevel::kWarn, why);
-
-  std::vector<StepRecord> earlier;
-  for (int i = 0; i < first; ++i) {
-    if (const StepRecord* rec = RecordAt(task, i)) earlier.push_back(*rec);
-  }
+  LogRunStart(pipeline, task, env, first, why, reporter);
+  std::vector<StepRecord> earlier = RecordsBefore(task, first);
   auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
 
   for (int i = first; i < n; ++i) {
     const std::string name = steps[i]->name();
     if (cancelled()) return Stop(RunOutcome::kCancelled, first, "cancelled before step " + name);
     if (absl::Status s = reporter.StepStarted(i, name); !s.ok()) {
-      return Stop(IsRefusal(s) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
-                  std::string(s.message()));
+      return StopOnReportError(s, first, std::string(s.message()));
     }
     const StepNeeds needs = NeedsOf(name, earlier);
     StepContext ctx(task, env.agent_name, needs.source.empty() ? env.source_path : needs.source,
@@ -186,30 +251,14 @@ RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerE
                     {[&reporter, name](const Progress& p) { reporter.UpdateProgress(name, p); },
                      [&reporter](LogLevel l, const std::string& t) { reporter.Log(l, t); }});
     const absl::Time started = absl::Now();
-    absl::StatusOr<StepResult> result = absl::UnknownError("not run");
-    if (absl::Status space = CheckSpaceBefore(name, needs, env, reporter); !space.ok()) {
-      result = space;
-    } else {
-      result = steps[i]->Run(ctx);
-    }
-    const std::string took = absl::FormatDuration(absl::Trunc(absl::Now() - started,
-                                                              absl::Milliseconds(1)));
+    absl::StatusOr<StepResult> result =
+        CheckSpaceAndRun(*steps[i], name, needs, env, reporter, ctx);
+    const std::string took =
+        absl::FormatDuration(absl::Trunc(absl::Now() - started, absl::Milliseconds(1)));
     if (cancelled() || (!result.ok() && absl::IsCancelled(result.status()))) {
       return Stop(RunOutcome::kCancelled, first, absl::StrCat("cancelled during step ", name));
     }
-    if (!result.ok()) {
-      const bool permanent = IsPermanentFailure(result.status());
-      std::string error = std::string(result.status().message());
-      reporter.Log(LogLevel::kError, absl::StrCat("step ", name, " failed after ", took, ": ",
-                                                  error));
-      absl::Status s = reporter.StepFailed(i, name, error, !permanent);
-      if (!s.ok()) {
-        return Stop(IsRefusal(s) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first,
-                    std::string(s.message()));
-      }
-      return Stop(permanent ? RunOutcome::kFailedPermanent : RunOutcome::kFailedRetryable, first,
-                  error);
-    }
+    if (!result.ok()) return StopAfterStepFailure(i, name, result.status(), took, first, reporter);
     StepResult r = std::move(*result);
     if (r.outcome == StepResult::Outcome::kContinue && i == n - 1) {
       r.outcome = StepResult::Outcome::kCompleted;
@@ -218,21 +267,7 @@ RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerE
     if (!r.output_path.empty() && env.path_map) {
       r.output_path = ToCoordinatorPath(r.output_path, *env.path_map);
     }
-    if (absl::Status s = reporter.StepFinished(i, name, r); !s.ok()) {
-      if (IsRefusal(s)) return Stop(RunOutcome::kRefused, first, std::string(s.message()));
-      if (!absl::IsInvalidArgument(s)) {
-        return Stop(RunOutcome::kUndelivered, first, std::string(s.message()));
-      }
-      // The coordinator rejected the result itself (a pipeline bug): fail the step rather than
-      // let the lease run out.
-      std::string error = absl::StrCat("coordinator rejected the result of step ", name, ": ",
-                                       s.message());
-      absl::Status f = reporter.StepFailed(i, name, error, /*retryable=*/true);
-      if (!f.ok()) {
-        return Stop(IsRefusal(f) ? RunOutcome::kRefused : RunOutcome::kUndelivered, first, error);
-      }
-      return Stop(RunOutcome::kFailedRetryable, first, error);
-    }
+    if (auto stop = ReportStepFinished(i, name, r, first, reporter)) return *std::move(stop);
     reporter.Log(LogLevel::kInfo, absl::StrCat("step ", name, " finished in ", took));
     if (r.outcome == StepResult::Outcome::kCompleted) {
       return Stop(RunOutcome::kCompleted, first, local_output);
@@ -240,8 +275,8 @@ RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerE
     if (r.outcome == StepResult::Outcome::kSkipped) {
       return Stop(RunOutcome::kSkipped, first, r.reason);
     }
-    earlier.push_back(StepRecord{i, name, StepStatus::kDone, std::move(r.checkpoint),
-                                 env.agent_name});
+    earlier.push_back(
+        StepRecord{i, name, StepStatus::kDone, std::move(r.checkpoint), env.agent_name});
   }
   return Stop(RunOutcome::kCompleted, first, "");  // unreachable: the last step completes
 }

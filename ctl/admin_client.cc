@@ -7,32 +7,28 @@
 #include "absl/strings/str_replace.h"
 #include "common/auth/client_channel.h"
 #include "common/config/config_layers.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::ctl {
 
 absl::StatusOr<AdminClient> AdminClient::Connect(const GlobalOptions& options) {
-  auto layers = config::ConfigLayers::Load(options.config_file);
-  if (!layers.ok()) return layers.status();
-  if (!options.server.empty()) layers->SetFlag("server", options.server);
-  if (!options.token.empty()) layers->SetFlag("admin_token", options.token);
-  auto server = layers->GetString("server");
-  if (!server.ok()) return server.status();
-  auto token = layers->GetString("admin_token");
-  if (!token.ok()) return token.status();
-  auto tls = layers->GetBool("tls", false);
-  if (!tls.ok()) return tls.status();
-  auto ca = layers->GetString("tls_ca_file");
-  if (!ca.ok()) return ca.status();
-  if (server->empty()) {
+  ASSIGN_OR_RETURN(config::ConfigLayers layers, config::ConfigLayers::Load(options.config_file));
+  if (!options.server.empty()) layers.SetFlag("server", options.server);
+  if (!options.token.empty()) layers.SetFlag("admin_token", options.token);
+  ASSIGN_OR_RETURN(std::string server, layers.GetString("server"));
+  ASSIGN_OR_RETURN(std::string token, layers.GetString("admin_token"));
+  ASSIGN_OR_RETURN(bool tls, layers.GetBool("tls", false));
+  ASSIGN_OR_RETURN(std::string ca, layers.GetString("tls_ca_file"));
+  if (server.empty()) {
     return absl::InvalidArgumentError(
         "no coordinator address: pass --server HOST:PORT or set MKVFLEET_SERVER");
   }
-  auto channel = auth::MakeChannel(auth::ClientConnectOptions{*server, *tls, *ca, ""});
-  if (!channel.ok()) return channel.status();
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                   auth::MakeChannel(auth::ClientConnectOptions{server, tls, ca, ""}));
   AdminClient client;
-  client.stub_ = v1::AdminService::NewStub(*channel);
-  client.server_ = *server;
-  client.token_ = *token;
+  client.stub_ = v1::AdminService::NewStub(channel);
+  client.server_ = std::move(server);
+  client.token_ = std::move(token);
   return client;
 }
 

@@ -1,7 +1,8 @@
 // mkvctl verbs, one file per group: job_commands.cc (enqueue, scan, list, show, logs, reset,
 // cancel), agent_commands.cc (agents, drain), watch_command.cc (watch), doctor_command.cc
-// (doctor). Each Add* registers its verbs; the chosen verb's CLI11 callback stores its action,
-// which main runs after parsing, so no exception crosses a verb.
+// (doctor); the offline dovi verbs (ctl/dovi/dovi_commands.h) fill the same action slot. Each Add*
+// registers its verbs; the chosen verb's CLI11 callback stores its action, which main runs after
+// parsing, so no exception crosses a verb.
 #pragma once
 
 #include <functional>

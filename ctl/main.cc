@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
   mkvfleet::ctl::AddWatchCommand(app, ctx);
   mkvfleet::ctl::AddDoctorCommand(app, ctx);
 #ifdef MKVFLEET_HAVE_DOVI_CLI
-  mkvfleet::ctl::AddDoviCommands(app);
-  mkvfleet::ctl::AddGenSampleCommand(app);
+  mkvfleet::ctl::AddDoviCommands(app, ctx.action);
+  mkvfleet::ctl::AddGenSampleCommand(app, ctx.action);
 #endif
   try {
     app.parse(argc, argv);

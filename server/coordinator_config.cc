@@ -3,6 +3,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::server {
 namespace {
@@ -17,6 +18,13 @@ std::string HostOf(const std::string& listen) {
   return colon == std::string::npos ? "" : listen.substr(0, colon);
 }
 
+// A duration key written in whole seconds; `def` when unset.
+absl::StatusOr<absl::Duration> GetSeconds(const config::ConfigLayers& layers, const char* key,
+                                          absl::Duration def) {
+  ASSIGN_OR_RETURN(const int64_t seconds, layers.GetInt(key, absl::ToInt64Seconds(def)));
+  return absl::Seconds(seconds);
+}
+
 }  // namespace
 
 bool IsLoopbackListen(const std::string& listen) {
@@ -24,50 +32,36 @@ bool IsLoopbackListen(const std::string& listen) {
   return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
 }
 
-absl::StatusOr<CoordinatorConfig> LoadCoordinatorConfig(const config::ConfigLayers& c) {
-  CoordinatorConfig out;
-  absl::Status st;
-  auto str = [&](const char* key, std::string* field) {
-    if (!st.ok()) return;
-    auto v = c.GetString(key, *field);
-    if (v.ok()) *field = *v; else st = v.status();
-  };
-  auto secs = [&](const char* key, absl::Duration* field) {
-    if (!st.ok()) return;
-    auto v = c.GetInt(key, absl::ToInt64Seconds(*field));
-    if (v.ok()) *field = absl::Seconds(*v); else st = v.status();
-  };
-  str("listen", &out.listen);
-  str("state_dir", &out.state_dir);
-  str("output_dir", &out.output_dir);
-  str("test_file", &out.test_file);
-  str("admin_token", &out.admin_token);
-  str("agent_token", &out.agent_token);
-  str("tls_cert_file", &out.tls_cert_file);
-  str("tls_key_file", &out.tls_key_file);
-  str("log_level", &out.log_level);
-  secs("lease_seconds", &out.policy.lease_duration);
-  secs("heartbeat_seconds", &out.heartbeat_interval);
-  secs("backoff_base_seconds", &out.policy.backoff_base);
-  secs("backoff_cap_seconds", &out.policy.backoff_cap);
-  if (!st.ok()) return st;
-  auto attempts = c.GetInt("max_attempts", out.policy.max_attempts);
-  if (!attempts.ok()) return attempts.status();
-  out.policy.max_attempts = static_cast<int>(*attempts);
-  auto roots = c.GetStringList("library_roots");
-  if (!roots.ok()) return roots.status();
-  out.library_roots = *roots;
-  auto policy = c.GetTable("policy");
-  if (!policy.ok()) return policy.status();
-  for (const auto& [key, value] : *policy) out.ignored_policy_keys.push_back(key);
-  auto watch = c.GetBool("watch.enabled", out.watch.enabled);
-  if (!watch.ok()) return watch.status();
-  out.watch.enabled = *watch;
-  secs("watch.settle_seconds", &out.watch.settle);
-  secs("watch.rescan_seconds", &out.watch.rescan);
-  str("library.marker_file", &out.library_marker_file);
-  if (!st.ok()) return st;
-  return out;
+absl::StatusOr<CoordinatorConfig> LoadCoordinatorConfig(const config::ConfigLayers& layers) {
+  CoordinatorConfig c;
+  ASSIGN_OR_RETURN(c.listen, layers.GetString("listen", c.listen));
+  ASSIGN_OR_RETURN(c.state_dir, layers.GetString("state_dir"));
+  ASSIGN_OR_RETURN(c.output_dir, layers.GetString("output_dir"));
+  ASSIGN_OR_RETURN(c.test_file, layers.GetString("test_file"));
+  ASSIGN_OR_RETURN(c.admin_token, layers.GetString("admin_token"));
+  ASSIGN_OR_RETURN(c.agent_token, layers.GetString("agent_token"));
+  ASSIGN_OR_RETURN(c.tls_cert_file, layers.GetString("tls_cert_file"));
+  ASSIGN_OR_RETURN(c.tls_key_file, layers.GetString("tls_key_file"));
+  ASSIGN_OR_RETURN(c.log_level, layers.GetString("log_level", c.log_level));
+  ASSIGN_OR_RETURN(c.policy.lease_duration,
+                   GetSeconds(layers, "lease_seconds", c.policy.lease_duration));
+  ASSIGN_OR_RETURN(c.heartbeat_interval,
+                   GetSeconds(layers, "heartbeat_seconds", c.heartbeat_interval));
+  ASSIGN_OR_RETURN(c.policy.backoff_base,
+                   GetSeconds(layers, "backoff_base_seconds", c.policy.backoff_base));
+  ASSIGN_OR_RETURN(c.policy.backoff_cap,
+                   GetSeconds(layers, "backoff_cap_seconds", c.policy.backoff_cap));
+  ASSIGN_OR_RETURN(const int64_t max_attempts,
+                   layers.GetInt("max_attempts", c.policy.max_attempts));
+  c.policy.max_attempts = static_cast<int>(max_attempts);
+  ASSIGN_OR_RETURN(c.library_roots, layers.GetStringList("library_roots"));
+  ASSIGN_OR_RETURN(const auto policy, layers.GetTable("policy"));
+  for (const auto& [key, value] : policy) c.ignored_policy_keys.push_back(key);
+  ASSIGN_OR_RETURN(c.watch.enabled, layers.GetBool("watch.enabled", c.watch.enabled));
+  ASSIGN_OR_RETURN(c.watch.settle, GetSeconds(layers, "watch.settle_seconds", c.watch.settle));
+  ASSIGN_OR_RETURN(c.watch.rescan, GetSeconds(layers, "watch.rescan_seconds", c.watch.rescan));
+  ASSIGN_OR_RETURN(c.library_marker_file, layers.GetString("library.marker_file"));
+  return c;
 }
 
 absl::Status ValidateCoordinatorConfig(const CoordinatorConfig& c) {
@@ -98,9 +92,9 @@ absl::Status ValidateCoordinatorConfig(const CoordinatorConfig& c) {
   }
   if (!c.library_marker_file.empty() &&
       (c.library_marker_file[0] == '/' || absl::StrContains(c.library_marker_file, ".."))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "library.marker_file '", c.library_marker_file,
-        "' must be a path relative to each library root, without '..'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("library.marker_file '", c.library_marker_file,
+                     "' must be a path relative to each library root, without '..'"));
   }
   if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
     return absl::InvalidArgumentError("TLS needs both tls_cert_file and tls_key_file");

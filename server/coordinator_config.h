@@ -1,4 +1,4 @@
-// The coordinator's settings, read through common/config (flags > MKVFLEET_* env > TOML > defaults).
+// The coordinator's settings, read via common/config (flags > MKVFLEET_* env > TOML > defaults).
 //
 // Keys (TOML top level; env name in brackets; CLI flag where one exists):
 //   listen               "HOST:PORT", default 127.0.0.1:7450      [MKVFLEET_LISTEN]   --listen
@@ -6,7 +6,8 @@
 //   library_roots        array of library folders                 [MKVFLEET_LIBRARY_ROOTS, ':'-sep]
 //                                                                  --library (repeatable)
 //   output_dir           publish under here (same relative path); "" = beside the source as
-//                        NAME.DV81.mkv                            [MKVFLEET_OUTPUT_DIR] --output-dir
+//                        NAME.DV81.mkv                            [MKVFLEET_OUTPUT_DIR]
+//                                                                  --output-dir
 //   test_file            the file `scan --test-file` enqueues     [MKVFLEET_TEST_FILE]
 //   lease_seconds        lease duration, default 60               [MKVFLEET_LEASE_SECONDS]
 //   heartbeat_seconds    agent heartbeat interval, default 5      [MKVFLEET_HEARTBEAT_SECONDS]
@@ -15,7 +16,8 @@
 //   backoff_cap_seconds  retry backoff cap, default 3600          [MKVFLEET_BACKOFF_CAP_SECONDS]
 //   admin_token          required on the admin API when set       [MKVFLEET_ADMIN_TOKEN]
 //   agent_token          required on the agent API when set       [MKVFLEET_AGENT_TOKEN]
-//   tls_cert_file, tls_key_file  PEM files; both set = TLS        [MKVFLEET_TLS_CERT_FILE, ..._KEY_FILE]
+//   tls_cert_file, tls_key_file  PEM files; both set = TLS        [MKVFLEET_TLS_CERT_FILE,
+//                                                                  MKVFLEET_TLS_KEY_FILE]
 //   log_level            trace|debug|info|warn|error, default info [MKVFLEET_LOG_LEVEL] --log-level
 //   [watch] enabled      watch the library roots and enqueue new .mkv files, default false
 //                                                                 [MKVFLEET_WATCH_ENABLED] --watch
@@ -38,11 +40,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/config/config_layers.h"
-#include "server/job_state_machine.h"
+#include "server/jobs/job_state_machine.h"
 
 namespace mkvfleet::server {
 
-// Watch folders (library_watcher.h).
+// Watch folders (library/library_watcher.h).
 struct WatchSettings {
   bool enabled = false;
   absl::Duration settle = absl::Seconds(60);

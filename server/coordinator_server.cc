@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status/status_macros.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/constants.h"
@@ -29,12 +30,10 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const CoordinatorConfig& c) {
   if (c.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
-  auto cert = ReadPem(c.tls_cert_file, "certificate");
-  if (!cert.ok()) return cert.status();
-  auto key = ReadPem(c.tls_key_file, "key");
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(std::string cert, ReadPem(c.tls_cert_file, "certificate"));
+  ASSIGN_OR_RETURN(std::string key, ReadPem(c.tls_key_file, "key"));
   grpc::SslServerCredentialsOptions options;
-  options.pem_key_cert_pairs.push_back({*key, *cert});
+  options.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(options);
 }
 
@@ -47,55 +46,48 @@ std::string HostPart(const std::string& listen) {
 
 absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
     const CoordinatorConfig& config, const Clock* clock) {
-  if (auto st = ValidateCoordinatorConfig(config); !st.ok()) return st;
+  RETURN_IF_ERROR(ValidateCoordinatorConfig(config));
   std::unique_ptr<CoordinatorServer> s(new CoordinatorServer());
   if (clock == nullptr) clock = &s->system_clock_;
 
-  auto library = Library::Create(config.library_roots, config.output_dir, config.test_file,
-                                 config.library_marker_file);
-  if (!library.ok()) return library.status();
-  auto creds = Credentials(config);
-  if (!creds.ok()) return creds.status();
-  auto lock = StateDirLock::Acquire(config.state_dir);
-  if (!lock.ok()) return lock.status();
-  s->lock_ = std::move(*lock);
+  ASSIGN_OR_RETURN(Library library, Library::Create(config.library_roots, config.output_dir,
+                                                    config.test_file, config.library_marker_file));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds, Credentials(config));
+  ASSIGN_OR_RETURN(s->lock_, StateDirLock::Acquire(config.state_dir));
 
   s->bus_ = std::make_unique<EventBus>();
   EventBus* bus = s->bus_.get();
-  auto store = JobStore::Open(config.state_dir + "/jobs.db", config.policy, clock,
-                              [bus](const StoreEvent& ev) { bus->Publish(ev); });
-  if (!store.ok()) return store.status();
-  s->store_ = std::move(*store);
-  if (auto grace = s->store_->GraceLeasesAfterRestart(); !grace.ok()) return grace.status();
+  ASSIGN_OR_RETURN(s->store_, JobStore::Open(config.state_dir + "/jobs.db", config.policy, clock,
+                                             [bus](const StoreEvent& ev) { bus->Publish(ev); }));
+  RETURN_IF_ERROR(s->store_->GraceLeasesAfterRestart());
 
   const ApiTokens tokens{config.admin_token, config.agent_token};
-  s->agent_service_ = std::make_unique<AgentServiceImpl>(*s->store_, *clock, tokens,
-                                                         config.heartbeat_interval);
-  s->library_ = std::make_unique<Library>(*library);
+  s->agent_service_ =
+      std::make_unique<AgentServiceImpl>(*s->store_, *clock, tokens, config.heartbeat_interval);
+  s->library_ = std::make_unique<Library>(library);
   s->admin_service_ =
-      std::make_unique<AdminServiceImpl>(*s->store_, *s->bus_, std::move(*library), tokens);
+      std::make_unique<AdminServiceImpl>(*s->store_, *s->bus_, std::move(library), tokens);
 
   grpc::ServerBuilder builder;
   // Without SO_REUSEPORT a second server on the same port fails to bind instead of silently
   // sharing the connections (SO_REUSEADDR still lets a restart reuse the port at once).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(config.listen, *creds, &s->port_);
+  builder.AddListeningPort(config.listen, creds, &s->port_);
   builder.RegisterService(s->agent_service_.get());
   builder.RegisterService(s->admin_service_.get());
   s->server_ = builder.BuildAndStart();
   if (s->server_ == nullptr || s->port_ == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot listen on ", config.listen,
-        ": the address is invalid, not local to this machine, or the port is in use"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot listen on ", config.listen,
+                     ": the address is invalid, not local to this machine, or the port is in use"));
   }
   s->address_ = absl::StrCat(HostPart(config.listen), ":", s->port_);
 
   s->reaper_ = std::make_unique<LeaseReaper>(*s->store_, kReaperInterval);
   s->reaper_->Start();
   if (config.watch.enabled) {
-    auto watcher = LibraryWatcher::Start(*s->store_, *s->library_, config.watch, *clock);
-    if (!watcher.ok()) return watcher.status();
-    s->watcher_ = std::move(*watcher);
+    ASSIGN_OR_RETURN(s->watcher_,
+                     LibraryWatcher::Start(*s->store_, *s->library_, config.watch, *clock));
   }
   if (!config.ignored_policy_keys.empty()) {
     spdlog::warn(

@@ -13,16 +13,16 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
-#include "server/admin_service.h"
-#include "server/agent_service.h"
 #include "server/clock.h"
 #include "server/coordinator_config.h"
 #include "server/event_bus.h"
-#include "server/job_store.h"
 #include "server/lease_reaper.h"
-#include "server/library_scan.h"
-#include "server/library_watcher.h"
-#include "server/state_dir_lock.h"
+#include "server/library/library_scan.h"
+#include "server/library/library_watcher.h"
+#include "server/rpc/admin_service.h"
+#include "server/rpc/agent_service.h"
+#include "server/store/job_store.h"
+#include "server/store/state_dir_lock.h"
 
 namespace mkvfleet::server {
 

@@ -1,7 +1,8 @@
-// In-process fan-out of committed store changes to live watchers (WatchEvents today, the web
-// dashboard's server-sent events later). Publishing never blocks on a watcher: each subscriber has
-// a bounded queue, and a subscriber whose queue is full is dropped (its stream ends; the client
-// reconnects and re-reads state). Thread-safe.
+// In-process fan-out of committed store changes to live watchers: the AdminService WatchEvents
+// streams, which also feed the web dashboard's server-sent events (served by server/http) and the
+// webhooks (server/ops). Publishing never blocks on a watcher: each subscriber has a bounded
+// queue, and a subscriber whose queue is full is dropped (its stream ends; the client reconnects
+// and re-reads state). Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/constants.h"
-#include "server/store_events.h"
+#include "server/store/store_events.h"
 
 namespace mkvfleet::server {
 

@@ -8,7 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/job_store.h"
+#include "server/store/job_store.h"
 
 namespace mkvfleet::server {
 

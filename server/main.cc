@@ -13,7 +13,7 @@
 #include "common/log/log.h"
 #include "server/coordinator_config.h"
 #include "server/coordinator_server.h"
-#include "server/http/coordinator_ops.h"
+#include "server/ops/coordinator_ops.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
   auto server = mkvfleet::server::CoordinatorServer::Start(*config);
   if (!server.ok()) return Fail(server.status());
   std::cout << "mkv-coordinator listening on " << (*server)->address() << std::endl;
-  // Dashboard, /metrics, /healthz, webhooks and sd_notify READY/STATUS/WATCHDOG (server/http).
-  auto ops = mkvfleet::http::CoordinatorOps::Start(*layers, *config, **server);
+  // Dashboard, /metrics, /healthz, webhooks and sd_notify READY/STATUS/WATCHDOG (server/ops).
+  auto ops = mkvfleet::ops::CoordinatorOps::Start(*layers, *config, **server);
   if (!ops.ok()) return Fail(ops.status());
 
   int signal = 0;

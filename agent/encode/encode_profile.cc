@@ -8,14 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 namespace {
 
 const std::set<std::string>& Presets() {
-  static const auto* presets = new std::set<std::string>{
-      "ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
-      "slow",      "slower",    "veryslow", "placebo"};
+  static const auto* presets =
+      new std::set<std::string>{"ultrafast", "superfast", "veryfast", "faster",   "fast",
+                                "medium",    "slow",      "slower",   "veryslow", "placebo"};
   return *presets;
 }
 
@@ -39,7 +40,9 @@ absl::StatusOr<std::vector<std::string>> ParamsToArgs(const std::string& params)
   for (absl::string_view item : absl::StrSplit(params, ':', absl::SkipWhitespace())) {
     std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
     std::string key(absl::StripAsciiWhitespace(kv.first));
-    if (key.empty()) return absl::InvalidArgumentError(absl::StrCat("empty x265 option in \"", params, "\""));
+    if (key.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("empty x265 option in \"", params, "\""));
+    }
     for (char c : key) {
       if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') {
         return absl::InvalidArgumentError(
@@ -60,8 +63,9 @@ absl::StatusOr<std::map<std::string, EncodeProfile>> ParseEncodeProfiles(
   for (const auto& [key, value] : table) {
     std::vector<std::string> parts = absl::StrSplit(key, absl::MaxSplits('.', 1));
     if (parts.size() != 2 || parts[0].empty()) {
-      return BadKey(key, "expected [media.x265.NAME] tables with preset, crf, vbv_maxrate, "
-                         "vbv_bufsize, params");
+      return BadKey(key,
+                    "expected [media.x265.NAME] tables with preset, crf, vbv_maxrate, "
+                    "vbv_bufsize, params");
     }
     EncodeProfile& p = profiles[parts[0]];
     const std::string& field = parts[1];
@@ -76,9 +80,9 @@ absl::StatusOr<std::map<std::string, EncodeProfile>> ParseEncodeProfiles(
         return BadKey(key, absl::StrCat("\"", value, "\" is not a CRF between 0 and 51"));
       }
     } else if (field == "vbv_maxrate") {
-      if (auto s = ParseKbps(key, value, &p.vbv_maxrate_kbps); !s.ok()) return s;
+      RETURN_IF_ERROR(ParseKbps(key, value, &p.vbv_maxrate_kbps));
     } else if (field == "vbv_bufsize") {
-      if (auto s = ParseKbps(key, value, &p.vbv_bufsize_kbps); !s.ok()) return s;
+      RETURN_IF_ERROR(ParseKbps(key, value, &p.vbv_bufsize_kbps));
     } else if (field == "params") {
       absl::StatusOr<std::vector<std::string>> args = ParamsToArgs(value);
       if (!args.ok()) return BadKey(key, std::string(args.status().message()));

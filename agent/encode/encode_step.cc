@@ -16,6 +16,7 @@
 #include "agent/encode/reencode_output.h"
 #include "agent/encode/reencode_steps.h"
 #include "agent/encode/x265_args.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 namespace {
@@ -86,8 +87,7 @@ class EncodeStep final : public Step {
   std::string name() const override { return "encode"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    absl::StatusOr<media::MediaInfo> info = media::ProbedInfo(ctx);
-    if (!info.ok()) return info.status();
+    ASSIGN_OR_RETURN(const media::MediaInfo info, media::ProbedInfo(ctx));
     EncodeJob job;
     job.ffmpeg = settings_->Tool("ffmpeg");
     job.x265 = settings_->Tool("x265");
@@ -96,24 +96,22 @@ class EncodeStep final : public Step {
                           ? (std::filesystem::path(ctx.work_dir()) / "encoded.hevc").string()
                           : "-";
     if (dolby_vision_) {
-      absl::StatusOr<std::string> rpu = EarlierArtifact(ctx, "rpu", kArtifactRpu);
-      if (!rpu.ok()) return rpu.status();
-      if (!std::filesystem::exists(*rpu)) {
-        return absl::UnavailableError(absl::StrCat("RPU file ", *rpu, " is gone; rerun rpu"));
+      ASSIGN_OR_RETURN(std::string rpu, EarlierArtifact(ctx, "rpu", kArtifactRpu));
+      if (!std::filesystem::exists(rpu)) {
+        return absl::UnavailableError(absl::StrCat("RPU file ", rpu, " is gone; rerun rpu"));
       }
-      job.rpu_path = *rpu;
+      job.rpu_path = std::move(rpu);
     }
-    absl::StatusOr<EncodeCommands> cmds = BuildEncodeCommands(*info, options_.profile, job);
-    if (!cmds.ok()) return cmds.status();
-    ctx.Log(LogLevel::kInfo,
-            absl::StrCat("encode: ", info->frame_count, " frames, preset ",
-                         options_.profile.preset, " crf ", options_.profile.crf,
-                         dolby_vision_ ? ", Dolby Vision 8.1 RPUs" : "",
-                         options_.checkpoint_encoded_video
-                             ? "; x265's stream to the work dir (checkpoint_encoded_video)"
-                             : "; x265's stream muxed as it comes (one pass)"));
-    return options_.checkpoint_encoded_video ? EncodeToFile(ctx, *info, job, *cmds)
-                                             : EncodeIntoOutput(ctx, *info, *cmds);
+    ASSIGN_OR_RETURN(const EncodeCommands cmds, BuildEncodeCommands(info, options_.profile, job));
+    ctx.Log(
+        LogLevel::kInfo,
+        absl::StrCat("encode: ", info.frame_count, " frames, preset ", options_.profile.preset,
+                     " crf ", options_.profile.crf, dolby_vision_ ? ", Dolby Vision 8.1 RPUs" : "",
+                     options_.checkpoint_encoded_video
+                         ? "; x265's stream to the work dir (checkpoint_encoded_video)"
+                         : "; x265's stream muxed as it comes (one pass)"));
+    return options_.checkpoint_encoded_video ? EncodeToFile(ctx, info, job, cmds)
+                                             : EncodeIntoOutput(ctx, info, cmds);
   }
 
  private:
@@ -137,11 +135,8 @@ class EncodeStep final : public Step {
       ctx.Log(LogLevel::kInfo, absl::StrCat("free space in ", ctx.work_dir(), ": ", *free,
                                             " bytes; the encode writes up to about ", needed));
     }
-    if (absl::Status s =
-            media::CheckFreeSpace(FreeSpace(), ctx.work_dir(), needed, "the encoded video");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        media::CheckFreeSpace(FreeSpace(), ctx.work_dir(), needed, "the encoded video"));
     std::error_code ec;
     std::filesystem::remove(job.output_hevc, ec);  // an earlier attempt's leftover
     const absl::Time start = absl::Now();
@@ -169,11 +164,11 @@ class EncodeStep final : public Step {
     relay.ReportThrottled(/*force=*/true);
     StepResult result;
     result.checkpoint.artifacts.push_back(Artifact{kArtifactEncoded, job.output_hevc,
-                                                   ArtifactLocation::kAgentLocal,
-                                                   ctx.agent_name(), static_cast<int64_t>(size)});
+                                                   ArtifactLocation::kAgentLocal, ctx.agent_name(),
+                                                   static_cast<int64_t>(size)});
     result.checkpoint.facts[kFactEncodedFrames] = absl::StrCat(info.frame_count);
     result.checkpoint.facts[kFactPixFmt] = cmds.pix_fmt;
-    result.checkpoint.facts["bytes_written"] = absl::StrCat(size);
+    result.checkpoint.facts[media::kFactBytesWritten] = absl::StrCat(size);
     result.checkpoint.facts["encode_seconds"] =
         absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start));
     return result;
@@ -185,8 +180,8 @@ class EncodeStep final : public Step {
                                               const EncodeCommands& cmds) {
     // The new video (at most about the source's size at sane settings) plus the other tracks.
     const int64_t needed = info.size_bytes + media::kFreeSpaceMargin;
-    absl::StatusOr<OutputTarget> target = PrepareOutput(ctx, *settings_, FreeSpace(), needed);
-    if (!target.ok()) return target.status();
+    ASSIGN_OR_RETURN(const OutputTarget target,
+                     PrepareOutput(ctx, *settings_, FreeSpace(), needed));
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
       return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
@@ -202,8 +197,8 @@ class EncodeStep final : public Step {
     std::thread tools([&] { ran = RunDecodeEncodePipe(req); });
 
     EncodedVideoInput video(fds[0], "x265's output (pipe)", cmds.output_depth);
-    absl::StatusOr<remux::RemuxStats> stats = MuxEncodedVideo(
-        ctx, *target, video, info, dolby_vision_, [&](int64_t) {
+    absl::StatusOr<libav::RemuxStats> stats =
+        MuxEncodedVideo(ctx, target, video, info, dolby_vision_, [&](int64_t) {
           relay.ReportThrottled();
           if (ctx.cancelled()) stop_tools = true;
         });
@@ -217,7 +212,7 @@ class EncodeStep final : public Step {
       LogResult(ctx, "x265", cmds.encode, ran->encode);
     }
     if (ctx.cancelled()) {
-      std::filesystem::remove(target->part, ec);
+      std::filesystem::remove(target.part, ec);
       return absl::CancelledError("encode cancelled");
     }
     const absl::Status tools_status = ran.ok() ? PipeStatus(*ran) : ran.status();
@@ -225,17 +220,18 @@ class EncodeStep final : public Step {
       // A tool that failed by itself (not stopped by us, not SIGPIPE after the remux gave up) is
       // the cause: the remux then only saw a short stream.
       const bool stopped_by_us =
-          !stats.ok() && (ran.ok() && (ran->encode.cancelled || ran->encode.term_signal == SIGPIPE));
-      std::filesystem::remove(target->part, ec);
+          !stats.ok() &&
+          (ran.ok() && (ran->encode.cancelled || ran->encode.term_signal == SIGPIPE));
+      std::filesystem::remove(target.part, ec);
       if (!stopped_by_us) return tools_status;
     }
     if (!stats.ok()) return stats.status();
     relay.ReportThrottled(/*force=*/true);
     StepResult result;
-    RecordOutput(ctx, target->part, *stats, result.checkpoint);
+    RecordOutput(ctx, target.part, *stats, result.checkpoint);
     result.checkpoint.facts[kFactEncodedFrames] = absl::StrCat(stats->output_video_packets);
     result.checkpoint.facts[kFactPixFmt] = cmds.pix_fmt;
-    result.checkpoint.facts["bytes_written"] = absl::StrCat(stats->output_bytes);
+    result.checkpoint.facts[media::kFactBytesWritten] = absl::StrCat(stats->output_bytes);
     result.checkpoint.facts["encode_seconds"] =
         absl::StrCat(absl::ToDoubleSeconds(absl::Now() - start));
     return result;

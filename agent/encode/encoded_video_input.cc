@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/hevc/nal_unit.h"
+#include "common/status/status_macros.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -93,15 +94,11 @@ absl::Status EncodedVideoInput::Configure(const AVCodecParameters&, AVCodecParam
   if (fd_ >= 0) {
     file_ = std::make_unique<FdSource>(fd_, path_);
   } else {
-    absl::StatusOr<std::unique_ptr<dvstream::FileSource>> file =
-        dvstream::FileSource::Open(path_);
-    if (!file.ok()) return file.status();
-    file_ = *std::move(file);
+    ASSIGN_OR_RETURN(file_, dvstream::FileSource::Open(path_));
   }
   reader_ = std::make_unique<dvstream::AccessUnitReader>(*file_);
-  absl::StatusOr<bool> first = ReadOne();
-  if (!first.ok()) return first.status();
-  if (!*first) return absl::InvalidArgumentError(absl::StrCat(path_, ": no pictures"));
+  ASSIGN_OR_RETURN(const bool first, ReadOne());
+  if (!first) return absl::InvalidArgumentError(absl::StrCat(path_, ": no pictures"));
   // The first unit carries the parameter sets (x265 writes them ahead of the first picture).
   std::vector<uint8_t> extradata;
   bool vps = false, sps = false, pps = false;
@@ -119,8 +116,8 @@ absl::Status EncodedVideoInput::Configure(const AVCodecParameters&, AVCodecParam
   }
   av_freep(&out.extradata);
   out.extradata_size = 0;
-  out.extradata = static_cast<uint8_t*>(
-      av_mallocz(extradata.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  out.extradata =
+      static_cast<uint8_t*>(av_mallocz(extradata.size() + AV_INPUT_BUFFER_PADDING_SIZE));
   if (out.extradata == nullptr) return absl::ResourceExhaustedError("out of memory (extradata)");
   std::memcpy(out.extradata, extradata.data(), extradata.size());
   out.extradata_size = static_cast<int>(extradata.size());
@@ -134,12 +131,12 @@ absl::Status EncodedVideoInput::Configure(const AVCodecParameters&, AVCodecParam
   return absl::OkStatus();
 }
 
-absl::Status EncodedVideoInput::Emit(std::vector<mkv::PacketPtr>& out) {
+absl::Status EncodedVideoInput::Emit(std::vector<libav::PacketPtr>& out) {
   while (!pending_.empty()) {
     std::optional<FrameTimestamps> t = times_->Next();
     if (!t) break;
     PendingFrame& f = pending_.front();
-    mkv::PacketPtr p = mkv::MakePacket();
+    libav::PacketPtr p = libav::MakePacket();
     if (av_new_packet(p.get(), static_cast<int>(f.annexb.size())) < 0) {
       return absl::ResourceExhaustedError("out of memory for a video packet");
     }
@@ -156,7 +153,7 @@ absl::Status EncodedVideoInput::Emit(std::vector<mkv::PacketPtr>& out) {
   return absl::OkStatus();
 }
 
-absl::Status EncodedVideoInput::Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) {
+absl::Status EncodedVideoInput::Push(AVPacket& source_packet, std::vector<libav::PacketPtr>& out) {
   if (source_packet.pts == AV_NOPTS_VALUE) {
     return absl::InvalidArgumentError(
         absl::StrCat("source video packet ", times_->source_frames() + 1, " has no timestamp"));
@@ -164,21 +161,20 @@ absl::Status EncodedVideoInput::Push(AVPacket& source_packet, std::vector<mkv::P
   times_->AddSourceFrame(source_packet.pts, source_packet.duration);
   // Keep the encoded stream one frame per source frame (the first was read by Configure).
   if (times_->output_frames() < times_->source_frames()) {
-    if (absl::StatusOr<bool> got = ReadOne(); !got.ok()) return got.status();
+    RETURN_IF_ERROR(ReadOne());
   }
   return Emit(out);
 }
 
-absl::Status EncodedVideoInput::Finish(std::vector<mkv::PacketPtr>& out) {
+absl::Status EncodedVideoInput::Finish(std::vector<libav::PacketPtr>& out) {
   times_->FinishSource();
   while (true) {
-    absl::StatusOr<bool> got = ReadOne();
-    if (!got.ok()) return got.status();
-    if (!*got) break;
+    ASSIGN_OR_RETURN(const bool got, ReadOne());
+    if (!got) break;
   }
   absl::Status counted = times_->FinishOutput();
-  if (absl::Status s = Emit(out); !s.ok()) return s;
-  if (!counted.ok()) return counted;
+  RETURN_IF_ERROR(Emit(out));
+  RETURN_IF_ERROR(counted);
   if (!pending_.empty()) {
     return absl::InternalError(absl::StrCat(pending_.size(), " encoded frames got no timestamp"));
   }

@@ -1,4 +1,4 @@
-// The video track of a re-encode for the remuxer (common/remux): x265's Annex B output split into
+// The video track of a re-encode for the remuxer (common/libav): x265's Annex B output split into
 // access units, each becoming one packet on the source's timestamps (TimestampAssigner: the
 // output frame shown k-th gets the source's k-th display time). The codec configuration is the
 // encoder's VPS/SPS/PPS handed to libavformat as Annex B extradata, from which its Matroska muxer
@@ -16,11 +16,11 @@
 #include "agent/encode/timestamp_assigner.h"
 #include "common/dvstream/access_unit_reader.h"
 #include "common/dvstream/byte_io.h"
-#include "common/remux/video_track_input.h"
+#include "common/libav/video_track_input.h"
 
 namespace mkvfleet::agent::encode {
 
-class EncodedVideoInput final : public remux::VideoTrackInput {
+class EncodedVideoInput final : public libav::VideoTrackInput {
  public:
   // `hevc_path`: the encoder's elementary stream; `output_depth`: 8 or 10 (for the codec
   // parameters' profile and pixel format).
@@ -39,9 +39,9 @@ class EncodedVideoInput final : public remux::VideoTrackInput {
   absl::Status Configure(const AVCodecParameters& source, AVCodecParameters& out) override;
   // Errors: InvalidArgument for a source packet without pts or an unparsable access unit;
   // FailedPrecondition (from TimestampAssigner) for broken picture order.
-  absl::Status Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) override;
+  absl::Status Push(AVPacket& source_packet, std::vector<libav::PacketPtr>& out) override;
   // Errors: FailedPrecondition when the encoder made a different number of frames.
-  absl::Status Finish(std::vector<mkv::PacketPtr>& out) override;
+  absl::Status Finish(std::vector<libav::PacketPtr>& out) override;
 
   int64_t frames_out() const { return frames_out_; }
 
@@ -52,7 +52,7 @@ class EncodedVideoInput final : public remux::VideoTrackInput {
   };
   // Reads one more access unit into pending_ (and the assigner). False at end of stream.
   absl::StatusOr<bool> ReadOne();
-  absl::Status Emit(std::vector<mkv::PacketPtr>& out);
+  absl::Status Emit(std::vector<libav::PacketPtr>& out);
 
   std::string path_;
   int output_depth_;

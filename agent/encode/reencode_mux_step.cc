@@ -7,6 +7,7 @@
 #include "agent/encode/reencode_output.h"
 #include "agent/encode/reencode_steps.h"
 #include "agent/media/test_pause.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 namespace {
@@ -37,24 +38,22 @@ class ReencodeMuxStep final : public Step {
       return absl::UnavailableError(absl::StrCat("output ", output.path, " is gone; rerun encode"));
     }
     StepResult result;
-    result.checkpoint.facts["note"] = absl::StrCat(
-        "nothing to do: the encode step muxed x265's output into ", output.path,
-        " in the same pass");
+    result.checkpoint.facts["note"] =
+        absl::StrCat("nothing to do: the encode step muxed x265's output into ", output.path,
+                     " in the same pass");
     result.checkpoint.artifacts.push_back(output);
     for (const char* fact : {media::kFactSourceFrames, media::kFactOutputBytes}) {
       auto it = encoded.facts.find(fact);
       if (it != encoded.facts.end()) result.checkpoint.facts[fact] = it->second;
     }
-    result.checkpoint.facts["bytes_written"] = "0";
+    result.checkpoint.facts[media::kFactBytesWritten] = "0";
     ctx.Log(LogLevel::kInfo, result.checkpoint.facts["note"]);
     return result;
   }
 
   absl::StatusOr<StepResult> MuxFile(StepContext& ctx, const std::string& hevc) {
-    absl::StatusOr<media::MediaInfo> info = media::ProbedInfo(ctx);
-    if (!info.ok()) return info.status();
-    absl::StatusOr<std::string> pix_fmt = media::EarlierFact(ctx, "encode", kFactPixFmt);
-    if (!pix_fmt.ok()) return pix_fmt.status();
+    ASSIGN_OR_RETURN(const media::MediaInfo info, media::ProbedInfo(ctx));
+    ASSIGN_OR_RETURN(const std::string pix_fmt, media::EarlierFact(ctx, "encode", kFactPixFmt));
     std::error_code ec;
     const auto hevc_bytes = std::filesystem::file_size(hevc, ec);
     if (ec) {
@@ -63,23 +62,22 @@ class ReencodeMuxStep final : public Step {
     }
     // The new video plus the source's other tracks (estimated as a quarter of the source).
     const int64_t needed =
-        static_cast<int64_t>(hevc_bytes) + info->size_bytes / 4 + media::kFreeSpaceMargin;
-    absl::StatusOr<OutputTarget> target = PrepareOutput(
-        ctx, *settings_, options_.free_space ? options_.free_space : media::RealFreeSpace(),
-        needed);
-    if (!target.ok()) return target.status();
-    EncodedVideoInput video(hevc, *pix_fmt == "yuv420p" ? 8 : 10);
-    media::ProgressMeter meter(ctx, info->frame_count);
-    absl::StatusOr<remux::RemuxStats> stats = MuxEncodedVideo(
-        ctx, *target, video, *info, dolby_vision_, [&](int64_t n) {
-          meter.Update(n);
-          if (n == info->frame_count / 2) media::PauseIfAsked(ctx, "mux-half");
-        });
-    if (!stats.ok()) return stats.status();
-    meter.Update(stats->source_video_packets, /*force=*/true);
+        static_cast<int64_t>(hevc_bytes) + info.size_bytes / 4 + media::kFreeSpaceMargin;
+    ASSIGN_OR_RETURN(
+        const OutputTarget target,
+        PrepareOutput(ctx, *settings_,
+                      options_.free_space ? options_.free_space : media::RealFreeSpace(), needed));
+    EncodedVideoInput video(hevc, pix_fmt == "yuv420p" ? 8 : 10);
+    media::ProgressMeter meter(ctx, info.frame_count);
+    ASSIGN_OR_RETURN(const libav::RemuxStats stats,
+                     MuxEncodedVideo(ctx, target, video, info, dolby_vision_, [&](int64_t n) {
+                       meter.Update(n);
+                       if (n == info.frame_count / 2) media::PauseIfAsked(ctx, "mux-half");
+                     }));
+    meter.Update(stats.source_video_packets, /*force=*/true);
     StepResult result;
-    RecordOutput(ctx, target->part, *stats, result.checkpoint);
-    result.checkpoint.facts["bytes_written"] = absl::StrCat(stats->output_bytes);
+    RecordOutput(ctx, target.part, stats, result.checkpoint);
+    result.checkpoint.facts[media::kFactBytesWritten] = absl::StrCat(stats.output_bytes);
     return result;
   }
 
@@ -92,8 +90,7 @@ class ReencodeMuxStep final : public Step {
 
 std::unique_ptr<Step> MakeReencodeMuxStep(media::SharedSettings settings, ReencodeOptions options,
                                           bool dolby_vision) {
-  return std::make_unique<ReencodeMuxStep>(std::move(settings), std::move(options),
-                                           dolby_vision);
+  return std::make_unique<ReencodeMuxStep>(std::move(settings), std::move(options), dolby_vision);
 }
 
 }  // namespace mkvfleet::agent::encode

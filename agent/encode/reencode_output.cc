@@ -4,50 +4,47 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 
 absl::StatusOr<OutputTarget> PrepareOutput(const StepContext& ctx,
                                            const media::MediaSettings& settings,
                                            const media::FreeSpaceFn& free_space, int64_t needed) {
-  absl::StatusOr<std::string> dest = media::EarlierFact(ctx, "plan", media::kFactDestination);
-  if (!dest.ok()) return dest.status();
-  if (absl::Status s = media::CheckDestinationFree(*dest, settings.publish); !s.ok()) return s;
-  if (absl::Status s = media::EnsureParentDir(*dest); !s.ok()) return s;
+  ASSIGN_OR_RETURN(const std::string dest,
+                   media::EarlierFact(ctx, "plan", media::kFactDestination));
+  RETURN_IF_ERROR(media::CheckDestinationFree(dest, settings.publish));
+  RETURN_IF_ERROR(media::EnsureParentDir(dest));
   OutputTarget t;
-  t.destination = *dest;
-  t.folder = std::filesystem::path(*dest).parent_path().string();
-  t.part = media::PartPathFor(*dest, ctx.task().job_id);
+  t.destination = dest;
+  t.folder = std::filesystem::path(dest).parent_path().string();
+  t.part = media::PartPathFor(dest, ctx.task().job_id);
   std::error_code ec;
   std::filesystem::remove(t.part, ec);  // an earlier attempt's leftover
   if (absl::StatusOr<int64_t> free = free_space(t.folder); free.ok()) {
     ctx.Log(LogLevel::kInfo, absl::StrCat("free space in ", t.folder, ": ", *free,
                                           " bytes; the output needs about ", needed));
   }
-  if (absl::Status s = media::CheckFreeSpace(free_space, t.folder, needed, "the re-encoded file");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(media::CheckFreeSpace(free_space, t.folder, needed, "the re-encoded file"));
   return t;
 }
 
-std::optional<mkv::DoviConfigRecord> OutputDoviRecord(const media::MediaInfo& source,
-                                                      bool dolby_vision) {
+std::optional<dovi::DoviConfigRecord> OutputDoviRecord(const media::MediaInfo& source,
+                                                       bool dolby_vision) {
   if (!dolby_vision) return std::nullopt;
-  return mkv::Profile81Record(source.dovi.level);
+  return dovi::Profile81Record(source.dovi.level);
 }
 
-absl::StatusOr<remux::RemuxStats> MuxEncodedVideo(StepContext& ctx, const OutputTarget& target,
+absl::StatusOr<libav::RemuxStats> MuxEncodedVideo(StepContext& ctx, const OutputTarget& target,
                                                   EncodedVideoInput& video,
-                                                  const media::MediaInfo& source,
-                                                  bool dolby_vision,
+                                                  const media::MediaInfo& source, bool dolby_vision,
                                                   const std::function<void(int64_t)>& on_packet) {
   ctx.Log(LogLevel::kInfo,
           absl::StrCat("mux: the encoded video on the timestamps of ", ctx.source_path(), " -> ",
                        target.part,
                        dolby_vision ? " (DV record profile 8 compat 1)" : " (no DV record)"));
-  absl::StatusOr<remux::RemuxStats> stats =
-      remux::Remux({ctx.source_path(), target.part, &video, OutputDoviRecord(source, dolby_vision),
+  absl::StatusOr<libav::RemuxStats> stats =
+      libav::Remux({ctx.source_path(), target.part, &video, OutputDoviRecord(source, dolby_vision),
                     on_packet, ctx.cancel_flag()});
   if (!stats.ok()) {
     const absl::Status& s = stats.status();
@@ -59,13 +56,13 @@ absl::StatusOr<remux::RemuxStats> MuxEncodedVideo(StepContext& ctx, const Output
   }
   ctx.Log(LogLevel::kInfo,
           absl::StrCat("mux: ", stats->output_video_packets, " video frames (source ",
-                       stats->source_video_packets, "), ", stats->other_packets,
-                       " other packets, ", stats->output_bytes, " bytes written"));
+                       stats->source_video_packets, "), ", stats->other_packets, " other packets, ",
+                       stats->output_bytes, " bytes written"));
   return stats;
 }
 
-void RecordOutput(const StepContext& ctx, const std::string& part,
-                  const remux::RemuxStats& stats, Checkpoint& checkpoint) {
+void RecordOutput(const StepContext& ctx, const std::string& part, const libav::RemuxStats& stats,
+                  Checkpoint& checkpoint) {
   checkpoint.artifacts.push_back(Artifact{media::kArtifactOutput, part,
                                           ArtifactLocation::kAgentLocal, ctx.agent_name(),
                                           stats.output_bytes});

@@ -13,7 +13,7 @@
 #include "agent/encode/encoded_video_input.h"
 #include "agent/media/media_info.h"
 #include "agent/media/output_steps.h"
-#include "common/remux/remuxer.h"
+#include "common/libav/remuxer.h"
 
 namespace mkvfleet::agent::encode {
 
@@ -33,12 +33,12 @@ absl::StatusOr<OutputTarget> PrepareOutput(const StepContext& ctx,
 
 // The output's Dolby Vision record (profile 8, BL compatibility 1, no EL, the source's level),
 // or nullopt without Dolby Vision.
-std::optional<mkv::DoviConfigRecord> OutputDoviRecord(const media::MediaInfo& source,
+std::optional<dovi::DoviConfigRecord> OutputDoviRecord(const media::MediaInfo& source,
                                                       bool dolby_vision);
 
 // Remuxes `video` with the source's other tracks into target.part. Errors: the remux's; its
 // input errors (bad stream, broken timestamps, frame count) as DataLoss (permanent).
-absl::StatusOr<remux::RemuxStats> MuxEncodedVideo(StepContext& ctx, const OutputTarget& target,
+absl::StatusOr<libav::RemuxStats> MuxEncodedVideo(StepContext& ctx, const OutputTarget& target,
                                                   EncodedVideoInput& video,
                                                   const media::MediaInfo& source,
                                                   bool dolby_vision,
@@ -47,6 +47,6 @@ absl::StatusOr<remux::RemuxStats> MuxEncodedVideo(StepContext& ctx, const Output
 // Records the part file as artifact media::kArtifactOutput with the facts verify and publish
 // read (media/step_support.h).
 void RecordOutput(const StepContext& ctx, const std::string& part,
-                  const remux::RemuxStats& stats, Checkpoint& checkpoint);
+                  const libav::RemuxStats& stats, Checkpoint& checkpoint);
 
 }  // namespace mkvfleet::agent::encode

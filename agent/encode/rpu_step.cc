@@ -7,7 +7,8 @@
 #include "common/dovi/rpu_convert.h"
 #include "common/dvstream/packet_rewriter.h"
 #include "common/dvstream/rpu_file.h"
-#include "common/mkv/matroska_reader.h"
+#include "common/libav/matroska_reader.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 namespace {
@@ -18,29 +19,28 @@ class RpuStep final : public Step {
   std::string name() const override { return "rpu"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    absl::StatusOr<media::MediaInfo> info = media::ProbedInfo(ctx);
-    if (!info.ok()) return info.status();
+    ASSIGN_OR_RETURN(const media::MediaInfo info, media::ProbedInfo(ctx));
     const std::string path = (std::filesystem::path(ctx.work_dir()) / "rpu81.bin").string();
-    absl::StatusOr<int64_t> count = Extract(ctx, *info, path);
+    absl::StatusOr<int64_t> count = Extract(ctx, info, path);
     if (!count.ok()) {
       std::error_code ec;
       std::filesystem::remove(path, ec);
       return count.status();
     }
-    if (info->frame_count > 0 && *count != info->frame_count) {
-      return absl::DataLossError(absl::StrCat(ctx.source_path(), ": ", *count,
-                                              " RPUs for ", info->frame_count, " frames"));
+    if (info.frame_count > 0 && *count != info.frame_count) {
+      return absl::DataLossError(
+          absl::StrCat(ctx.source_path(), ": ", *count, " RPUs for ", info.frame_count, " frames"));
     }
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
-    ctx.Log(LogLevel::kInfo, absl::StrCat("rpu: ", *count, " RPUs converted to 8.1 -> ", path,
-                                          " (", size, " bytes)"));
+    ctx.Log(LogLevel::kInfo, absl::StrCat("rpu: ", *count, " RPUs converted to 8.1 -> ", path, " (",
+                                          size, " bytes)"));
     StepResult result;
     result.checkpoint.artifacts.push_back(Artifact{kArtifactRpu, path,
-                                                   ArtifactLocation::kAgentLocal,
-                                                   ctx.agent_name(), static_cast<int64_t>(size)});
+                                                   ArtifactLocation::kAgentLocal, ctx.agent_name(),
+                                                   static_cast<int64_t>(size)});
     result.checkpoint.facts[kFactRpuCount] = absl::StrCat(*count);
-    result.checkpoint.facts["bytes_written"] = absl::StrCat(size);
+    result.checkpoint.facts[media::kFactBytesWritten] = absl::StrCat(size);
     return result;
   }
 
@@ -48,10 +48,9 @@ class RpuStep final : public Step {
   // Returns the number of RPUs written.
   static absl::StatusOr<int64_t> Extract(StepContext& ctx, const media::MediaInfo& info,
                                          const std::string& path) {
-    absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> reader =
-        mkv::MatroskaReader::Open(ctx.source_path());
-    if (!reader.ok()) return reader.status();
-    const mkv::VideoTrackInfo& video = (*reader)->video();
+    ASSIGN_OR_RETURN(const std::unique_ptr<libav::MatroskaReader> reader,
+                     libav::MatroskaReader::Open(ctx.source_path()));
+    const libav::VideoTrackInfo& video = reader->video();
     if (!video.is_hevc) {
       return absl::FailedPreconditionError(
           absl::StrCat(ctx.source_path(), ": video is ", video.codec_name, ", not HEVC"));
@@ -69,15 +68,15 @@ class RpuStep final : public Step {
       return absl::InvalidArgumentError(absl::StrCat(
           ctx.source_path(), ": unusable HEVC configuration: ", rewriter.status().message()));
     }
-    absl::StatusOr<std::unique_ptr<dvstream::FileSink>> sink = dvstream::FileSink::Create(path);
-    if (!sink.ok()) return sink.status();
-    dvstream::DisplayOrderRpuWriter writer(**sink);
+    ASSIGN_OR_RETURN(const std::unique_ptr<dvstream::FileSink> sink,
+                     dvstream::FileSink::Create(path));
+    dvstream::DisplayOrderRpuWriter writer(*sink);
     media::ProgressMeter meter(ctx, info.frame_count);
-    mkv::PacketPtr pkt = mkv::MakePacket();
+    libav::PacketPtr pkt = libav::MakePacket();
     int64_t packets = 0;
     while (true) {
       if (ctx.cancelled()) return absl::CancelledError("rpu extraction cancelled");
-      absl::StatusOr<bool> got = (*reader)->ReadVideoPacket(*pkt);
+      absl::StatusOr<bool> got = reader->ReadVideoPacket(*pkt);
       if (!got.ok()) return absl::DataLossError(got.status().message());
       if (!*got) break;
       ++packets;
@@ -89,8 +88,8 @@ class RpuStep final : public Step {
             absl::StrCat(ctx.source_path(), ": video frame ", packets, ": ", r.status().message()));
       }
       if (!r->rpu) {
-        return absl::DataLossError(absl::StrCat(ctx.source_path(), ": video frame ", packets,
-                                                " has no Dolby Vision RPU"));
+        return absl::DataLossError(
+            absl::StrCat(ctx.source_path(), ": video frame ", packets, " has no Dolby Vision RPU"));
       }
       if (absl::Status s = writer.Add(r->frame.key, *std::move(r->rpu)); !s.ok()) {
         return absl::InvalidArgumentError(
@@ -98,7 +97,7 @@ class RpuStep final : public Step {
       }
       meter.Update(packets);
     }
-    if (absl::Status s = writer.Finish(); !s.ok()) return s;
+    RETURN_IF_ERROR(writer.Finish());
     meter.Update(packets, /*force=*/true);
     return static_cast<int64_t>(writer.written());
   }

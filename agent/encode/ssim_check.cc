@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "agent/encode/reencode_steps.h"
 #include "common/process/subprocess.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 
@@ -25,19 +26,17 @@ absl::StatusOr<double> MeasureSsim(const std::string& ffmpeg, const std::string&
       if (l.find("] SSIM Y:") != absl::string_view::npos) summary = std::string(l);
     };
     ctx.Log(LogLevel::kInfo, absl::StrCat("ssim: ", process::FormatArgv(spec.argv)));
-    absl::StatusOr<process::ProcessResult> r = process::RunProcess(std::move(spec));
-    if (!r.ok()) return r.status();
-    if (r->cancelled) return absl::CancelledError("SSIM check cancelled");
-    if (!r->success()) {
+    ASSIGN_OR_RETURN(const process::ProcessResult r, process::RunProcess(std::move(spec)));
+    if (r.cancelled) return absl::CancelledError("SSIM check cancelled");
+    if (!r.success()) {
       return absl::InternalError(absl::StrCat("ssim segment ", i + 1, "/", segments.size(),
-                                              ": ffmpeg ", r->Describe(), ": ", r->stderr_tail));
+                                              ": ffmpeg ", r.Describe(), ": ", r.stderr_tail));
     }
-    absl::StatusOr<double> v = ParseSsimAll(summary);
-    if (!v.ok()) return v.status();
+    ASSIGN_OR_RETURN(const double v, ParseSsimAll(summary));
     ctx.Log(LogLevel::kInfo,
             absl::StrFormat("ssim segment %d/%d at %.1fs: %.6f (%s)", i + 1, segments.size(),
-                            segments[i].start_s, *v, absl::FormatDuration(r->duration)));
-    sum += *v;
+                            segments[i].start_s, v, absl::FormatDuration(r.duration)));
+    sum += v;
   }
   return sum / segments.size();
 }
@@ -45,22 +44,19 @@ absl::StatusOr<double> MeasureSsim(const std::string& ffmpeg, const std::string&
 media::VerifyExtraCheck MakeSsimCheck(media::SharedSettings settings, SsimSampling sampling) {
   return [settings = std::move(settings), sampling](StepContext& ctx, const std::string& part,
                                                     StepResult& result) -> absl::Status {
-    absl::StatusOr<media::MediaInfo> info = media::ProbedInfo(ctx);
-    if (!info.ok()) return info.status();
-    absl::StatusOr<std::string> pix_fmt = media::EarlierFact(ctx, "encode", kFactPixFmt);
-    if (!pix_fmt.ok()) return pix_fmt.status();
-    absl::StatusOr<double> ssim =
-        MeasureSsim(settings->Tool("ffmpeg"), ctx.source_path(), part, info->duration_s,
-                    *pix_fmt, sampling, settings->tool_timeout, ctx);
-    if (!ssim.ok()) return ssim.status();
-    const std::string verdict = absl::StrFormat("SSIM %.5f against the source (floor %.3f)",
-                                                *ssim, settings->ssim_floor);
-    result.checkpoint.facts[kFactSsim] = absl::StrFormat("%.6f", *ssim);
-    if (*ssim < settings->ssim_floor) {
+    ASSIGN_OR_RETURN(const media::MediaInfo info, media::ProbedInfo(ctx));
+    ASSIGN_OR_RETURN(const std::string pix_fmt, media::EarlierFact(ctx, "encode", kFactPixFmt));
+    ASSIGN_OR_RETURN(const double ssim,
+                     MeasureSsim(settings->Tool("ffmpeg"), ctx.source_path(), part, info.duration_s,
+                                 pix_fmt, sampling, settings->tool_timeout, ctx));
+    const std::string verdict =
+        absl::StrFormat("SSIM %.5f against the source (floor %.3f)", ssim, settings->ssim_floor);
+    result.checkpoint.facts[kFactSsim] = absl::StrFormat("%.6f", ssim);
+    if (ssim < settings->ssim_floor) {
       ctx.Log(LogLevel::kError, absl::StrCat("verify ssim: FAILED ", verdict));
-      return absl::DataLossError(absl::StrCat(ctx.source_path(), ": re-encode too far from the "
-                                              "source: ", verdict, "; lower crf or choose a "
-                                              "slower preset in the x265 profile"));
+      return absl::DataLossError(
+          absl::StrCat(ctx.source_path(), ": re-encode too far from the source: ", verdict,
+                       "; lower crf or choose a slower preset in the x265 profile"));
     }
     ctx.Log(LogLevel::kInfo, absl::StrCat("verify ssim: ok (", verdict, ")"));
     return absl::OkStatus();

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 
@@ -39,13 +40,10 @@ absl::Status TimestampAssigner::AddOutputFrame(hevc::DisplayKey key) {
 
 absl::Status TimestampAssigner::FinishOutput() {
   output_done_ = true;
-  if (absl::Status s = output_order_.Flush([this](uint64_t&& i) {
-        rank_of_[i] = next_rank_++;
-        return absl::OkStatus();
-      });
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(output_order_.Flush([this](uint64_t&& i) {
+    rank_of_[i] = next_rank_++;
+    return absl::OkStatus();
+  }));
   if (source_done_ && output_frames() != source_frames_) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the encoder produced ", output_frames(), " frames but the source has ", source_frames_));

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::encode {
 namespace {
@@ -136,9 +137,8 @@ absl::StatusOr<EncodeCommands> BuildEncodeCommands(const media::MediaInfo& src,
   }
   if (hdr) {
     if (src.hdr10.mastering_display) {
-      absl::StatusOr<std::string> md = MasterDisplayArg(src.hdr10.mastering_text);
-      if (!md.ok()) return md.status();
-      a.insert(a.end(), {"--master-display", *md});
+      ASSIGN_OR_RETURN(std::string md, MasterDisplayArg(src.hdr10.mastering_text));
+      a.insert(a.end(), {"--master-display", std::move(md)});
     }
     if (src.hdr10.content_light) {
       a.insert(a.end(),

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 
@@ -24,8 +25,7 @@ absl::Status DvConvertInput::StartRewriter(absl::Span<const uint8_t> hvcc) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<dvstream::RewrittenPacket> DvConvertInput::Convert(
-    absl::Span<const uint8_t> frame) {
+absl::StatusOr<dvstream::RewrittenPacket> DvConvertInput::Convert(absl::Span<const uint8_t> frame) {
   ++packets_;
   absl::StatusOr<dvstream::RewrittenPacket> r = rewriter_->Rewrite(frame);
   if (!r.ok()) {
@@ -43,15 +43,14 @@ absl::Status DvConvertInput::Configure(const AVCodecParameters& source, AVCodecP
   return StartRewriter(absl::Span<const uint8_t>(source.extradata, source.extradata_size));
 }
 
-absl::Status DvConvertInput::Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) {
-  absl::StatusOr<dvstream::RewrittenPacket> r =
-      Convert(absl::Span<const uint8_t>(source_packet.data, source_packet.size));
-  if (!r.ok()) return r.status();
-  mkv::PacketPtr p = mkv::MakePacket();
-  if (av_new_packet(p.get(), static_cast<int>(r->data.size())) < 0) {
+absl::Status DvConvertInput::Push(AVPacket& source_packet, std::vector<libav::PacketPtr>& out) {
+  ASSIGN_OR_RETURN(const dvstream::RewrittenPacket r,
+                   Convert(absl::Span<const uint8_t>(source_packet.data, source_packet.size)));
+  libav::PacketPtr p = libav::MakePacket();
+  if (av_new_packet(p.get(), static_cast<int>(r.data.size())) < 0) {
     return absl::ResourceExhaustedError("out of memory for a video packet");
   }
-  std::memcpy(p->data, r->data.data(), r->data.size());
+  std::memcpy(p->data, r.data.data(), r.data.size());
   av_packet_copy_props(p.get(), &source_packet);  // pts, dts, duration, flags
   p->pos = -1;
   out.push_back(std::move(p));
@@ -67,9 +66,8 @@ absl::Status DvConvertInput::Start(const matroska::VideoTrackEntry& track) {
 }
 
 absl::Status DvConvertInput::Rewrite(absl::Span<const uint8_t> frame, std::vector<uint8_t>& out) {
-  absl::StatusOr<dvstream::RewrittenPacket> r = Convert(frame);
-  if (!r.ok()) return r.status();
-  out.insert(out.end(), r->data.begin(), r->data.end());
+  ASSIGN_OR_RETURN(const dvstream::RewrittenPacket r, Convert(frame));
+  out.insert(out.end(), r.data.begin(), r.data.end());
   return absl::OkStatus();
 }
 

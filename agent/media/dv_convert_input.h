@@ -11,20 +11,20 @@
 #include "absl/status/statusor.h"
 #include "common/dovi/rpu_convert.h"
 #include "common/dvstream/packet_rewriter.h"
-#include "common/remux/matroska_rewriter.h"
-#include "common/remux/video_track_input.h"
+#include "common/libav/video_track_input.h"
+#include "common/matroska/matroska_rewriter.h"
 
 namespace mkvfleet::agent::media {
 
-class DvConvertInput final : public remux::VideoTrackInput, public remux::FrameRewriter {
+class DvConvertInput final : public libav::VideoTrackInput, public matroska::FrameRewriter {
  public:
   explicit DvConvertInput(dovi::ConversionMode mode = dovi::ConversionMode::kTo81) : mode_(mode) {}
 
   // Reads the hvcC of the source. InvalidArgument when the track is not HEVC or the hvcC is bad.
   absl::Status Configure(const AVCodecParameters& source, AVCodecParameters& out) override;
   // Errors: InvalidArgument naming the packet (malformed NALs, an RPU that does not convert).
-  absl::Status Push(AVPacket& source_packet, std::vector<mkv::PacketPtr>& out) override;
-  absl::Status Finish(std::vector<mkv::PacketPtr>&) override { return absl::OkStatus(); }
+  absl::Status Push(AVPacket& source_packet, std::vector<libav::PacketPtr>& out) override;
+  absl::Status Finish(std::vector<libav::PacketPtr>&) override { return absl::OkStatus(); }
 
   // FrameRewriter: the same, for the direct rewrite.
   absl::Status Start(const matroska::VideoTrackEntry& track) override;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "agent/media/json_fields.h"
+#include "common/status/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace mkvfleet::agent::media {
@@ -81,18 +82,16 @@ void ApplySideData(const json& list, MediaInfo& info) {
 
 }  // namespace
 
-absl::Status ApplyFfprobeStreams(absl::string_view text, const std::string& file,
-                                 MediaInfo& info) {
-  absl::StatusOr<json> j = ParseObject(text, file, "ffprobe");
-  if (!j.ok()) return j.status();
-  const json& format = JsonChild(*j, "format");
+absl::Status ApplyFfprobeStreams(absl::string_view text, const std::string& file, MediaInfo& info) {
+  ASSIGN_OR_RETURN(const json j, ParseObject(text, file, "ffprobe"));
+  const json& format = JsonChild(j, "format");
   if (!format.is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat(file, ": ffprobe found no container format (not a media file)"));
   }
   info.duration_s = JsonDouble(format, "duration");
   info.has_video = false;
-  for (const json& s : JsonChild(*j, "streams")) {
+  for (const json& s : JsonChild(j, "streams")) {
     if (JsonString(s, "codec_type") != "video") continue;
     if (JsonBool(JsonChild(s, "disposition"), "attached_pic")) continue;  // cover art
     info.has_video = true;
@@ -120,9 +119,8 @@ absl::Status ApplyFfprobeStreams(absl::string_view text, const std::string& file
 
 absl::Status ApplyFfprobeFirstFrame(absl::string_view text, const std::string& file,
                                     MediaInfo& info) {
-  absl::StatusOr<json> j = ParseObject(text, file, "ffprobe -show_frames");
-  if (!j.ok()) return j.status();
-  const json& frames = JsonChild(*j, "frames");
+  ASSIGN_OR_RETURN(const json j, ParseObject(text, file, "ffprobe -show_frames"));
+  const json& frames = JsonChild(j, "frames");
   if (!frames.is_array() || frames.empty()) return absl::OkStatus();  // nothing decodable
   ApplySideData(JsonChild(frames[0], "side_data_list"), info);
   return absl::OkStatus();
@@ -130,9 +128,8 @@ absl::Status ApplyFfprobeFirstFrame(absl::string_view text, const std::string& f
 
 absl::Status ApplyFfprobePacketCount(absl::string_view text, const std::string& file,
                                      MediaInfo& info) {
-  absl::StatusOr<json> j = ParseObject(text, file, "ffprobe -count_packets");
-  if (!j.ok()) return j.status();
-  const json& streams = JsonChild(*j, "streams");
+  ASSIGN_OR_RETURN(const json j, ParseObject(text, file, "ffprobe -count_packets"));
+  const json& streams = JsonChild(j, "streams");
   if (!streams.is_array() || streams.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(file, ": ffprobe -count_packets found no video stream"));
@@ -143,21 +140,20 @@ absl::Status ApplyFfprobePacketCount(absl::string_view text, const std::string& 
 
 absl::Status ApplyMkvmergeIdentify(absl::string_view text, const std::string& file,
                                    MediaInfo& info) {
-  absl::StatusOr<json> j = ParseObject(text, file, "mkvmerge -J");
-  if (!j.ok()) return j.status();
-  const json& container = JsonChild(*j, "container");
+  ASSIGN_OR_RETURN(const json j, ParseObject(text, file, "mkvmerge -J"));
+  const json& container = JsonChild(j, "container");
   if (!JsonBool(container, "recognized")) {
     std::vector<std::string> errors;
-    for (const json& e : JsonChild(*j, "errors")) {
+    for (const json& e : JsonChild(j, "errors")) {
       if (e.is_string()) errors.push_back(e.get<std::string>());
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        file, ": mkvmerge does not recognise the file as a container",
-        errors.empty() ? "" : absl::StrCat(" (", absl::StrJoin(errors, "; "), ")")));
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": mkvmerge does not recognise the file as a container",
+                     errors.empty() ? "" : absl::StrCat(" (", absl::StrJoin(errors, "; "), ")")));
   }
   info.container = JsonString(container, "type");
   info.tracks.clear();
-  for (const json& t : JsonChild(*j, "tracks")) {
+  for (const json& t : JsonChild(j, "tracks")) {
     const json& p = JsonChild(t, "properties");
     info.tracks.push_back(TrackInfo{static_cast<int>(JsonInt(t, "id")), JsonString(t, "type"),
                                     JsonString(p, "codec_id"), JsonString(p, "language", "und"),
@@ -165,12 +161,12 @@ absl::Status ApplyMkvmergeIdentify(absl::string_view text, const std::string& fi
                                     JsonBool(p, "forced_track")});
   }
   info.attachments.clear();
-  for (const json& a : JsonChild(*j, "attachments")) {
+  for (const json& a : JsonChild(j, "attachments")) {
     info.attachments.push_back(AttachmentInfo{JsonString(a, "file_name"),
                                               JsonString(a, "content_type"), JsonInt(a, "size")});
   }
   info.chapters = 0;
-  for (const json& c : JsonChild(*j, "chapters")) {
+  for (const json& c : JsonChild(j, "chapters")) {
     info.chapters += static_cast<int>(JsonInt(c, "num_entries"));
   }
   return absl::OkStatus();

@@ -9,6 +9,7 @@
 #include "agent/media/plan_policy.h"
 #include "agent/media/probe_plan_steps.h"
 #include "agent/media/step_support.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -22,14 +23,13 @@ class PlanDispatchStep final : public Step {
   std::string name() const override { return name_; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    absl::StatusOr<std::string> plan = EarlierFact(ctx, "plan", kFactPlan);
-    if (!plan.ok()) return plan.status();
-    auto step = by_plan_.find(*plan);
+    ASSIGN_OR_RETURN(const std::string plan, EarlierFact(ctx, "plan", kFactPlan));
+    auto step = by_plan_.find(plan);
     if (step != by_plan_.end() && step->second != nullptr) return step->second->Run(ctx);
-    auto note = notes_.find(*plan);
+    auto note = notes_.find(plan);
     if (note == notes_.end()) {
       return absl::UnimplementedError(
-          absl::StrCat("plan ", *plan, " is not implemented on this agent (no ", name_, " step)"));
+          absl::StrCat("plan ", plan, " is not implemented on this agent (no ", name_, " step)"));
     }
     StepResult result;
     result.checkpoint.facts["note"] = note->second;
@@ -82,13 +82,11 @@ std::unique_ptr<Pipeline> MakeMediaPipeline(MediaSettings settings,
 
 absl::StatusOr<std::unique_ptr<Pipeline>> MakeMediaPipelineFromConfig(
     const config::ConfigLayers* layers) {
-  absl::StatusOr<MediaSettings> settings =
-      layers == nullptr ? MediaSettings{} : LoadMediaSettings(*layers);
-  if (!settings.ok()) return settings.status();
+  ASSIGN_OR_RETURN(MediaSettings settings,
+                   layers == nullptr ? MediaSettings{} : LoadMediaSettings(*layers));
   // The re-encode plans (agent/encode): dv-reencode and standard.
-  auto reencode = encode::MakeReencodePlansFromSettings(*settings);
-  if (!reencode.ok()) return reencode.status();
-  return MakeMediaPipeline(*std::move(settings), *std::move(reencode));
+  ASSIGN_OR_RETURN(auto reencode, encode::MakeReencodePlansFromSettings(settings));
+  return MakeMediaPipeline(std::move(settings), std::move(reencode));
 }
 
 }  // namespace mkvfleet::agent::media

@@ -2,7 +2,7 @@
 // names for every plan. probe, plan, verify and publish are shared by all plans; rpu, encode and
 // mux are looked up per plan, so a plan is added by plugging in its Steps (PlanSteps). dv-convert
 // is built in: its rpu and encode steps do nothing (the RPU conversion and EL drop happen inside
-// its single-pass mux), and its mux streams the source through remux::Remux.
+// its single-pass mux), and its mux streams the source through libav::Remux.
 #pragma once
 
 #include <map>

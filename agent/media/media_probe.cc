@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "agent/media/media_info_parse.h"
 #include "agent/media/rpu_scan.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -22,14 +23,13 @@ std::string Tail(const std::string& s) {
 // Runs a probing tool that must succeed; its failure means the file is not what we need.
 absl::StatusOr<std::string> ProbeTool(const StepContext& ctx, const MediaSettings& settings,
                                       std::vector<std::string> argv, const std::string& file) {
-  absl::StatusOr<process::ProcessResult> r = RunLoggedTool(ctx, argv, settings.tool_timeout);
-  if (!r.ok()) return r.status();
+  ASSIGN_OR_RETURN(process::ProcessResult r, RunLoggedTool(ctx, argv, settings.tool_timeout));
   // mkvmerge -J exits 2 for unrecognised files but still prints JSON describing why.
-  if (!r->success() && !(r->exit_code == 2 && !r->stdout_data.empty())) {
+  if (!r.success() && !(r.exit_code == 2 && !r.stdout_data.empty())) {
     return absl::InvalidArgumentError(absl::StrCat(file, ": ", argv[0], " cannot read it (",
-                                                   r->Describe(), "): ", Tail(r->stderr_tail)));
+                                                   r.Describe(), "): ", Tail(r.stderr_tail)));
   }
-  return r->stdout_data;
+  return std::move(r.stdout_data);
 }
 
 }  // namespace
@@ -47,8 +47,8 @@ absl::StatusOr<process::ProcessResult> RunLoggedTool(const StepContext& ctx,
   if (!r.ok()) {
     ctx.Log(LogLevel::kError, absl::StrCat("could not run ", argv[0], ": ", r.status().message()));
     if (r.status().code() == absl::StatusCode::kNotFound) {
-      return absl::UnavailableError(absl::StrCat(argv[0], " is not installed on this agent (",
-                                                 r.status().message(), ")"));
+      return absl::UnavailableError(
+          absl::StrCat(argv[0], " is not installed on this agent (", r.status().message(), ")"));
     }
     return r.status();
   }
@@ -89,9 +89,11 @@ absl::StatusOr<MediaInfo> ProbeMedia(const StepContext& ctx, const MediaSettings
                        "-show_chapters", "-of", "json", path});
   auto first_frame = tool({settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0",
                            "-read_intervals", "%+#1", "-show_frames", "-of", "json", path});
+  // clang-format off
   const std::vector<std::string> count_argv = {
       settings.Tool("ffprobe"), "-v", "error", "-select_streams", "v:0", "-count_packets",
       "-show_entries", "stream=nb_read_packets", "-of", "json", path};
+  // clang-format on
   std::future<absl::StatusOr<std::string>> count;
   if (options.count_packets) count = tool(count_argv);
   std::future<absl::StatusOr<RpuCheck>> rpus;
@@ -99,23 +101,20 @@ absl::StatusOr<MediaInfo> ProbeMedia(const StepContext& ctx, const MediaSettings
     rpus = std::async(std::launch::async, [&path] { return CheckFirstRpus(path); });
   }
 
-  absl::StatusOr<std::string> out = identify.get();
-  if (!out.ok()) return out.status();
-  if (absl::Status s = ApplyMkvmergeIdentify(*out, path, info); !s.ok()) return s;
+  ASSIGN_OR_RETURN(const std::string identify_json, identify.get());
+  RETURN_IF_ERROR(ApplyMkvmergeIdentify(identify_json, path, info));
 
-  out = streams.get();
-  if (!out.ok()) return out.status();
-  if (absl::Status s = ApplyFfprobeStreams(*out, path, info); !s.ok()) return s;
+  ASSIGN_OR_RETURN(const std::string streams_json, streams.get());
+  RETURN_IF_ERROR(ApplyFfprobeStreams(streams_json, path, info));
   if (!info.has_video) return info;
 
-  out = first_frame.get();
-  if (!out.ok()) return out.status();
-  if (absl::Status s = ApplyFfprobeFirstFrame(*out, path, info); !s.ok()) return s;
+  ASSIGN_OR_RETURN(const std::string first_frame_json, first_frame.get());
+  RETURN_IF_ERROR(ApplyFfprobeFirstFrame(first_frame_json, path, info));
 
   if (options.count_packets || (options.count_if_unknown && info.frame_count == 0)) {
-    out = count.valid() ? count.get() : ProbeTool(ctx, settings, count_argv, path);
-    if (!out.ok()) return out.status();
-    if (absl::Status s = ApplyFfprobePacketCount(*out, path, info); !s.ok()) return s;
+    ASSIGN_OR_RETURN(const std::string count_json,
+                     count.valid() ? count.get() : ProbeTool(ctx, settings, count_argv, path));
+    RETURN_IF_ERROR(ApplyFfprobePacketCount(count_json, path, info));
   }
   if (options.first_rpus) {
     absl::StatusOr<RpuCheck> rpu = rpus.get();

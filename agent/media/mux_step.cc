@@ -5,9 +5,10 @@
 #include "agent/media/dv_convert_input.h"
 #include "agent/media/output_steps.h"
 #include "agent/media/test_pause.h"
+#include "common/libav/remuxer.h"
+#include "common/matroska/matroska_rewriter.h"
 #include "common/matroska/tracks_edit.h"
-#include "common/remux/matroska_rewriter.h"
-#include "common/remux/remuxer.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -19,30 +20,25 @@ class DvConvertMuxStep final : public Step {
   std::string name() const override { return "mux"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    absl::StatusOr<MediaInfo> info = ProbedInfo(ctx);
-    if (!info.ok()) return info.status();
-    absl::StatusOr<std::string> dest = EarlierFact(ctx, "plan", kFactDestination);
-    if (!dest.ok()) return dest.status();
-    if (absl::Status s = CheckDestinationFree(*dest, settings_->publish); !s.ok()) return s;
-    if (absl::Status s = EnsureParentDir(*dest); !s.ok()) return s;
-    const std::string folder = std::filesystem::path(*dest).parent_path().string();
-    const std::string part = PartPathFor(*dest, ctx.task().job_id);
+    ASSIGN_OR_RETURN(const MediaInfo info, ProbedInfo(ctx));
+    ASSIGN_OR_RETURN(const std::string dest, EarlierFact(ctx, "plan", kFactDestination));
+    RETURN_IF_ERROR(CheckDestinationFree(dest, settings_->publish));
+    RETURN_IF_ERROR(EnsureParentDir(dest));
+    const std::string folder = std::filesystem::path(dest).parent_path().string();
+    const std::string part = PartPathFor(dest, ctx.task().job_id);
     std::error_code ec;
     std::filesystem::remove(part, ec);  // an earlier attempt's leftover
     // The output is the source minus the EL: never larger than the source.
-    const int64_t needed = info->size_bytes + kFreeSpaceMargin;
+    const int64_t needed = info.size_bytes + kFreeSpaceMargin;
     absl::StatusOr<int64_t> free = free_space_(folder);
     if (free.ok()) {
       ctx.Log(LogLevel::kInfo, absl::StrCat("free space in ", folder, ": ", *free,
                                             " bytes; this step writes up to ", needed));
     }
-    if (absl::Status s = CheckFreeSpace(free_space_, folder, needed, "the converted file");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckFreeSpace(free_space_, folder, needed, "the converted file"));
 
-    const mkv::DoviConfigRecord rec = mkv::Profile81Record(info->dovi.level);
-    ProgressMeter meter(ctx, info->frame_count);
+    const dovi::DoviConfigRecord rec = dovi::Profile81Record(info.dovi.level);
+    ProgressMeter meter(ctx, info.frame_count);
     bool first_report = true;
     auto progress = [&](int64_t n) {
       meter.Update(n);
@@ -52,25 +48,25 @@ class DvConvertMuxStep final : public Step {
       }
     };
     int64_t without_rpu = 0;
-    absl::StatusOr<remux::RemuxStats> stats =
+    absl::StatusOr<libav::RemuxStats> stats =
         absl::UnimplementedError("direct rewrite turned off (direct_rewrite = false)");
     if (settings_->direct_rewrite) {
       ctx.Log(LogLevel::kInfo,
               absl::StrCat("mux: ", ctx.source_path(), " -> ", part,
                            " (direct rewrite: drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
       DvConvertInput frames;
-      stats = remux::RewriteMatroska({ctx.source_path(), part, &frames,
-                                      mkv::SerializeDoviConfigRecord(rec),
-                                      matroska::kFourccDvvc, progress, ctx.cancel_flag()});
+      stats = matroska::RewriteMatroska({ctx.source_path(), part, &frames,
+                                         dovi::SerializeDoviConfigRecord(rec),
+                                         matroska::kFourccDvvc, progress, ctx.cancel_flag()});
       without_rpu = frames.packets_without_rpu();
     }
     if (stats.status().code() == absl::StatusCode::kUnimplemented) {
       ctx.Log(LogLevel::kInfo,
-              absl::StrCat("mux: ", stats.status().message(), "; using the libavformat remux: ",
-                           ctx.source_path(), " -> ", part,
+              absl::StrCat("mux: ", stats.status().message(),
+                           "; using the libavformat remux: ", ctx.source_path(), " -> ", part,
                            " (drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
       DvConvertInput video;
-      stats = remux::Remux({ctx.source_path(), part, &video, rec, progress, ctx.cancel_flag()});
+      stats = libav::Remux({ctx.source_path(), part, &video, rec, progress, ctx.cancel_flag()});
       without_rpu = video.packets_without_rpu();
     }
     if (!stats.ok()) {
@@ -81,11 +77,12 @@ class DvConvertMuxStep final : public Step {
       return s;
     }
     meter.Update(stats->source_video_packets, /*force=*/true);
-    if (info->frame_count > 0 && stats->source_video_packets != info->frame_count) {
+    if (info.frame_count > 0 && stats->source_video_packets != info.frame_count) {
       std::filesystem::remove(part, ec);
-      return absl::DataLossError(absl::StrCat(
-          ctx.source_path(), ": read ", stats->source_video_packets, " video frames but the file "
-          "announces ", info->frame_count, " (truncated or damaged source)"));
+      return absl::DataLossError(absl::StrCat(ctx.source_path(), ": read ",
+                                              stats->source_video_packets,
+                                              " video frames but the file announces ",
+                                              info.frame_count, " (truncated or damaged source)"));
     }
     if (without_rpu > 0) {
       ctx.Log(LogLevel::kWarn, absl::StrCat(without_rpu, " source frames carry no RPU"));
@@ -93,14 +90,14 @@ class DvConvertMuxStep final : public Step {
     ctx.Log(LogLevel::kInfo,
             absl::StrCat("mux: ", stats->source_video_packets, " video frames, ",
                          stats->other_packets, " other packets, ", stats->output_bytes,
-                         " bytes written (", info->size_bytes, " bytes read)"));
+                         " bytes written (", info.size_bytes, " bytes read)"));
     StepResult result;
     result.checkpoint.artifacts.push_back(Artifact{kArtifactOutput, part,
-                                                   ArtifactLocation::kAgentLocal,
-                                                   ctx.agent_name(), stats->output_bytes});
+                                                   ArtifactLocation::kAgentLocal, ctx.agent_name(),
+                                                   stats->output_bytes});
     result.checkpoint.facts[kFactSourceFrames] = absl::StrCat(stats->source_video_packets);
     result.checkpoint.facts[kFactOutputBytes] = absl::StrCat(stats->output_bytes);
-    result.checkpoint.facts["bytes_written"] = absl::StrCat(stats->output_bytes);
+    result.checkpoint.facts[kFactBytesWritten] = absl::StrCat(stats->output_bytes);
     return result;
   }
 

@@ -11,6 +11,7 @@
 #include "agent/media/plan_policy.h"
 #include "agent/media/publish.h"
 #include "agent/step_runner.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -35,38 +36,37 @@ class ProbeStep final : public Step {
   std::string name() const override { return "probe"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    if (absl::Status s = CheckSourceReadable(ctx.source_path()); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckSourceReadable(ctx.source_path()));
     StepResult result;
     std::string path = ctx.source_path();
     if (settings_->copy_source) {
-      absl::StatusOr<SourceCopy> copy = CopySourceToWorkDir(
-          ctx.source_path(), ctx.work_dir(), free_space_, kFreeSpaceMargin, ctx.cancel_flag());
-      if (!copy.ok()) return copy.status();
+      ASSIGN_OR_RETURN(const SourceCopy copy,
+                       CopySourceToWorkDir(ctx.source_path(), ctx.work_dir(), free_space_,
+                                           kFreeSpaceMargin, ctx.cancel_flag()));
       ctx.Log(LogLevel::kInfo,
-              copy->reused
-                  ? absl::StrCat("copy_source: ", copy->path, " is intact (same size and time as ",
+              copy.reused
+                  ? absl::StrCat("copy_source: ", copy.path, " is intact (same size and time as ",
                                  ctx.source_path(), "); not copied again")
-                  : absl::StrCat("copy_source: copied ", ctx.source_path(), " to ", copy->path,
-                                 " (", copy->bytes, " bytes)"));
-      result.checkpoint.artifacts.push_back(Artifact{kArtifactSourceCopy, copy->path,
+                  : absl::StrCat("copy_source: copied ", ctx.source_path(), " to ", copy.path, " (",
+                                 copy.bytes, " bytes)"));
+      result.checkpoint.artifacts.push_back(Artifact{kArtifactSourceCopy, copy.path,
                                                      ArtifactLocation::kAgentLocal,
-                                                     ctx.agent_name(), copy->bytes});
+                                                     ctx.agent_name(), copy.bytes});
       for (const char* step : kSourceReaders) {
-        result.checkpoint.facts[absl::StrCat(kFactSourcePrefix, step)] = copy->path;
+        result.checkpoint.facts[absl::StrCat(kFactSourcePrefix, step)] = copy.path;
       }
-      result.checkpoint.facts["bytes_written"] = absl::StrCat(copy->reused ? 0 : copy->bytes);
-      path = copy->path;
+      result.checkpoint.facts[kFactBytesWritten] = absl::StrCat(copy.reused ? 0 : copy.bytes);
+      path = copy.path;
     }
-    absl::StatusOr<MediaInfo> info = ProbeMedia(ctx, *settings_, path, {});
-    if (!info.ok()) return info.status();
+    ASSIGN_OR_RETURN(const MediaInfo info, ProbeMedia(ctx, *settings_, path, {}));
     ctx.Log(LogLevel::kInfo,
-            absl::StrCat("probe: ", info->video_codec, " ", info->width, "x", info->height, " ",
-                         info->frame_count, " frames at ", info->fps(), " fps, ",
-                         info->tracks.size(), " tracks, ", info->chapters, " chapters, DV ",
-                         info->dovi.present ? absl::StrCat("profile ", info->dovi.profile) : "none",
-                         ", first RPUs: profile ", info->rpu.profile, " ",
-                         info->rpu.el_type.empty() ? "no EL" : info->rpu.el_type));
-    result.checkpoint.facts[kFactMediaInfo] = MediaInfoToJson(*info);
+            absl::StrCat("probe: ", info.video_codec, " ", info.width, "x", info.height, " ",
+                         info.frame_count, " frames at ", info.fps(), " fps, ", info.tracks.size(),
+                         " tracks, ", info.chapters, " chapters, DV ",
+                         info.dovi.present ? absl::StrCat("profile ", info.dovi.profile) : "none",
+                         ", first RPUs: profile ", info.rpu.profile, " ",
+                         info.rpu.el_type.empty() ? "no EL" : info.rpu.el_type));
+    result.checkpoint.facts[kFactMediaInfo] = MediaInfoToJson(info);
     return result;
   }
 
@@ -81,30 +81,28 @@ class PlanStep final : public Step {
   std::string name() const override { return "plan"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    absl::StatusOr<MediaInfo> info = ProbedInfo(ctx);
-    if (!info.ok()) return info.status();
-    absl::StatusOr<PlanDecision> d =
-        ChoosePlan(*info, settings_->plan, ctx.task().plan_override);
-    if (!d.ok()) return d.status();
+    ASSIGN_OR_RETURN(const MediaInfo info, ProbedInfo(ctx));
+    ASSIGN_OR_RETURN(const PlanDecision d,
+                     ChoosePlan(info, settings_->plan, ctx.task().plan_override));
     StepResult result;
-    if (d->skipped()) {
-      ctx.Log(LogLevel::kInfo, absl::StrCat("plan: skip: ", d->skip_reason));
+    if (d.skipped()) {
+      ctx.Log(LogLevel::kInfo, absl::StrCat("plan: skip: ", d.skip_reason));
       result.outcome = StepResult::Outcome::kSkipped;
-      result.reason = d->skip_reason;
+      result.reason = d.skip_reason;
       return result;
     }
-    for (const std::string& w : d->warnings) ctx.Log(LogLevel::kWarn, w);
+    for (const std::string& w : d.warnings) ctx.Log(LogLevel::kWarn, w);
     const std::string dest = DestinationFor(ctx);
-    if (absl::Status s = CheckDestinationFree(dest, settings_->publish); !s.ok()) return s;
-    ctx.Log(LogLevel::kInfo, absl::StrCat("plan: ", d->plan,
-                                          ctx.task().plan_override.empty() ? "" : " (override)",
-                                          ", output ", dest));
-    result.plan = d->plan;
-    result.checkpoint.facts[kFactPlan] = d->plan;
+    RETURN_IF_ERROR(CheckDestinationFree(dest, settings_->publish));
+    ctx.Log(LogLevel::kInfo,
+            absl::StrCat("plan: ", d.plan, ctx.task().plan_override.empty() ? "" : " (override)",
+                         ", output ", dest));
+    result.plan = d.plan;
+    result.checkpoint.facts[kFactPlan] = d.plan;
     result.checkpoint.facts[kFactDestination] = dest;
-    if (!d->warnings.empty()) result.checkpoint.facts["warning"] = d->warnings.front();
+    if (!d.warnings.empty()) result.checkpoint.facts["warning"] = d.warnings.front();
     for (const auto& [step, need] :
-         DiskNeedsFor(d->plan, *info, dest, ctx.source_path(), settings_->publish)) {
+         DiskNeedsFor(d.plan, info, dest, ctx.source_path(), settings_->publish)) {
       result.checkpoint.facts[absl::StrCat(kFactDiskPrefix, step)] = need;
     }
     return result;

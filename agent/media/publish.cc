@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace fs = std::filesystem;
@@ -38,7 +39,8 @@ std::string ParentOf(const std::string& path) {
 absl::Status CopyAndSync(const std::string& from, const std::string& to) {
   std::error_code ec;
   fs::copy_file(from, to, fs::copy_options::none, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot copy ", from, " to ", to, ": ", ec.message()));
+  if (ec)
+    return absl::InternalError(absl::StrCat("cannot copy ", from, " to ", to, ": ", ec.message()));
   return FsyncPath(to, false);
 }
 
@@ -46,7 +48,8 @@ absl::Status CopyAndSync(const std::string& from, const std::string& to) {
 
 std::string PartPathFor(const std::string& dest, int64_t job_id) {
   const fs::path p(dest);
-  return (p.parent_path() / absl::StrCat(".", p.filename().string(), ".mkvfleet-job", job_id, ".part"))
+  return (p.parent_path() /
+          absl::StrCat(".", p.filename().string(), ".mkvfleet-job", job_id, ".part"))
       .string();
 }
 
@@ -63,9 +66,10 @@ absl::Status EnsureParentDir(const std::string& path) {
 absl::Status CheckDestinationFree(const std::string& dest, const PublishPolicy& policy) {
   std::error_code ec;
   if (!policy.overwrite && fs::exists(fs::symlink_status(dest, ec))) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "destination ", dest, " already exists; not overwritten (set overwrite = true under "
-        "[pipeline] to replace it, or remove it and reset the job)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("destination ", dest,
+                     " already exists; not overwritten (set overwrite = true under "
+                     "[pipeline] to replace it, or remove it and reset the job)"));
   }
   return absl::OkStatus();
 }
@@ -78,8 +82,8 @@ absl::Status PublishFile(const std::string& part, const std::string& dest,
   if (!fs::exists(part, ec)) {
     return absl::NotFoundError(absl::StrCat("output to publish ", part, " is missing"));
   }
-  if (absl::Status s = CheckDestinationFree(dest, policy); !s.ok()) return s;
-  if (absl::Status s = FsyncPath(part, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckDestinationFree(dest, policy));
+  RETURN_IF_ERROR(FsyncPath(part, false));
   if (policy.overwrite) {
     if (::rename(part.c_str(), dest.c_str()) != 0) return Errno("cannot rename to", dest);
   } else if (::renameat2(AT_FDCWD, part.c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE) != 0) {
@@ -108,8 +112,8 @@ absl::StatusOr<std::string> MoveToBackup(const std::string& source, const std::s
         "backup ", target, " already exists; the source ", source, " was left in place"));
   }
   if (::renameat2(AT_FDCWD, source.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
-    if (absl::Status s = FsyncPath(backup_dir, true); !s.ok()) return s;
-    if (absl::Status s = FsyncPath(ParentOf(source), true); !s.ok()) return s;
+    RETURN_IF_ERROR(FsyncPath(backup_dir, true));
+    RETURN_IF_ERROR(FsyncPath(ParentOf(source), true));
     return target;
   }
   if (errno != EXDEV) return Errno("cannot move source to backup folder:", source);
@@ -123,7 +127,7 @@ absl::StatusOr<std::string> MoveToBackup(const std::string& source, const std::s
     fs::remove(tmp, ec);
     return s;
   }
-  if (absl::Status s = FsyncPath(backup_dir, true); !s.ok()) return s;
+  RETURN_IF_ERROR(FsyncPath(backup_dir, true));
   if (::unlink(source.c_str()) != 0) return Errno("backup made but cannot remove source", source);
   return target;
 }
@@ -141,12 +145,11 @@ FreeSpaceFn RealFreeSpace() {
 
 absl::Status CheckFreeSpace(const FreeSpaceFn& free_space, const std::string& folder,
                             int64_t needed, const std::string& what) {
-  absl::StatusOr<int64_t> free = free_space(folder);
-  if (!free.ok()) return free.status();
-  if (*free < needed) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "not enough free space in ", folder, " for ", what, ": ", *free, " bytes free, ", needed,
-        " bytes needed"));
+  ASSIGN_OR_RETURN(const int64_t free, free_space(folder));
+  if (free < needed) {
+    return absl::ResourceExhaustedError(absl::StrCat("not enough free space in ", folder, " for ",
+                                                     what, ": ", free, " bytes free, ", needed,
+                                                     " bytes needed"));
   }
   return absl::OkStatus();
 }

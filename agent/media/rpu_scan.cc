@@ -7,7 +7,8 @@
 #include "common/dovi/rpu.h"
 #include "common/dovi/rpu_profile.h"
 #include "common/dvstream/packet_rewriter.h"
-#include "common/mkv/matroska_reader.h"
+#include "common/libav/matroska_reader.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -15,15 +16,13 @@ namespace {
 constexpr int kElNalType = 63;
 
 struct OpenTrack {
-  std::unique_ptr<mkv::MatroskaReader> reader;
+  std::unique_ptr<libav::MatroskaReader> reader;
   std::optional<dvstream::PacketRewriter> rewriter;  // unset when not HEVC
 };
 
 absl::StatusOr<OpenTrack> Open(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> reader = mkv::MatroskaReader::Open(path);
-  if (!reader.ok()) return reader.status();
   OpenTrack t;
-  t.reader = *std::move(reader);
+  ASSIGN_OR_RETURN(t.reader, libav::MatroskaReader::Open(path));
   if (!t.reader->video().is_hevc) return t;
   dvstream::PacketRewriteOptions opts;
   opts.drop_el = false;
@@ -53,20 +52,18 @@ bool HasElNal(absl::Span<const uint8_t> packet, int nal_length_size) {
 }
 
 absl::StatusOr<RpuCheck> CheckFirstRpus(const std::string& path, int max_packets) {
-  absl::StatusOr<OpenTrack> t = Open(path);
-  if (!t.ok()) return t.status();
+  ASSIGN_OR_RETURN(OpenTrack t, Open(path));
   RpuCheck check;
-  if (!t->rewriter) return check;
+  if (!t.rewriter) return check;
   check.checked = true;
-  mkv::PacketPtr pkt = mkv::MakePacket();
+  libav::PacketPtr pkt = libav::MakePacket();
   while (check.packets_seen < max_packets) {
-    absl::StatusOr<bool> got = t->reader->ReadVideoPacket(*pkt);
-    if (!got.ok()) return got.status();
-    if (!*got) break;
+    ASSIGN_OR_RETURN(const bool got, t.reader->ReadVideoPacket(*pkt));
+    if (!got) break;
     absl::Span<const uint8_t> data(pkt->data, pkt->size);
     ++check.packets_seen;
-    if (HasElNal(data, t->rewriter->nal_length_size())) check.el_nals = true;
-    absl::StatusOr<dvstream::RewrittenPacket> r = t->rewriter->Inspect(data);
+    if (HasElNal(data, t.rewriter->nal_length_size())) check.el_nals = true;
+    absl::StatusOr<dvstream::RewrittenPacket> r = t.rewriter->Inspect(data);
     if (!r.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ": video packet ", check.packets_seen, ": ", r.status().message()));
@@ -84,25 +81,22 @@ absl::StatusOr<RpuCheck> CheckFirstRpus(const std::string& path, int max_packets
   return check;
 }
 
-absl::StatusOr<RpuScanTotals> ScanAllRpus(const std::string& path,
-                                          const std::atomic<bool>* cancel,
+absl::StatusOr<RpuScanTotals> ScanAllRpus(const std::string& path, const std::atomic<bool>* cancel,
                                           const std::function<void(int64_t)>& on_packet) {
-  absl::StatusOr<OpenTrack> t = Open(path);
-  if (!t.ok()) return t.status();
+  ASSIGN_OR_RETURN(OpenTrack t, Open(path));
   RpuScanTotals totals;
-  if (!t->rewriter) return totals;
-  mkv::PacketPtr pkt = mkv::MakePacket();
+  if (!t.rewriter) return totals;
+  libav::PacketPtr pkt = libav::MakePacket();
   while (true) {
     if (cancel != nullptr && cancel->load()) {
       return absl::CancelledError(absl::StrCat("RPU scan of ", path, " cancelled"));
     }
-    absl::StatusOr<bool> got = t->reader->ReadVideoPacket(*pkt);
-    if (!got.ok()) return got.status();
-    if (!*got) break;
+    ASSIGN_OR_RETURN(const bool got, t.reader->ReadVideoPacket(*pkt));
+    if (!got) break;
     absl::Span<const uint8_t> data(pkt->data, pkt->size);
     ++totals.packets;
-    if (HasElNal(data, t->rewriter->nal_length_size())) ++totals.packets_with_el;
-    absl::StatusOr<dvstream::RewrittenPacket> r = t->rewriter->Inspect(data);
+    if (HasElNal(data, t.rewriter->nal_length_size())) ++totals.packets_with_el;
+    absl::StatusOr<dvstream::RewrittenPacket> r = t.rewriter->Inspect(data);
     if (!r.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ": video packet ", totals.packets, ": ", r.status().message()));

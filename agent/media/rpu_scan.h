@@ -20,14 +20,15 @@ namespace mkvfleet::agent::media {
 inline constexpr int kFirstRpuPackets = 24;
 
 // Reads up to `max_packets` video packets of `path`. Not HEVC: checked = false. Errors: those of
-// mkv::MatroskaReader::Open (NotFound, InvalidArgument for a non-Matroska file, FailedPrecondition
-// without video); DataLoss for unreadable packets; InvalidArgument for an unparsable first RPU.
-absl::StatusOr<RpuCheck> CheckFirstRpus(const std::string& path, int max_packets = kFirstRpuPackets);
+// libav::MatroskaReader::Open (NotFound, InvalidArgument for a non-Matroska file,
+// FailedPrecondition without video); DataLoss for unreadable packets; InvalidArgument for an
+// unparsable first RPU.
+absl::StatusOr<RpuCheck> CheckFirstRpus(const std::string& path,
+                                        int max_packets = kFirstRpuPackets);
 
 // Reads every video packet of `path`. `on_packet` (optional) gets the count so far. Errors as
 // above, plus InvalidArgument for a malformed packet or RPU (naming the packet), Cancelled.
-absl::StatusOr<RpuScanTotals> ScanAllRpus(const std::string& path,
-                                          const std::atomic<bool>* cancel,
+absl::StatusOr<RpuScanTotals> ScanAllRpus(const std::string& path, const std::atomic<bool>* cancel,
                                           const std::function<void(int64_t)>& on_packet);
 
 // True when a length-prefixed packet holds a NAL unit of type 63 (Dolby Vision EL). Malformed

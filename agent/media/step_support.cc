@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -30,10 +31,9 @@ absl::Status SourceOpenError(const std::string& path, int err) {
     return absl::NotFoundError(absl::StrCat("source ", path, " does not exist (deleted or moved ",
                                             "since it was queued)"));
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot read source ", path, ": ", std::strerror(err),
-                   err == EACCES ? " (fix its permissions for the agent's user, then reset the job)"
-                                 : ""));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "cannot read source ", path, ": ", std::strerror(err),
+      err == EACCES ? " (fix its permissions for the agent's user, then reset the job)" : ""));
 }
 
 bool SameSizeAndMtime(const struct stat& a, const struct stat& b) {
@@ -73,11 +73,8 @@ absl::StatusOr<SourceCopy> CopySourceToWorkDir(const std::string& source,
     copy.reused = true;
     return copy;
   }
-  if (absl::Status s = CheckFreeSpace(free_space, work_dir, src.st_size + margin,
-                                      absl::StrCat("a copy of ", source));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckFreeSpace(free_space, work_dir, src.st_size + margin,
+                                 absl::StrCat("a copy of ", source)));
   const std::string part = copy.path + ".part";
   Fd out(::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (out.fd < 0) {
@@ -111,9 +108,9 @@ absl::StatusOr<SourceCopy> CopySourceToWorkDir(const std::string& source,
     copied += n;
   }
   if (copied != src.st_size) {
-    return fail(absl::InternalError(absl::StrCat("copied ", copied, " bytes of ", source,
-                                                 " but it has ", src.st_size,
-                                                 " (did it change while copying?)")));
+    return fail(
+        absl::InternalError(absl::StrCat("copied ", copied, " bytes of ", source, " but it has ",
+                                         src.st_size, " (did it change while copying?)")));
   }
   const struct timespec times[2] = {src.st_atim, src.st_mtim};
   if (::futimens(out.fd, times) != 0 || ::close(out.fd) != 0) {
@@ -130,9 +127,8 @@ absl::StatusOr<SourceCopy> CopySourceToWorkDir(const std::string& source,
 }
 
 absl::StatusOr<MediaInfo> ProbedInfo(const StepContext& ctx) {
-  absl::StatusOr<std::string> json = EarlierFact(ctx, "probe", kFactMediaInfo);
-  if (!json.ok()) return json.status();
-  absl::StatusOr<MediaInfo> info = MediaInfoFromJson(*json);
+  ASSIGN_OR_RETURN(const std::string json, EarlierFact(ctx, "probe", kFactMediaInfo));
+  absl::StatusOr<MediaInfo> info = MediaInfoFromJson(json);
   if (!info.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("probe checkpoint unusable: ", info.status().message()));
@@ -148,8 +144,7 @@ absl::StatusOr<std::string> EarlierFact(const StepContext& ctx, const char* step
   }
   auto it = cp->facts.find(fact);
   if (it == cp->facts.end()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("step ", step, " did not record ", fact));
+    return absl::FailedPreconditionError(absl::StrCat("step ", step, " did not record ", fact));
   }
   return it->second;
 }
@@ -184,7 +179,10 @@ Progress MakeProgress(int64_t done, int64_t total, absl::Duration elapsed) {
 }
 
 ProgressMeter::ProgressMeter(const StepContext& ctx, int64_t total, absl::Duration interval)
-    : ctx_(ctx), total_(total), interval_(interval), start_(absl::Now()),
+    : ctx_(ctx),
+      total_(total),
+      interval_(interval),
+      start_(absl::Now()),
       last_(absl::InfinitePast()) {}
 
 void ProgressMeter::Update(int64_t done, bool force) {

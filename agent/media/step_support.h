@@ -17,12 +17,13 @@
 namespace mkvfleet::agent::media {
 
 // Checkpoint fact names.
-inline constexpr char kFactMediaInfo[] = "media_info";      // probe: MediaInfo JSON
-inline constexpr char kFactPlan[] = "plan";                 // plan: the chosen plan
-inline constexpr char kFactDestination[] = "destination";   // plan: local destination path
+inline constexpr char kFactMediaInfo[] = "media_info";        // probe: MediaInfo JSON
+inline constexpr char kFactPlan[] = "plan";                   // plan: the chosen plan
+inline constexpr char kFactDestination[] = "destination";     // plan: local destination path
 inline constexpr char kFactSourceFrames[] = "source_frames";  // mux: source frames read
 inline constexpr char kFactOutputBytes[] = "output_bytes";    // mux: size of the built output
-inline constexpr char kArtifactOutput[] = "output";         // mux: the built, unpublished output
+inline constexpr char kFactBytesWritten[] = "bytes_written";  // each writing step: bytes it wrote
+inline constexpr char kArtifactOutput[] = "output";           // mux: the built, unpublished output
 inline constexpr char kArtifactSourceCopy[] = "source_copy";  // probe: copy_source's copy
 
 using SharedSettings = std::shared_ptr<const MediaSettings>;
@@ -39,7 +40,7 @@ absl::StatusOr<std::string> BuiltOutput(const StepContext& ctx);
 
 // The job's private copy of its source (copy_source = true).
 struct SourceCopy {
-  std::string path;   // <work_dir>/source<.ext>
+  std::string path;  // <work_dir>/source<.ext>
   int64_t bytes = 0;
   bool reused = false;  // an intact copy was already there; nothing was copied
 };

@@ -10,6 +10,7 @@
 #include "agent/media/publish.h"
 #include "agent/media/rpu_scan.h"
 #include "agent/media/verify_rules.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
 namespace {
@@ -21,19 +22,16 @@ class VerifyStep final : public Step {
   std::string name() const override { return "verify"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    absl::StatusOr<MediaInfo> source = ProbedInfo(ctx);
-    if (!source.ok()) return source.status();
-    absl::StatusOr<std::string> plan = EarlierFact(ctx, "plan", kFactPlan);
-    if (!plan.ok()) return plan.status();
-    absl::StatusOr<std::string> part = BuiltOutput(ctx);
-    if (!part.ok()) return part.status();
-    if (!std::filesystem::exists(*part)) {
+    ASSIGN_OR_RETURN(const MediaInfo source, ProbedInfo(ctx));
+    ASSIGN_OR_RETURN(const std::string plan, EarlierFact(ctx, "plan", kFactPlan));
+    ASSIGN_OR_RETURN(const std::string part, BuiltOutput(ctx));
+    if (!std::filesystem::exists(part)) {
       // Lost (e.g. cleaned up): the mux has to run again; retryable.
-      return absl::UnavailableError(absl::StrCat("built output ", *part, " is gone"));
+      return absl::UnavailableError(absl::StrCat("built output ", part, " is gone"));
     }
     VerifyTarget target;
-    target.dolby_vision_81 = *plan != kPlanStandard;
-    target.same_video_size = *plan == kPlanDvConvert;
+    target.dolby_vision_81 = plan != kPlanStandard;
+    target.same_video_size = plan == kPlanDvConvert;
     absl::StatusOr<std::string> frames = EarlierFact(ctx, "mux", kFactSourceFrames);
     if (frames.ok()) absl::SimpleAtoi(*frames, &target.source_frames);
 
@@ -41,37 +39,37 @@ class VerifyStep final : public Step {
     // scan, which also gives the frame count. The three run at once, and meanwhile the part file
     // is written back to disk (publish fsyncs it again, then with little or nothing left to
     // write), so the disk works while the checks read the page cache.
-    auto synced = std::async(std::launch::async, [&part] { return SyncFile(*part); });
+    auto synced = std::async(std::launch::async, [&part] { return SyncFile(part); });
     auto probed = std::async(std::launch::async, [&] {
       return ProbeMedia(
-          ctx, *settings_, *part,
+          ctx, *settings_, part,
           ProbeOptions{.count_packets = false, .count_if_unknown = false, .first_rpus = false});
     });
-    ProgressMeter meter(ctx, target.source_frames > 0 ? target.source_frames : source->frame_count);
+    ProgressMeter meter(ctx, target.source_frames > 0 ? target.source_frames : source.frame_count);
     absl::StatusOr<RpuScanTotals> scan =
-        ScanAllRpus(*part, ctx.cancel_flag(), [&](int64_t n) { meter.Update(n); });
+        ScanAllRpus(part, ctx.cancel_flag(), [&](int64_t n) { meter.Update(n); });
     absl::StatusOr<MediaInfo> output = probed.get();
     if (absl::Status s = synced.get(); !s.ok()) {
-      ctx.Log(LogLevel::kWarn, absl::StrCat("verify: early write-back: ", s.message(),
-                                            " (publish fsyncs again)"));
+      ctx.Log(LogLevel::kWarn,
+              absl::StrCat("verify: early write-back: ", s.message(), " (publish fsyncs again)"));
     }
-    if (!output.ok()) return Fail(ctx, *part, output.status());
-    if (!scan.ok()) return Fail(ctx, *part, scan.status());
+    if (!output.ok()) return Fail(ctx, part, output.status());
+    if (!scan.ok()) return Fail(ctx, part, scan.status());
     meter.Update(scan->packets, true);
     if (output->frame_count == 0) output->frame_count = scan->packets;
 
-    const std::vector<CheckResult> checks = CheckOutput(*source, *output, *scan, target);
+    const std::vector<CheckResult> checks = CheckOutput(source, *output, *scan, target);
     StepResult result;
     for (const CheckResult& c : checks) {
-      ctx.Log(c.passed ? LogLevel::kInfo : LogLevel::kError,
-              absl::StrCat("verify ", c.name, ": ", c.passed ? "ok" : "FAILED", " (", c.detail,
-                           ")"));
+      ctx.Log(
+          c.passed ? LogLevel::kInfo : LogLevel::kError,
+          absl::StrCat("verify ", c.name, ": ", c.passed ? "ok" : "FAILED", " (", c.detail, ")"));
       result.checkpoint.facts["check." + c.name] = c.passed ? "ok" : c.detail;
     }
-    if (absl::Status s = Verdict(checks, *part); !s.ok()) return Fail(ctx, *part, s);
-    if (auto extra = extra_.find(*plan); extra != extra_.end() && extra->second) {
-      absl::Status s = extra->second(ctx, *part, result);
-      if (s.code() == absl::StatusCode::kDataLoss) return Fail(ctx, *part, s);
+    if (absl::Status s = Verdict(checks, part); !s.ok()) return Fail(ctx, part, s);
+    if (auto extra = extra_.find(plan); extra != extra_.end() && extra->second) {
+      absl::Status s = extra->second(ctx, part, result);
+      if (s.code() == absl::StatusCode::kDataLoss) return Fail(ctx, part, s);
       if (!s.ok()) return s;  // e.g. a tool crashed: retryable, the part file kept
     }
     return result;
@@ -99,26 +97,26 @@ class PublishStep final : public Step {
   std::string name() const override { return "publish"; }
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
-    absl::StatusOr<std::string> dest = EarlierFact(ctx, "plan", kFactDestination);
-    if (!dest.ok()) return dest.status();
-    absl::StatusOr<std::string> part = BuiltOutput(ctx);
-    if (!part.ok()) return part.status();
+    ASSIGN_OR_RETURN(const std::string dest, EarlierFact(ctx, "plan", kFactDestination));
+    ASSIGN_OR_RETURN(const std::string part, BuiltOutput(ctx));
     int64_t built_bytes = -1;
-    if (auto b = EarlierFact(ctx, "mux", kFactOutputBytes); b.ok()) absl::SimpleAtoi(*b, &built_bytes);
+    if (auto b = EarlierFact(ctx, "mux", kFactOutputBytes); b.ok()) {
+      absl::SimpleAtoi(*b, &built_bytes);
+    }
 
     std::error_code ec;
-    const bool part_exists = std::filesystem::exists(*part, ec);
-    const auto dest_size = std::filesystem::file_size(*dest, ec);
+    const bool part_exists = std::filesystem::exists(part, ec);
+    const auto dest_size = std::filesystem::file_size(dest, ec);
     if (!part_exists && !ec && static_cast<int64_t>(dest_size) == built_bytes) {
       // A previous run renamed it and stopped before reporting.
-      ctx.Log(LogLevel::kInfo, absl::StrCat("publish: ", *dest, " already in place"));
+      ctx.Log(LogLevel::kInfo, absl::StrCat("publish: ", dest, " already in place"));
     } else {
-      absl::Status s = PublishFile(*part, *dest, settings_->publish);
+      absl::Status s = PublishFile(part, dest, settings_->publish);
       if (s.code() == absl::StatusCode::kFailedPrecondition) {
-        std::filesystem::remove(*part, ec);  // nothing half-written left beside the destination
+        std::filesystem::remove(part, ec);  // nothing half-written left beside the destination
       }
       if (!s.ok()) return s;
-      ctx.Log(LogLevel::kInfo, absl::StrCat("published ", *dest));
+      ctx.Log(LogLevel::kInfo, absl::StrCat("published ", dest));
     }
     StepResult result;
     if (settings_->publish.replace) {
@@ -136,8 +134,8 @@ class PublishStep final : public Step {
       }
     }
     result.outcome = StepResult::Outcome::kCompleted;
-    result.output_path = *dest;
-    result.checkpoint.facts["output"] = *dest;
+    result.output_path = dest;
+    result.checkpoint.facts["output"] = dest;
     return result;
   }
 

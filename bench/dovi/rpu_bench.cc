@@ -19,7 +19,7 @@
 
 #include "common/dovi/crc32.h"
 #include "common/dovi/rpu_convert.h"
-#include "common/dovi/rpu_file.h"
+#include "common/dovi/rpu_file_bytes.h"
 #include "common/dovi/rpu_profile.h"
 
 namespace {

@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "agent/encode/reencode_steps.h"
 #include "agent/media/media_pipeline.h"
+#include "agent/media/step_support.h"
 #include "common/process/subprocess.h"
 
 namespace mkvfleet::bench {
@@ -87,7 +88,8 @@ absl::StatusOr<JobRun> RunJob(const std::string& source, const std::string& work
     rec.status = agent::StepStatus::kDone;
     rec.checkpoint = r->checkpoint;
     run.steps.push_back(rec);
-    if (auto it = r->checkpoint.facts.find("bytes_written"); it != r->checkpoint.facts.end()) {
+    if (auto it = r->checkpoint.facts.find(agent::media::kFactBytesWritten);
+        it != r->checkpoint.facts.end()) {
       int64_t b = 0;
       if (absl::SimpleAtoi(it->second, &b)) run.bytes_written += b;
     }

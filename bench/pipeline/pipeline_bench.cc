@@ -31,7 +31,7 @@
 #include "agent/media/media_info.h"
 #include "agent/media/step_support.h"
 #include "bench/pipeline/bench_support.h"
-#include "common/media/sample_generator.h"
+#include "common/samplegen/sample_generator.h"
 
 namespace mkvfleet::bench {
 namespace {
@@ -45,7 +45,7 @@ int Fail(const absl::Status& s) {
 }
 
 struct Options {
-  media::SampleSpec spec;
+  samplegen::SampleSpec spec;
   int clip_seconds = 2;
   int copies = 100;
   int repeat = 1;
@@ -83,13 +83,13 @@ absl::StatusOr<double> TimeCopy(const std::string& source, const std::string& co
 
 // dv-convert, cached and cold, against cp and cp + sync.
 int ConvertBench(const Options& o) {
-  media::SampleSpec clip = o.spec;
+  samplegen::SampleSpec clip = o.spec;
   clip.seconds = o.clip_seconds;
   const std::string clip_path = o.dir + "/clip.mkv";
   std::printf("generating %dx%d %ds p7-mel clip, appending it %d times...\n", clip.width,
               clip.height, clip.seconds, o.copies);
   std::fflush(stdout);
-  if (auto s = media::GenerateSample(clip, clip_path); !s.ok()) return Fail(s);
+  if (auto s = samplegen::GenerateSample(clip, clip_path); !s.ok()) return Fail(s);
   const std::string big = o.dir + "/lib/big.mkv";
   // mkvmerge cannot append FLAC: the appended film keeps video, AC-3 and subtitles.
   std::vector<std::string> append = {"mkvmerge", "-q", "-o", big, "-a", "1", clip_path};
@@ -218,7 +218,7 @@ int ReencodeBench(const Options& o) {
   std::printf("generating %dx%d %ds p7-mel (%d frames)...\n", o.spec.width, o.spec.height,
               o.spec.seconds, o.spec.frame_count());
   std::fflush(stdout);
-  if (auto s = media::GenerateSample(o.spec, source); !s.ok()) return Fail(s);
+  if (auto s = samplegen::GenerateSample(o.spec, source); !s.ok()) return Fail(s);
   const int64_t source_bytes = static_cast<int64_t>(fs::file_size(source));
   std::vector<double> job_s, bare_s, ratios, step_ratios;
   JobRun last;
@@ -291,7 +291,7 @@ int ReencodeBench(const Options& o) {
 
 int Main(int argc, char** argv) {
   Options o;
-  o.spec.kind = media::SampleKind::kP7Mel;
+  o.spec.kind = samplegen::SampleKind::kP7Mel;
   o.spec.width = 1920;
   o.spec.height = 1080;
   o.spec.seconds = 20;
@@ -308,7 +308,7 @@ int Main(int argc, char** argv) {
     const std::string value = argv[i + 1];
     bool ok = true;
     if (flag == "--size") {
-      if (auto s = media::ParseFrameSize(value, o.spec.width, o.spec.height); !s.ok()) {
+      if (auto s = samplegen::ParseFrameSize(value, o.spec.width, o.spec.height); !s.ok()) {
         return Fail(s);
       }
     } else if (flag == "--seconds") {

@@ -1,15 +1,17 @@
 // ConfigLayers: TOML file + MKVFLEET_* environment + flags, resolved per key (see the header).
 #include "common/config/config_layers.h"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::config {
 namespace {
@@ -26,7 +28,7 @@ absl::Status Flatten(const toml::table& table, const std::string& prefix, const 
                                                      src.begin.column, ": key '", key, "' ", what));
     };
     if (const auto* sub = node.as_table()) {
-      if (auto st = Flatten(*sub, key, origin, out); !st.ok()) return st;
+      RETURN_IF_ERROR(Flatten(*sub, key, origin, out));
     } else if (const auto* s = node.as_string()) {
       out[key] = s->get();
     } else if (const auto* i = node.as_integer()) {
@@ -90,8 +92,8 @@ absl::StatusOr<ConfigLayers> ConfigLayers::Load(const std::string& path, EnvLook
   if (path.empty()) return ConfigLayers(std::move(env));
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat("config file ", path,
-                                            " cannot be read: check the path given with --config"));
+    return absl::NotFoundError(
+        absl::StrCat("config file ", path, " cannot be read: check the path given with --config"));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -107,10 +109,10 @@ absl::StatusOr<ConfigLayers> ConfigLayers::Parse(absl::string_view toml_text,
     table = toml::parse(std::string_view(toml_text.data(), toml_text.size()), origin);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
-    return absl::InvalidArgumentError(absl::StrCat(origin, ":", src.begin.line, ":", src.begin.column,
-                                                   ": ", std::string(e.description())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        origin, ":", src.begin.line, ":", src.begin.column, ": ", std::string(e.description())));
   }
-  if (auto st = Flatten(table, "", origin, layers.file_); !st.ok()) return st;
+  RETURN_IF_ERROR(Flatten(table, "", origin, layers.file_));
   return layers;
 }
 
@@ -160,7 +162,8 @@ absl::StatusOr<int64_t> ConfigLayers::GetInt(absl::string_view key, int64_t def)
     int64_t v = 0;
     if (absl::SimpleAtoi(*s, &v)) return v;
   }
-  return absl::InvalidArgumentError(TypeError(key, raw->origin, "an integer", Describe(raw->value)));
+  return absl::InvalidArgumentError(
+      TypeError(key, raw->origin, "an integer", Describe(raw->value)));
 }
 
 absl::StatusOr<double> ConfigLayers::GetDouble(absl::string_view key, double def) const {

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/dovi/rpu_internal.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -35,7 +36,7 @@ absl::Status ParseExtList(bits::BitReader& r, CmVersion version, DmExtList* list
   if (list == nullptr) return internal::CheckDmExtBlocks(r, version, num_ext_blocks);
   list->blocks.resize(num_ext_blocks);
   for (DmExtBlock& block : list->blocks) {
-    if (absl::Status s = ParseDmExtBlock(r, version, block); !s.ok()) return s;
+    RETURN_IF_ERROR(ParseDmExtBlock(r, version, block));
   }
   return absl::OkStatus();
 }
@@ -44,7 +45,7 @@ absl::Status WriteExtList(const DmExtList& list, bits::BitWriter& w) {
   w.WriteUe(list.blocks.size());
   w.AlignWithZeros();
   for (const DmExtBlock& block : list.blocks) {
-    if (absl::Status s = WriteDmExtBlock(block, w); !s.ok()) return s;
+    RETURN_IF_ERROR(WriteDmExtBlock(block, w));
   }
   return absl::OkStatus();
 }
@@ -128,10 +129,10 @@ void ParseVdrDmDataHead(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm,
 absl::Status ParseVdrDmData(bits::BitReader& r, const RpuHeader& h, VdrDmData& dm) {
   ParseVdrDmDataHead(r, h, dm);
   if (!r.ok()) return r.status("RPU: vdr_dm_data");
-  if (absl::Status s = ParseExtList(r, CmVersion::kV29, &dm.cmv29); !s.ok()) return s;
+  RETURN_IF_ERROR(ParseExtList(r, CmVersion::kV29, &dm.cmv29));
   if (r.bits_left() >= kCmV40MinBits) {
     dm.cmv40.emplace();
-    if (absl::Status s = ParseExtList(r, CmVersion::kV40, &*dm.cmv40); !s.ok()) return s;
+    RETURN_IF_ERROR(ParseExtList(r, CmVersion::kV40, &*dm.cmv40));
   }
   return absl::OkStatus();
 }
@@ -145,16 +146,13 @@ absl::Status internal::ParseVdrDmDataLean(bits::BitReader& r, const RpuHeader& h
   layout.dm = dm;
   layout.had_dm = true;
   size_t blocks_begin_bit = 0;
-  if (absl::Status s = ParseExtList(r, CmVersion::kV29, nullptr, &layout.num_cmv29_blocks,
-                                    &blocks_begin_bit, &layout.dm_count_end_bit);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ParseExtList(r, CmVersion::kV29, nullptr, &layout.num_cmv29_blocks,
+                               &blocks_begin_bit, &layout.dm_count_end_bit));
   layout.tail_begin_byte = blocks_begin_bit / 8;  // byte aligned
   layout.had_cmv40 = r.bits_left() >= kCmV40MinBits;
   if (layout.had_cmv40) {
     dm.cmv40.emplace();
-    if (absl::Status s = ParseExtList(r, CmVersion::kV40, nullptr); !s.ok()) return s;
+    RETURN_IF_ERROR(ParseExtList(r, CmVersion::kV40, nullptr));
   }
   return absl::OkStatus();
 }
@@ -196,9 +194,9 @@ void internal::WriteVdrDmDataHead(const VdrDmData& dm, bits::BitWriter& w) {
 
 absl::Status WriteVdrDmData(const VdrDmData& dm, bits::BitWriter& w) {
   internal::WriteVdrDmDataHead(dm, w);
-  if (absl::Status s = WriteExtList(dm.cmv29, w); !s.ok()) return s;
+  RETURN_IF_ERROR(WriteExtList(dm.cmv29, w));
   if (dm.cmv40) {
-    if (absl::Status s = WriteExtList(*dm.cmv40, w); !s.ok()) return s;
+    RETURN_IF_ERROR(WriteExtList(*dm.cmv40, w));
   }
   return absl::OkStatus();
 }

@@ -6,6 +6,7 @@
 #include <bit>
 
 #include "common/dovi/rpu_internal.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dovi::internal {
 namespace {
@@ -19,7 +20,7 @@ struct LevelRule {
   bool in_v29 = false;  // a CM v2.9 level (not allowed in a CM v4.0 list)
   bool in_v40 = false;  // a CM v4.0 level (not allowed in a CM v2.9 list)
   uint8_t min_length = 0;
-  uint8_t all_field_bits = 0;                         // fields of a block of any longer length
+  uint8_t all_field_bits = 0;                       // fields of a block of any longer length
   std::array<uint8_t, kTableLengths> field_bits{};  // by ext_block_length
 };
 
@@ -87,7 +88,7 @@ absl::Status CheckDmExtBlocks(bits::BitReader& r, CmVersion version, uint64_t co
       continue;
     }
     r.Skip(pos - r.position());
-    if (absl::Status s = CheckDmExtBlock(r, version); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDmExtBlock(r, version));
     pos = r.position();
   }
   r.Skip(pos - r.position());

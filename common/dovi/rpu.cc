@@ -10,6 +10,7 @@
 #include "common/bits/emulation_prevention.h"
 #include "common/dovi/crc32.h"
 #include "common/dovi/rpu_internal.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -49,7 +50,7 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
   rpu.trailing_zero_bytes = data.size() - end;
   bits::BitReader r(data.first(end));
   r.Skip(8);  // rpu_nal_prefix
-  if (absl::Status s = ParseRpuHeader(r, rpu.header); !s.ok()) return s;
+  RETURN_IF_ERROR(ParseRpuHeader(r, rpu.header));
   if (lean != nullptr) {
     const RpuHeader& h = rpu.header;
     internal::LeanLayout& layout = lean->layout;
@@ -68,20 +69,17 @@ absl::Status ParseRpuImpl(absl::Span<const uint8_t> payload, std::vector<uint8_t
     rpu.mapping.reset();
   } else {
     if (!rpu.mapping) rpu.mapping.emplace();
-    absl::Status s = lean != nullptr
-                         ? internal::ParseRpuMappingLean(r, rpu.header, *rpu.mapping, lean->layout)
-                         : ParseRpuMapping(r, rpu.header, *rpu.mapping);
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(lean != nullptr
+                        ? internal::ParseRpuMappingLean(r, rpu.header, *rpu.mapping, lean->layout)
+                        : ParseRpuMapping(r, rpu.header, *rpu.mapping));
   }
   if (!rpu.header.vdr_dm_metadata_present_flag) {
     rpu.vdr_dm_data.reset();
   } else {
     if (!rpu.vdr_dm_data) rpu.vdr_dm_data.emplace();
-    absl::Status s =
-        lean != nullptr
-            ? internal::ParseVdrDmDataLean(r, rpu.header, *rpu.vdr_dm_data, lean->layout)
-            : ParseVdrDmData(r, rpu.header, *rpu.vdr_dm_data);
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(lean != nullptr ? internal::ParseVdrDmDataLean(r, rpu.header, *rpu.vdr_dm_data,
+                                                                   lean->layout)
+                                    : ParseVdrDmData(r, rpu.header, *rpu.vdr_dm_data));
   }
   if (r.ok() && r.ReadBits(static_cast<int>((8 - r.position() % 8) % 8)) != 0) {
     // The data ends at a byte boundary, so the alignment bits are all there.
@@ -147,16 +145,16 @@ namespace {
 
 // WriteRpu appending to `out`, with `w` as scratch.
 absl::Status WriteRpuImpl(const Rpu& rpu, bits::BitWriter& w, std::vector<uint8_t>& out) {
-  if (absl::Status s = internal::CheckSectionsPresent(rpu); !s.ok()) return s;
+  RETURN_IF_ERROR(internal::CheckSectionsPresent(rpu));
   const RpuHeader& h = rpu.header;
   w.Clear();
   w.WriteBits(kRpuNalPrefix, 8);
   WriteRpuHeader(h, w);
   if (!h.use_prev_vdr_rpu_flag) {
-    if (absl::Status s = WriteRpuMapping(*rpu.mapping, h, w); !s.ok()) return s;
+    RETURN_IF_ERROR(WriteRpuMapping(*rpu.mapping, h, w));
   }
   if (h.vdr_dm_metadata_present_flag) {
-    if (absl::Status s = WriteVdrDmData(*rpu.vdr_dm_data, w); !s.ok()) return s;
+    RETURN_IF_ERROR(WriteVdrDmData(*rpu.vdr_dm_data, w));
   }
   w.AlignWithZeros();
   w.WriteBytes(rpu.remaining);
@@ -169,14 +167,14 @@ absl::Status WriteRpuImpl(const Rpu& rpu, bits::BitWriter& w, std::vector<uint8_
 absl::StatusOr<Rpu> ParseRpu(absl::Span<const uint8_t> payload) {
   std::vector<uint8_t> rbsp;
   Rpu rpu;
-  if (absl::Status s = ParseRpuImpl(payload, rbsp, rpu, nullptr); !s.ok()) return s;
+  RETURN_IF_ERROR(ParseRpuImpl(payload, rbsp, rpu, nullptr));
   return rpu;
 }
 
 absl::StatusOr<std::vector<uint8_t>> WriteRpu(const Rpu& rpu) {
   bits::BitWriter w;
   std::vector<uint8_t> out;
-  if (absl::Status s = WriteRpuImpl(rpu, w, out); !s.ok()) return s;
+  RETURN_IF_ERROR(WriteRpuImpl(rpu, w, out));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include "common/bits/emulation_prevention.h"
 #include "common/dovi/rpu_internal.h"
 #include "common/dovi/rpu_profile.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -100,19 +101,15 @@ absl::Status ConvertRpuPayload(absl::Span<const uint8_t> payload, ConversionMode
   {
     Rpu& rpu = scratch.rpu;
     internal::LeanSource& source = scratch.source;
-    if (absl::Status s = internal::ParseRpuLean(payload, scratch.rbsp, rpu, source); !s.ok())
-      return s;
-    if (absl::Status s = ConvertRpu(rpu, mode); !s.ok()) return s;
+    RETURN_IF_ERROR(internal::ParseRpuLean(payload, scratch.rbsp, rpu, source));
+    RETURN_IF_ERROR(ConvertRpu(rpu, mode));
     if (internal::CanWriteLean(rpu, source)) {
       return internal::WriteRpuLean(rpu, source, scratch.writer, out);
     }
   }
-  absl::StatusOr<Rpu> rpu = ParseRpu(payload);
-  if (!rpu.ok()) return rpu.status();
-  if (absl::Status s = ConvertRpu(*rpu, mode); !s.ok()) return s;
-  absl::StatusOr<std::vector<uint8_t>> written = WriteRpu(*rpu);
-  if (!written.ok()) return written.status();
-  out = *std::move(written);
+  ASSIGN_OR_RETURN(Rpu rpu, ParseRpu(payload));
+  RETURN_IF_ERROR(ConvertRpu(rpu, mode));
+  ASSIGN_OR_RETURN(out, WriteRpu(rpu));
   return absl::OkStatus();
 }
 
@@ -120,7 +117,7 @@ absl::StatusOr<std::vector<uint8_t>> ConvertRpuPayload(absl::Span<const uint8_t>
                                                        ConversionMode mode) {
   std::vector<uint8_t> out;
   out.reserve(payload.size() + payload.size() / 2 + 1 + bits::kEmulationPreventionSlack);
-  if (absl::Status s = ConvertRpuPayload(payload, mode, out); !s.ok()) return s;
+  RETURN_IF_ERROR(ConvertRpuPayload(payload, mode, out));
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/dovi/rpu_internal.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dovi {
 
@@ -49,7 +50,8 @@ namespace {
 }
 
 // The three bit-depth ue(v)s; the EL one also carries ext_mapping_idc in its upper byte.
-[[gnu::always_inline]] inline absl::Status SetBitDepths(uint64_t bl, uint64_t el_coded, uint64_t vdr, RpuHeader& h) {
+[[gnu::always_inline]] inline absl::Status SetBitDepths(uint64_t bl, uint64_t el_coded,
+                                                        uint64_t vdr, RpuHeader& h) {
   if (el_coded > 0xFFFF) {
     return absl::InvalidArgumentError(
         absl::StrCat("RPU: el_bit_depth_minus8 field ", el_coded, " above 16 bits"));
@@ -76,7 +78,7 @@ absl::Status ParseRpuHeaderWhole(bits::BitReader& r, RpuHeader& h) {
   h = RpuHeader();
   const uint64_t lead = r.ReadBits(26);  // rpu_type .. vdr_seq_info_present_flag
   h.rpu_type = static_cast<uint8_t>(lead >> 20);
-  if (absl::Status st = CheckRpuType(h); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckRpuType(h));
   h.rpu_format = static_cast<uint16_t>((lead >> 9) & 0x7FF);
   h.vdr_rpu_profile = static_cast<uint8_t>((lead >> 5) & 0xF);
   h.vdr_rpu_level = static_cast<uint8_t>((lead >> 1) & 0xF);
@@ -85,16 +87,16 @@ absl::Status ParseRpuHeaderWhole(bits::BitReader& r, RpuHeader& h) {
     const uint64_t type = r.ReadBits(3);
     h.chroma_resampling_explicit_filter_flag = (type >> 2) != 0;
     h.coefficient_data_type = static_cast<uint8_t>(type & 3);
-    if (absl::Status st = CheckCoefficientDataType(h); !st.ok()) return st;
+    RETURN_IF_ERROR(CheckCoefficientDataType(h));
     if (h.coefficient_data_type == 0) {
-      if (absl::Status st = SetCoefficientLog2Denom(r.ReadUe(), h); !st.ok()) return st;
+      RETURN_IF_ERROR(SetCoefficientLog2Denom(r.ReadUe(), h));
     }
     const uint64_t idc = r.ReadBits(3);
     h.vdr_rpu_normalized_idc = static_cast<uint8_t>(idc >> 1);
     h.bl_video_full_range_flag = (idc & 1) != 0;
     if ((h.rpu_format & 0x700) == 0) {
       const uint64_t bl = r.ReadUe(), el_coded = r.ReadUe(), vdr = r.ReadUe();
-      if (absl::Status st = SetBitDepths(bl, el_coded, vdr, h); !st.ok()) return st;
+      RETURN_IF_ERROR(SetBitDepths(bl, el_coded, vdr, h));
       const uint64_t flags = r.ReadBits(6);
       h.spatial_resampling_filter_flag = (flags >> 5) != 0;
       h.reserved_zero_3bits = static_cast<uint8_t>((flags >> 2) & 7);
@@ -115,7 +117,7 @@ absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
   if (r.bits_left() >= kLongestHeaderBits) return ParseRpuHeaderWhole(r, h);
   h = RpuHeader();
   h.rpu_type = static_cast<uint8_t>(r.ReadBits(6));
-  if (absl::Status st = CheckRpuType(h); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckRpuType(h));
   h.rpu_format = static_cast<uint16_t>(r.ReadBits(11));
   h.vdr_rpu_profile = static_cast<uint8_t>(r.ReadBits(4));
   h.vdr_rpu_level = static_cast<uint8_t>(r.ReadBits(4));
@@ -123,15 +125,15 @@ absl::Status ParseRpuHeader(bits::BitReader& r, RpuHeader& h) {
   if (h.vdr_seq_info_present_flag) {
     h.chroma_resampling_explicit_filter_flag = r.ReadFlag();
     h.coefficient_data_type = static_cast<uint8_t>(r.ReadBits(2));
-    if (absl::Status st = CheckCoefficientDataType(h); !st.ok()) return st;
+    RETURN_IF_ERROR(CheckCoefficientDataType(h));
     if (h.coefficient_data_type == 0) {
-      if (absl::Status st = SetCoefficientLog2Denom(r.ReadUe(), h); !st.ok()) return st;
+      RETURN_IF_ERROR(SetCoefficientLog2Denom(r.ReadUe(), h));
     }
     h.vdr_rpu_normalized_idc = static_cast<uint8_t>(r.ReadBits(2));
     h.bl_video_full_range_flag = r.ReadFlag();
     if ((h.rpu_format & 0x700) == 0) {
       const uint64_t bl = r.ReadUe(), el_coded = r.ReadUe(), vdr = r.ReadUe();
-      if (absl::Status st = SetBitDepths(bl, el_coded, vdr, h); !st.ok()) return st;
+      RETURN_IF_ERROR(SetBitDepths(bl, el_coded, vdr, h));
       h.spatial_resampling_filter_flag = r.ReadFlag();
       h.reserved_zero_3bits = static_cast<uint8_t>(r.ReadBits(3));
       h.el_spatial_resampling_filter_flag = r.ReadFlag();
@@ -158,9 +160,9 @@ void WriteRpuHeader(const RpuHeader& h, bits::BitWriter& w) {
                   (uint64_t{h.vdr_rpu_level & 0xFu} << 1) | h.vdr_seq_info_present_flag,
               26);
   if (h.vdr_seq_info_present_flag) {
-    w.WriteBits((uint64_t{h.chroma_resampling_explicit_filter_flag} << 2) |
-                    (h.coefficient_data_type & 3u),
-                3);
+    w.WriteBits(
+        (uint64_t{h.chroma_resampling_explicit_filter_flag} << 2) | (h.coefficient_data_type & 3u),
+        3);
     if (h.coefficient_data_type == 0) w.WriteUe(h.coefficient_log2_denom);
     w.WriteBits((uint64_t{h.vdr_rpu_normalized_idc & 3u} << 1) | h.bl_video_full_range_flag, 3);
     if ((h.rpu_format & 0x700) == 0) {

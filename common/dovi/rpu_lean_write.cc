@@ -7,6 +7,7 @@
 
 #include "common/dovi/rpu.h"
 #include "common/dovi/rpu_internal.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dovi::internal {
 namespace {
@@ -154,7 +155,7 @@ absl::Status WriteMapping(const RpuMapping& m, const RpuHeader& h, const LeanLay
     }
     return WriteRpuMapping(m, h, sp.Serialise());
   }
-  if (absl::Status s = CheckRpuMappingWritable(m, h, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckRpuMappingWritable(m, h, false));
   if (SameMappingHead(m, h, l)) {
     sp.Copy(l.mapping_begin_bit, l.nlq_pivots_begin_bit);
   } else {
@@ -226,7 +227,7 @@ void WriteDmHead(const VdrDmData& dm, const LeanLayout& l, Splicer& sp) {
 
 absl::Status WriteRpuLean(const Rpu& rpu, const LeanSource& source, bits::BitWriter& w,
                           std::vector<uint8_t>& out) {
-  if (absl::Status s = CheckSectionsPresent(rpu); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSectionsPresent(rpu));
   const RpuHeader& h = rpu.header;
   const LeanLayout& l = source.layout;
   w.Clear();
@@ -242,7 +243,7 @@ absl::Status WriteRpuLean(const Rpu& rpu, const LeanSource& source, bits::BitWri
     WriteRpuHeader(h, sp.Serialise());
   }
   if (!h.use_prev_vdr_rpu_flag) {
-    if (absl::Status s = WriteMapping(*rpu.mapping, h, l, sp); !s.ok()) return s;
+    RETURN_IF_ERROR(WriteMapping(*rpu.mapping, h, l, sp));
   }
   // CanWriteLean: DM data now exactly when parsed; the zeros before the tail follow its block
   // count, or else the mapping or header.

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/dovi/rpu_internal.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dovi {
 namespace {
@@ -217,7 +218,7 @@ absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapp
   if (lean != nullptr) lean->nlq_pivots_begin_bit = r.position();
   if (h.has_nlq()) {
     m.nlq.emplace();
-    if (absl::Status s = ParseNlqPivots(r, h, *m.nlq); !s.ok()) return s;
+    RETURN_IF_ERROR(ParseNlqPivots(r, h, *m.nlq));
   }
   if (lean != nullptr) lean->partitions_begin_bit = r.position();
   m.num_x_partitions_minus1 = r.ReadUe();
@@ -247,14 +248,14 @@ absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapp
         }
         r.Skip(pos - r.position());
         MappingPiece scratch;
-        if (absl::Status s = ParsePiece(r, h, last, scratch); !s.ok()) return s;
+        RETURN_IF_ERROR(ParsePiece(r, h, last, scratch));
         pos = r.position();
       }
     }
     r.Skip(pos - r.position());
     lean->pieces_end_bit = r.position();
     if (m.nlq) {
-      if (absl::Status s = ParseNlqParams(r, h, *m.nlq); !s.ok()) return s;
+      RETURN_IF_ERROR(ParseNlqParams(r, h, *m.nlq));
       lean->had_nlq = true;
       lean->nlq = *m.nlq;
     }
@@ -265,7 +266,7 @@ absl::Status ParseRpuMappingImpl(bits::BitReader& r, const RpuHeader& h, RpuMapp
     curve.pieces.resize(curve.num_pivots_minus2 + 1);
     for (size_t i = 0; i < curve.pieces.size(); ++i) {
       const bool last = i + 1 == curve.pieces.size();
-      if (absl::Status s = ParsePiece(r, h, last, curve.pieces[i]); !s.ok()) return s;
+      RETURN_IF_ERROR(ParsePiece(r, h, last, curve.pieces[i]));
     }
   }
   if (m.nlq) return ParseNlqParams(r, h, *m.nlq);
@@ -315,7 +316,7 @@ absl::Status internal::ParseRpuMappingLean(bits::BitReader& r, const RpuHeader& 
 }
 
 absl::Status WriteRpuMapping(const RpuMapping& m, const RpuHeader& h, bits::BitWriter& w) {
-  if (absl::Status s = internal::CheckRpuMappingWritable(m, h, true); !s.ok()) return s;
+  RETURN_IF_ERROR(internal::CheckRpuMappingWritable(m, h, true));
   internal::WriteRpuMappingHead(m, h, w);
   if (m.nlq) WriteNlqPivots(*m.nlq, h, w);
   w.WriteUe(m.num_x_partitions_minus1);

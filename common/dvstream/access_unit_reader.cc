@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dvstream {
 
@@ -67,7 +68,7 @@ absl::Status AccessUnitReader::Fill() {
 }
 
 absl::StatusOr<bool> AccessUnitReader::Next(hevc::AccessUnit* au) {
-  if (absl::Status st = Fill(); !st.ok()) return st;
+  RETURN_IF_ERROR(Fill());
   if (ready_.empty()) return false;
   Recycle(std::move(*au));
   *au = std::move(ready_.front());

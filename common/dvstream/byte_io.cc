@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dvstream {
 namespace {
@@ -30,8 +31,8 @@ absl::StatusOr<absl::Span<const uint8_t>> MemorySource::Read() {
 FileSource::FileSource(int fd, std::string path, size_t chunk_size)
     : fd_(fd), path_(std::move(path)), chunk_size_(chunk_size == 0 ? 1 : chunk_size) {
   constexpr size_t kPage = 4096;
-  buffer_.reset(static_cast<uint8_t*>(
-      std::aligned_alloc(kPage, (chunk_size_ + kPage - 1) / kPage * kPage)));
+  buffer_.reset(
+      static_cast<uint8_t*>(std::aligned_alloc(kPage, (chunk_size_ + kPage - 1) / kPage * kPage)));
 }
 
 FileSource::~FileSource() { ::close(fd_); }
@@ -79,7 +80,7 @@ absl::Status BufferedWriter::Drain() {
 }
 
 absl::Status BufferedWriter::Flush() {
-  if (absl::Status st = Drain(); !st.ok()) return st;
+  RETURN_IF_ERROR(Drain());
   return sink_.Flush();
 }
 

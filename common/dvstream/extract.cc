@@ -6,6 +6,7 @@
 #include "common/dvstream/operations.h"
 #include "common/hevc/nal_scanner.h"
 #include "common/hevc/nal_unit.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dvstream {
 namespace {
@@ -22,15 +23,14 @@ bool IsLayer0(absl::Span<const uint8_t> nal) {
 // unit's display key as it goes and writes its RPU.
 class RpuExtractor {
  public:
-  RpuExtractor(ByteSink& out, const RpuTransform& transform)
-      : transform_(transform), writer_(out) {
+  RpuExtractor(ByteSink& out, const RpuTransform& transform) : transform_(transform), writer_(out) {
     analyzer_.BeginFrame();
   }
 
   absl::Status AddNal(const hevc::ScannedNal& nal) {
     const absl::Span<const uint8_t> head = nal.head;
     if (nals_ > 0 && hevc::BeginsAccessUnit(head, has_picture_)) {
-      if (absl::Status st = EndAccessUnit(); !st.ok()) return st;
+      RETURN_IF_ERROR(EndAccessUnit());
     }
     ++nals_;
     const uint8_t type = hevc::NalTypeOf(head);
@@ -56,8 +56,8 @@ class RpuExtractor {
     if (rpus > 1) return AtAccessUnit(absl::InvalidArgumentError("more than one RPU NAL"), index);
     if (rpus == 0) return absl::OkStatus();
     if (!frame.has_picture) {
-      return AtAccessUnit(
-          absl::InvalidArgumentError("RPU NAL in an access unit without a picture"), index);
+      return AtAccessUnit(absl::InvalidArgumentError("RPU NAL in an access unit without a picture"),
+                          index);
     }
     absl::StatusOr<std::vector<uint8_t>> rpu =
         ApplyTransform(transform_, absl::MakeConstSpan(rpu_).subspan(2));
@@ -107,8 +107,8 @@ absl::StatusOr<StreamStats> ExtractRpus(ByteSource& in, ByteSink& rpu_out,
     }
   }
   absl::Status fin = extractor.Finish();
-  if (!st.ok()) return st;
-  if (!fin.ok()) return fin;
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(fin);
   return extractor.stats();
 }
 

@@ -8,6 +8,7 @@
 #include "common/dvstream/operations.h"
 #include "common/hevc/display_order.h"
 #include "common/hevc/nal_unit.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dvstream {
 namespace {
@@ -31,22 +32,20 @@ absl::StatusOr<FrameOrder> ScanFrameOrder(ByteSource& bl) {
   };
   hevc::AccessUnit au;
   while (true) {
-    absl::StatusOr<bool> more = reader.Next(&au);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    ASSIGN_OR_RETURN(bool more, reader.Next(&au));
+    if (!more) break;
     const uint64_t index = reader.count() - 1;
-    absl::StatusOr<hevc::FrameInfo> frame = AnalyzeAccessUnit(analyzer, au, index);
-    if (!frame.ok()) return frame.status();
-    if (!frame->has_picture) {
+    ASSIGN_OR_RETURN(hevc::FrameInfo frame, AnalyzeAccessUnit(analyzer, au, index));
+    if (!frame.has_picture) {
       return AtAccessUnit(absl::InvalidArgumentError("access unit holds no picture"), index);
     }
     order.display_of_decode.push_back(0);
-    order.pic_type.push_back(frame->pic_type);
-    if (absl::Status st = reorder.Push(frame->key, static_cast<uint32_t>(index), emit); !st.ok()) {
+    order.pic_type.push_back(frame.pic_type);
+    if (absl::Status st = reorder.Push(frame.key, static_cast<uint32_t>(index), emit); !st.ok()) {
       return AtAccessUnit(st, index);
     }
   }
-  if (absl::Status st = reorder.Flush(emit); !st.ok()) return st;
+  RETURN_IF_ERROR(reorder.Flush(emit));
   return order;
 }
 
@@ -55,9 +54,8 @@ absl::StatusOr<uint64_t> CountRpus(ByteSource& rpus) {
   std::vector<uint8_t> payload;
   uint64_t n = 0;
   while (true) {
-    absl::StatusOr<bool> more = reader.Next(&payload);
-    if (!more.ok()) return more.status();
-    if (!*more) return n;
+    ASSIGN_OR_RETURN(bool more, reader.Next(&payload));
+    if (!more) return n;
     ++n;
   }
 }
@@ -73,9 +71,8 @@ class RpuWindow {
     const uint64_t want = i < count_ ? i : count_ - 1;
     while (read_ <= want) {
       std::vector<uint8_t> payload;
-      absl::StatusOr<bool> more = reader_.Next(&payload);
-      if (!more.ok()) return more.status();
-      if (!*more) return absl::DataLossError("RPU file shrank while being read");
+      ASSIGN_OR_RETURN(bool more, reader_.Next(&payload));
+      if (!more) return absl::DataLossError("RPU file shrank while being read");
       held_[read_++] = std::move(payload);
     }
     auto it = held_.find(want);
@@ -99,22 +96,20 @@ absl::Status WriteFrames(ByteSource& bl, RpuWindow& rpus, const FrameOrder& orde
   hevc::AccessUnit au;
   const uint64_t frames = order.display_of_decode.size();
   while (true) {
-    absl::StatusOr<bool> more = reader.Next(&au);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    ASSIGN_OR_RETURN(bool more, reader.Next(&au));
+    if (!more) break;
     const uint64_t index = reader.count() - 1;
     if (index >= frames) return absl::DataLossError("BL stream changed between passes");
-    absl::StatusOr<std::vector<uint8_t>> rpu = rpus.Take(order.display_of_decode[index]);
-    if (!rpu.ok()) return rpu.status();
+    ASSIGN_OR_RETURN(std::vector<uint8_t> rpu, rpus.Take(order.display_of_decode[index]));
     w.BeginAccessUnit();
     if (options.add_aud && au.type(0) != hevc::kAud) {
-      if (absl::Status st = w.Write(hevc::MakeAudNal(order.pic_type[index])); !st.ok()) return st;
+      RETURN_IF_ERROR(w.Write(hevc::MakeAudNal(order.pic_type[index])));
     }
     for (size_t i = 0; i < au.size(); ++i) {
       if (au.type(i) == hevc::kUnspec62) continue;
-      if (absl::Status st = w.Write(au.nal(i)); !st.ok()) return st;
+      RETURN_IF_ERROR(w.Write(au.nal(i)));
     }
-    if (absl::Status st = w.WriteRpu(*rpu); !st.ok()) return st;
+    RETURN_IF_ERROR(w.WriteRpu(rpu));
     ++stats.access_units;
     ++stats.rpus;
   }
@@ -126,35 +121,29 @@ absl::Status WriteFrames(ByteSource& bl, RpuWindow& rpus, const FrameOrder& orde
 
 absl::StatusOr<StreamStats> InjectRpus(const SourceOpener& open_bl, const SourceOpener& open_rpus,
                                        ByteSink& out, const InjectOptions& options) {
-  absl::StatusOr<std::unique_ptr<ByteSource>> bl = open_bl();
-  if (!bl.ok()) return bl.status();
-  absl::StatusOr<FrameOrder> order = ScanFrameOrder(**bl);
-  if (!order.ok()) return order.status();
-  absl::StatusOr<std::unique_ptr<ByteSource>> rpu_source = open_rpus();
-  if (!rpu_source.ok()) return rpu_source.status();
-  absl::StatusOr<uint64_t> rpu_count = CountRpus(**rpu_source);
-  if (!rpu_count.ok()) return rpu_count.status();
+  ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> bl, open_bl());
+  ASSIGN_OR_RETURN(FrameOrder order, ScanFrameOrder(*bl));
+  ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> rpu_source, open_rpus());
+  ASSIGN_OR_RETURN(uint64_t rpu_count, CountRpus(*rpu_source));
 
-  const uint64_t frames = order->display_of_decode.size();
-  if (*rpu_count == 0 || (*rpu_count < frames && !options.allow_padding)) {
+  const uint64_t frames = order.display_of_decode.size();
+  if (rpu_count == 0 || (rpu_count < frames && !options.allow_padding)) {
     return absl::FailedPreconditionError(
-        absl::StrCat("the RPU file has ", *rpu_count, " RPUs but the BL has ", frames,
+        absl::StrCat("the RPU file has ", rpu_count, " RPUs but the BL has ", frames,
                      " frames; allow padding to repeat the last RPU"));
   }
   StreamStats stats;
-  stats.rpus_padded = frames > *rpu_count ? frames - *rpu_count : 0;
-  stats.rpus_unused = *rpu_count > frames ? *rpu_count - frames : 0;
+  stats.rpus_padded = frames > rpu_count ? frames - rpu_count : 0;
+  stats.rpus_unused = rpu_count > frames ? rpu_count - frames : 0;
 
-  bl = open_bl();
-  if (!bl.ok()) return bl.status();
-  rpu_source = open_rpus();
-  if (!rpu_source.ok()) return rpu_source.status();
-  RpuWindow window(**rpu_source, *rpu_count);
+  ASSIGN_OR_RETURN(bl, open_bl());
+  ASSIGN_OR_RETURN(rpu_source, open_rpus());
+  RpuWindow window(*rpu_source, rpu_count);
   AnnexBWriter w(out, options.style);
-  absl::Status st = WriteFrames(**bl, window, *order, options, w, stats);
+  absl::Status st = WriteFrames(*bl, window, order, options, w, stats);
   absl::Status fin = w.Finish();
-  if (!st.ok()) return st;
-  if (!fin.ok()) return fin;
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(fin);
   return stats;
 }
 

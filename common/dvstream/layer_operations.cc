@@ -5,6 +5,7 @@
 #include "common/dvstream/annexb_writer.h"
 #include "common/dvstream/operations.h"
 #include "common/hevc/nal_unit.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dvstream {
 namespace {
@@ -32,7 +33,11 @@ absl::StatusOr<StreamStats> Route(ByteSource& in, AnnexBWriter* bl, AnnexBWriter
     for (size_t i = 0; i < au.size() && st.ok(); ++i) {
       const absl::Span<const uint8_t> nal = au.nal(i);
       if (au.type(i) == hevc::kUnspec62) {
-        rpus.push_back(nal.subspan(2));
+        if (nal.size() < 3) {
+          st = AtAccessUnit(absl::InvalidArgumentError("RPU NAL without a payload"), index);
+        } else {
+          rpus.push_back(nal.subspan(2));
+        }
       } else if (au.type(i) == hevc::kUnspec63) {
         if (nal.size() < 3) {
           st = AtAccessUnit(absl::InvalidArgumentError("empty type-63 EL wrapper NAL"), index);
@@ -66,7 +71,7 @@ absl::StatusOr<StreamStats> Route(ByteSource& in, AnnexBWriter* bl, AnnexBWriter
     absl::Status fin = w->Finish();
     if (st.ok()) st = fin;
   }
-  if (!st.ok()) return st;
+  RETURN_IF_ERROR(st);
   return stats;
 }
 
@@ -107,8 +112,8 @@ absl::StatusOr<StreamStats> ConvertStartCodes(ByteSource& in, ByteSink& out,
     }
   }
   absl::Status fin = writer.Finish();
-  if (!st.ok()) return st;
-  if (!fin.ok()) return fin;
+  RETURN_IF_ERROR(st);
+  RETURN_IF_ERROR(fin);
   return stats;
 }
 

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/hevc/length_prefixed.h"
 #include "common/hevc/nal_unit.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dvstream {
 namespace {
@@ -14,10 +15,9 @@ absl::Status AtPacket(const absl::Status& st, uint64_t index) {
 
 absl::StatusOr<PacketRewriter> PacketRewriter::Create(absl::Span<const uint8_t> hvcc,
                                                       PacketRewriteOptions options) {
-  absl::StatusOr<hevc::HvccConfig> config = hevc::ParseHvcc(hvcc);
-  if (!config.ok()) return config.status();
-  PacketRewriter rewriter(config->nal_length_size, std::move(options));
-  for (const hevc::HvccArray& array : config->arrays) {
+  ASSIGN_OR_RETURN(hevc::HvccConfig config, hevc::ParseHvcc(hvcc));
+  PacketRewriter rewriter(config.nal_length_size, std::move(options));
+  for (const hevc::HvccArray& array : config.arrays) {
     for (const std::vector<uint8_t>& nal : array.nal_units) {
       if (absl::Status st = rewriter.analyzer_.AddParameterSet(nal); !st.ok()) {
         return absl::Status(st.code(), absl::StrCat("hvcC: ", st.message()));

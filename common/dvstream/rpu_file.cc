@@ -2,6 +2,7 @@
 #include "common/dvstream/rpu_file.h"
 
 #include "common/hevc/start_code.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::dvstream {
 
@@ -17,16 +18,15 @@ absl::StatusOr<bool> RpuFileReader::Next(std::vector<uint8_t>* payload) {
     return absl::OkStatus();
   };
   while (ready_.empty() && !eof_) {
-    absl::StatusOr<absl::Span<const uint8_t>> chunk = source_.Read();
-    if (!chunk.ok()) return chunk.status();
+    ASSIGN_OR_RETURN(absl::Span<const uint8_t> chunk, source_.Read());
     absl::Status st;
-    if (chunk->empty()) {
+    if (chunk.empty()) {
       eof_ = true;
       st = splitter_.Finish(add);
     } else {
-      st = splitter_.Feed(*chunk, add);
+      st = splitter_.Feed(chunk, add);
     }
-    if (!st.ok()) return st;
+    RETURN_IF_ERROR(st);
   }
   if (ready_.empty()) return false;
   *payload = std::move(ready_.front());
@@ -48,10 +48,7 @@ absl::Status DisplayOrderRpuWriter::Add(hevc::DisplayKey key, std::vector<uint8_
 }
 
 absl::Status DisplayOrderRpuWriter::Finish() {
-  if (absl::Status st = order_.Flush([this](std::vector<uint8_t>&& p) { return writer_.Write(p); });
-      !st.ok()) {
-    return st;
-  }
+  RETURN_IF_ERROR(order_.Flush([this](std::vector<uint8_t>&& p) { return writer_.Write(p); }));
   return writer_.Finish();
 }
 

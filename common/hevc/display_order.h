@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/hevc/picture_order.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::hevc {
 
@@ -33,7 +34,7 @@ class DisplayOrderBuffer {
   // emit's error.
   absl::Status Push(DisplayKey key, T value, Emit emit) {
     if (!heap_.empty() && key.cvs_index != heap_.front().first.cvs_index) {
-      if (absl::Status st = Flush(emit); !st.ok()) return st;
+      RETURN_IF_ERROR(Flush(emit));
     }
     if (last_emitted_ && key <= *last_emitted_) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -44,7 +45,7 @@ class DisplayOrderBuffer {
     heap_.emplace_back(key, std::move(value));
     std::push_heap(heap_.begin(), heap_.end(), Greater);
     while (heap_.size() > window_) {
-      if (absl::Status st = PopOne(emit); !st.ok()) return st;
+      RETURN_IF_ERROR(PopOne(emit));
     }
     return absl::OkStatus();
   }
@@ -52,7 +53,7 @@ class DisplayOrderBuffer {
   // Emits everything still held, in display order.
   absl::Status Flush(Emit emit) {
     while (!heap_.empty()) {
-      if (absl::Status st = PopOne(emit); !st.ok()) return st;
+      RETURN_IF_ERROR(PopOne(emit));
     }
     return absl::OkStatus();
   }

@@ -2,6 +2,7 @@
 #include "common/hevc/length_prefixed.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::hevc {
 namespace {
@@ -40,17 +41,17 @@ absl::StatusOr<HvccConfig> ParseHvcc(absl::Span<const uint8_t> d) {
     return absl::OkStatus();
   };
   for (int i = 0; i < num_arrays; ++i) {
-    if (absl::Status st = need(3); !st.ok()) return st;
+    RETURN_IF_ERROR(need(3));
     HvccArray a;
     a.array_completeness = d[pos] & 0x80;
     a.nal_unit_type = d[pos] & 0x3F;
     const int num_nalus = (d[pos + 1] << 8) | d[pos + 2];
     pos += 3;
     for (int j = 0; j < num_nalus; ++j) {
-      if (absl::Status st = need(2); !st.ok()) return st;
+      RETURN_IF_ERROR(need(2));
       const size_t len = (d[pos] << 8) | d[pos + 1];
       pos += 2;
-      if (absl::Status st = need(len); !st.ok()) return st;
+      RETURN_IF_ERROR(need(len));
       a.nal_units.emplace_back(d.begin() + pos, d.begin() + pos + len);
       pos += len;
     }
@@ -61,7 +62,7 @@ absl::StatusOr<HvccConfig> ParseHvcc(absl::Span<const uint8_t> d) {
 
 absl::StatusOr<std::vector<absl::Span<const uint8_t>>> SplitLengthPrefixed(
     absl::Span<const uint8_t> packet, int nal_length_size) {
-  if (absl::Status st = CheckLengthSize(nal_length_size); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckLengthSize(nal_length_size));
   std::vector<absl::Span<const uint8_t>> nals;
   size_t pos = 0;
   while (pos < packet.size()) {
@@ -85,7 +86,7 @@ absl::StatusOr<std::vector<absl::Span<const uint8_t>>> SplitLengthPrefixed(
 
 absl::Status AppendLengthPrefixed(absl::Span<const uint8_t> nal, int nal_length_size,
                                   std::vector<uint8_t>& out) {
-  if (absl::Status st = CheckLengthSize(nal_length_size); !st.ok()) return st;
+  RETURN_IF_ERROR(CheckLengthSize(nal_length_size));
   if (nal_length_size < 4 && nal.size() >> (8 * nal_length_size) != 0) {
     return absl::InvalidArgumentError(absl::StrCat("NAL of ", nal.size(), " bytes does not fit a ",
                                                    nal_length_size, "-byte length"));

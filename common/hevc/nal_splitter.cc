@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::hevc {
 namespace {
@@ -37,9 +38,7 @@ absl::Status NalSplitter::EndSegment(absl::Span<const uint8_t> segment, uint64_t
       return absl::InvalidArgumentError(
           absl::StrCat("empty NAL unit (two start codes in a row) before stream offset ", offset));
     }
-    if (absl::Status st = sink(AnnexBNal{segment.subspan(0, last), start_code_size_}); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(sink(AnnexBNal{segment.subspan(0, last), start_code_size_}));
   } else if (last != 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("stream does not begin with an Annex B start code (a non-zero byte before ",
@@ -93,14 +92,14 @@ absl::Status NalSplitter::Feed(absl::Span<const uint8_t> chunk, Sink sink) {
     } else {
       buf_.insert(buf_.end(), c, c + k);
     }
-    if (absl::Status st = EndSegment(buf_, base + (k < 0 ? 0 : k), sink); !st.ok()) return st;
+    RETURN_IF_ERROR(EndSegment(buf_, base + (k < 0 ? 0 : k), sink));
     buf_.clear();
     pos = static_cast<size_t>(k + 3);
   }
   while (true) {
     const size_t k = FindStartCode(c, pos, n);
     if (k == kNotFound) break;
-    if (absl::Status st = EndSegment({c + pos, k - pos}, base + k, sink); !st.ok()) return st;
+    RETURN_IF_ERROR(EndSegment({c + pos, k - pos}, base + k, sink));
     pos = k + 3;
   }
   return Keep({c + pos, n - pos}, consumed_);

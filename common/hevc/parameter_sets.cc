@@ -8,6 +8,7 @@
 #include "common/bits/bit_reader.h"
 #include "common/bits/emulation_prevention.h"
 #include "common/hevc/nal_unit.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::hevc {
 namespace {
@@ -17,11 +18,10 @@ using bits::BitReader;
 // Header-free RBSP of a NAL, after checking its type.
 absl::StatusOr<std::vector<uint8_t>> RbspOf(absl::Span<const uint8_t> nal, uint8_t want,
                                             const char* what) {
-  absl::StatusOr<NalHeader> h = ParseNalHeader(nal);
-  if (!h.ok()) return h.status();
-  if (h->nal_unit_type != want) {
+  ASSIGN_OR_RETURN(NalHeader h, ParseNalHeader(nal));
+  if (h.nal_unit_type != want) {
     return absl::InvalidArgumentError(
-        absl::StrCat(what, ": NAL type is ", NalTypeName(h->nal_unit_type)));
+        absl::StrCat(what, ": NAL type is ", NalTypeName(h.nal_unit_type)));
   }
   return bits::RemoveEmulationPrevention(nal.subspan(2));
 }
@@ -55,9 +55,8 @@ uint32_t Sps::PicSizeInCtbsY() const {
 }
 
 absl::StatusOr<Sps> ParseSps(absl::Span<const uint8_t> nal) {
-  absl::StatusOr<std::vector<uint8_t>> rbsp = RbspOf(nal, kSps, "SPS");
-  if (!rbsp.ok()) return rbsp.status();
-  BitReader r(*rbsp);
+  ASSIGN_OR_RETURN(std::vector<uint8_t> rbsp, RbspOf(nal, kSps, "SPS"));
+  BitReader r(rbsp);
   Sps s;
   s.sps_video_parameter_set_id = r.ReadBits(4);
   s.sps_max_sub_layers_minus1 = r.ReadBits(3);
@@ -86,7 +85,7 @@ absl::StatusOr<Sps> ParseSps(absl::Span<const uint8_t> nal) {
   }
   s.log2_min_luma_coding_block_size_minus3 = r.ReadUe();
   s.log2_diff_max_min_luma_coding_block_size = r.ReadUe();
-  if (absl::Status st = r.status("SPS"); !st.ok()) return st;
+  RETURN_IF_ERROR(r.status("SPS"));
   const uint32_t log2_ctb =
       s.log2_min_luma_coding_block_size_minus3 + 3 + s.log2_diff_max_min_luma_coding_block_size;
   const char* bad = nullptr;
@@ -106,16 +105,15 @@ absl::StatusOr<Sps> ParseSps(absl::Span<const uint8_t> nal) {
 }
 
 absl::StatusOr<Pps> ParsePps(absl::Span<const uint8_t> nal) {
-  absl::StatusOr<std::vector<uint8_t>> rbsp = RbspOf(nal, kPps, "PPS");
-  if (!rbsp.ok()) return rbsp.status();
-  BitReader r(*rbsp);
+  ASSIGN_OR_RETURN(std::vector<uint8_t> rbsp, RbspOf(nal, kPps, "PPS"));
+  BitReader r(rbsp);
   Pps p;
   p.pps_pic_parameter_set_id = r.ReadUe();
   p.pps_seq_parameter_set_id = r.ReadUe();
   p.dependent_slice_segments_enabled_flag = r.ReadFlag();
   p.output_flag_present_flag = r.ReadFlag();
   p.num_extra_slice_header_bits = r.ReadBits(3);
-  if (absl::Status st = r.status("PPS"); !st.ok()) return st;
+  RETURN_IF_ERROR(r.status("PPS"));
   if (p.pps_pic_parameter_set_id > 63 || p.pps_seq_parameter_set_id > 15) {
     return absl::InvalidArgumentError("PPS: parameter set id out of range");
   }
@@ -126,13 +124,11 @@ absl::Status ParameterSetTable::Update(absl::Span<const uint8_t> nal) {
   if (nal.empty()) return absl::OkStatus();
   const uint8_t t = NalTypeOf(nal);
   if (t == kSps) {
-    absl::StatusOr<Sps> s = ParseSps(nal);
-    if (!s.ok()) return s.status();
-    sps_[s->sps_seq_parameter_set_id] = *s;
+    ASSIGN_OR_RETURN(Sps s, ParseSps(nal));
+    sps_[s.sps_seq_parameter_set_id] = s;
   } else if (t == kPps) {
-    absl::StatusOr<Pps> p = ParsePps(nal);
-    if (!p.ok()) return p.status();
-    pps_[p->pps_pic_parameter_set_id] = *p;
+    ASSIGN_OR_RETURN(Pps p, ParsePps(nal));
+    pps_[p.pps_pic_parameter_set_id] = p;
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 
 #include "common/hevc/nal_unit.h"
 #include "common/hevc/slice_header.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::hevc {
 
@@ -14,10 +15,9 @@ void FrameOrderAnalyzer::BeginFrame() {
 }
 
 absl::Status FrameOrderAnalyzer::AddNal(absl::Span<const uint8_t> nal) {
-  absl::StatusOr<NalHeader> h = ParseNalHeader(nal);
-  if (!h.ok()) return h.status();
-  if (h->nuh_layer_id != 0) return absl::OkStatus();
-  const uint8_t type = h->nal_unit_type;
+  ASSIGN_OR_RETURN(NalHeader h, ParseNalHeader(nal));
+  if (h.nuh_layer_id != 0) return absl::OkStatus();
+  const uint8_t type = h.nal_unit_type;
   if (type == kSps || type == kPps) return sets_.Update(nal);
   if (type == kEos) {
     eos_in_frame_ = true;
@@ -25,18 +25,17 @@ absl::Status FrameOrderAnalyzer::AddNal(absl::Span<const uint8_t> nal) {
   }
   if (!IsVcl(type)) return absl::OkStatus();
 
-  absl::StatusOr<SliceHeader> s = ParseSliceHeader(nal, sets_);
-  if (!s.ok()) return s.status();
-  if (!s->dependent_slice_segment_flag) {
-    const uint8_t pic_type = static_cast<uint8_t>(kSliceI - s->slice_type);  // I 0, P 1, B 2
+  ASSIGN_OR_RETURN(SliceHeader s, ParseSliceHeader(nal, sets_));
+  if (!s.dependent_slice_segment_flag) {
+    const uint8_t pic_type = static_cast<uint8_t>(kSliceI - s.slice_type);  // I 0, P 1, B 2
     current_.pic_type = std::max(current_.pic_type, pic_type);
   }
-  if (!s->first_slice_segment_in_pic_flag || current_.has_picture) return absl::OkStatus();
+  if (!s.first_slice_segment_in_pic_flag || current_.has_picture) return absl::OkStatus();
 
-  const Pps* pps = sets_.pps(s->slice_pic_parameter_set_id);
+  const Pps* pps = sets_.pps(s.slice_pic_parameter_set_id);
   const Sps* sps = sets_.sps(pps->pps_seq_parameter_set_id);
   const int64_t max_lsb = int64_t{1} << (sps->log2_max_pic_order_cnt_lsb_minus4 + 4);
-  const int64_t lsb = s->slice_pic_order_cnt_lsb;
+  const int64_t lsb = s.slice_pic_order_cnt_lsb;
   const bool no_rasl_output = IsIrap(type) && (IsIdr(type) || IsBla(type) || next_starts_sequence_);
   int64_t msb = 0;
   if (no_rasl_output) {
@@ -53,7 +52,7 @@ absl::Status FrameOrderAnalyzer::AddNal(absl::Span<const uint8_t> nal) {
     }
   }
   const int64_t poc = msb + lsb;
-  if (h->temporal_id == 0 && !IsLeading(type) && !IsSubLayerNonReference(type)) {
+  if (h.temporal_id == 0 && !IsLeading(type) && !IsSubLayerNonReference(type)) {
     prev_tid0_poc_ = poc;
   }
   next_starts_sequence_ = false;

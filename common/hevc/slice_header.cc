@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/bits/bit_reader.h"
 #include "common/hevc/nal_unit.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::hevc {
 namespace {
@@ -17,9 +18,8 @@ constexpr size_t kHeaderBytesToRead = 64;
 
 absl::StatusOr<SliceHeader> ParseSliceHeader(absl::Span<const uint8_t> nal,
                                              const ParameterSetTable& sets) {
-  absl::StatusOr<NalHeader> h = ParseNalHeader(nal);
-  if (!h.ok()) return h.status();
-  const uint8_t type = h->nal_unit_type;
+  ASSIGN_OR_RETURN(NalHeader h, ParseNalHeader(nal));
+  const uint8_t type = h.nal_unit_type;
   if (!IsVcl(type)) {
     return absl::InvalidArgumentError(
         absl::StrCat("slice header requested for a ", NalTypeName(type), " NAL"));

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
@@ -25,12 +26,11 @@ absl::StatusOr<spdlog::level::level_enum> ParseLevel(absl::string_view level) {
 }
 
 absl::Status InitLogging(absl::string_view program, absl::string_view level) {
-  auto parsed = ParseLevel(level);
-  if (!parsed.ok()) return parsed.status();
-  auto logger = std::make_shared<spdlog::logger>(
-      std::string(program), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  ASSIGN_OR_RETURN(const spdlog::level::level_enum parsed, ParseLevel(level));
+  auto logger = std::make_shared<spdlog::logger>(std::string(program),
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %n: %v");
-  logger->set_level(*parsed);
+  logger->set_level(parsed);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(std::move(logger));
   return absl::OkStatus();

@@ -7,13 +7,14 @@
 #include "common/matroska/crc32.h"
 #include "common/matroska/ebml.h"
 #include "common/matroska/ebml_children.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::matroska {
 namespace {
 
 // Length of the block header (track number vint, 16-bit timecode, flags), and the track.
-absl::Status ParseBlockHeader(absl::Span<const uint8_t> block, size_t& header_len,
-                              uint64_t& track, uint8_t& flags) {
+absl::Status ParseBlockHeader(absl::Span<const uint8_t> block, size_t& header_len, uint64_t& track,
+                              uint8_t& flags) {
   if (block.empty()) return absl::DataLossError("empty block");
   int len = 1;
   while (len <= 8 && !(block[0] & (0x80 >> (len - 1)))) ++len;
@@ -53,19 +54,19 @@ void ClusterEditor::AddArena(size_t from) {
   parts_.push_back(Piece{nullptr, from, arena_.size() - from});
 }
 
-absl::Status ClusterEditor::EditBlock(absl::Span<const uint8_t> block, uint32_t id,
-                                      int size_width, bool& is_video) {
+absl::Status ClusterEditor::EditBlock(absl::Span<const uint8_t> block, uint32_t id, int size_width,
+                                      bool& is_video) {
   size_t header_len = 0;
   uint64_t track = 0;
   uint8_t flags = 0;
-  if (absl::Status s = ParseBlockHeader(block, header_len, track, flags); !s.ok()) return s;
+  RETURN_IF_ERROR(ParseBlockHeader(block, header_len, track, flags));
   is_video = track == video_track_;
   if (!is_video) return absl::OkStatus();  // the caller keeps it as stored
   if ((flags & 0x06) != 0) {
     return absl::FailedPreconditionError("laced video frames are not rewritten");
   }
   const size_t frame_at = arena_.size();
-  if (absl::Status s = frame_fn_(block.subspan(header_len), arena_); !s.ok()) return s;
+  RETURN_IF_ERROR(frame_fn_(block.subspan(header_len), arena_));
   const size_t frame_size = arena_.size() - frame_at;
   const size_t head_at = arena_.size();
   AppendId(arena_, id);
@@ -95,9 +96,7 @@ absl::Status ClusterEditor::EditBlockGroup(absl::Span<const uint8_t> group, int 
     }
     const size_t parts_before = parts_.size();
     bool is_video = false;
-    if (absl::Status s = EditBlock(c.data, kIdBlock, SizeWidth(c.header), is_video); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(EditBlock(c.data, kIdBlock, SizeWidth(c.header), is_video));
     video = video || is_video;
     for (size_t i = parts_before; i < parts_.size(); ++i) size += parts_[i].size;
   }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/matroska/ebml.h"
 #include "common/matroska/ebml_children.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::matroska {
 
@@ -42,38 +43,34 @@ namespace {
 // A CueTrackPositions with its cluster and relative positions carried over.
 absl::StatusOr<std::vector<uint8_t>> RewriteTrackPositions(absl::Span<const uint8_t> data,
                                                            const LayoutMap& map) {
-  absl::StatusOr<std::vector<Child>> kids = ParseChildren(data, "CueTrackPositions");
-  if (!kids.ok()) return kids.status();
-  absl::StatusOr<uint64_t> cluster = ChildUnsigned(*kids, kIdCueClusterPosition, 0);
-  if (!cluster.ok()) return cluster.status();
-  const std::optional<uint64_t> new_cluster = map.NewElementPosition(*cluster);
-  const auto cluster_data = map.ClusterData(*cluster);
+  ASSIGN_OR_RETURN(const std::vector<Child> kids, ParseChildren(data, "CueTrackPositions"));
+  ASSIGN_OR_RETURN(const uint64_t cluster, ChildUnsigned(kids, kIdCueClusterPosition, 0));
+  const std::optional<uint64_t> new_cluster = map.NewElementPosition(cluster);
+  const auto cluster_data = map.ClusterData(cluster);
   if (!new_cluster || !cluster_data) {
     return absl::FailedPreconditionError(
-        absl::StrCat("a cue points at ", *cluster, ", where no cluster starts"));
+        absl::StrCat("a cue points at ", cluster, ", where no cluster starts"));
   }
   std::vector<uint8_t> out;
-  for (const Child& c : *kids) {
+  for (const Child& c : kids) {
     switch (c.header.id) {
       case kIdCueClusterPosition:
         AppendUnsignedElement(out, kIdCueClusterPosition, *new_cluster);
         break;
       case kIdCueRelativePosition: {
-        absl::StatusOr<uint64_t> rel = ReadUnsigned(c.data);
-        if (!rel.ok()) return rel.status();
-        const std::optional<uint64_t> block = map.NewBlockPosition(cluster_data->first + *rel);
+        ASSIGN_OR_RETURN(const uint64_t rel, ReadUnsigned(c.data));
+        const std::optional<uint64_t> block = map.NewBlockPosition(cluster_data->first + rel);
         if (!block) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "a cue points at byte ", *rel, " of the cluster at ", *cluster,
-              ", where no block starts"));
+          return absl::FailedPreconditionError(absl::StrCat("a cue points at byte ", rel,
+                                                            " of the cluster at ", cluster,
+                                                            ", where no block starts"));
         }
         AppendUnsignedElement(out, kIdCueRelativePosition, *block - cluster_data->second);
         break;
       }
       case kIdCueCodecState: {
-        absl::StatusOr<uint64_t> v = ReadUnsigned(c.data);
-        if (!v.ok()) return v.status();
-        if (*v != 0) return absl::FailedPreconditionError("CueCodecState points into the file");
+        ASSIGN_OR_RETURN(const uint64_t v, ReadUnsigned(c.data));
+        if (v != 0) return absl::FailedPreconditionError("CueCodecState points into the file");
         out.insert(out.end(), c.whole.begin(), c.whole.end());
         break;
       }
@@ -90,12 +87,11 @@ absl::StatusOr<std::vector<uint8_t>> RewriteTrackPositions(absl::Span<const uint
 
 absl::StatusOr<std::vector<uint8_t>> RewriteCues(absl::Span<const uint8_t> cues_data,
                                                  const LayoutMap& map) {
-  absl::StatusOr<std::vector<Child>> points = ParseChildren(cues_data, "Cues");
-  if (!points.ok()) return points.status();
+  ASSIGN_OR_RETURN(const std::vector<Child> points, ParseChildren(cues_data, "Cues"));
   std::vector<uint8_t> out;
   out.reserve(cues_data.size());
   std::vector<uint8_t> point;
-  for (const Child& p : *points) {
+  for (const Child& p : points) {
     if (p.header.id == kIdCrc32) {
       return absl::FailedPreconditionError("Cues with a CRC-32 element are not rewritten");
     }
@@ -103,17 +99,15 @@ absl::StatusOr<std::vector<uint8_t>> RewriteCues(absl::Span<const uint8_t> cues_
       out.insert(out.end(), p.whole.begin(), p.whole.end());
       continue;
     }
-    absl::StatusOr<std::vector<Child>> kids = ParseChildren(p.data, "CuePoint");
-    if (!kids.ok()) return kids.status();
+    ASSIGN_OR_RETURN(const std::vector<Child> kids, ParseChildren(p.data, "CuePoint"));
     point.clear();
-    for (const Child& c : *kids) {
+    for (const Child& c : kids) {
       if (c.header.id != kIdCueTrackPositions) {
         point.insert(point.end(), c.whole.begin(), c.whole.end());
         continue;
       }
-      absl::StatusOr<std::vector<uint8_t>> tp = RewriteTrackPositions(c.data, map);
-      if (!tp.ok()) return tp.status();
-      AppendElement(point, kIdCueTrackPositions, *tp);
+      ASSIGN_OR_RETURN(const std::vector<uint8_t> tp, RewriteTrackPositions(c.data, map));
+      AppendElement(point, kIdCueTrackPositions, tp);
     }
     AppendElement(out, kIdCuePoint, point);
   }
@@ -121,23 +115,20 @@ absl::StatusOr<std::vector<uint8_t>> RewriteCues(absl::Span<const uint8_t> cues_
 }
 
 absl::Status PatchSeekHead(absl::Span<uint8_t> seekhead_data, const LayoutMap& map) {
-  absl::StatusOr<std::vector<Child>> seeks = ParseChildren(seekhead_data, "SeekHead");
-  if (!seeks.ok()) return seeks.status();
-  for (const Child& s : *seeks) {
+  ASSIGN_OR_RETURN(const std::vector<Child> seeks, ParseChildren(seekhead_data, "SeekHead"));
+  for (const Child& s : seeks) {
     if (s.header.id == kIdCrc32) {
       return absl::FailedPreconditionError("SeekHead with a CRC-32 element is not rewritten");
     }
     if (s.header.id != kIdSeek) continue;
-    absl::StatusOr<std::vector<Child>> kids = ParseChildren(s.data, "Seek");
-    if (!kids.ok()) return kids.status();
-    const Child* pos = FindChild(*kids, kIdSeekPosition);
+    ASSIGN_OR_RETURN(const std::vector<Child> kids, ParseChildren(s.data, "Seek"));
+    const Child* pos = FindChild(kids, kIdSeekPosition);
     if (pos == nullptr) continue;
-    absl::StatusOr<uint64_t> old_pos = ReadUnsigned(pos->data);
-    if (!old_pos.ok()) return old_pos.status();
-    const std::optional<uint64_t> new_pos = map.NewElementPosition(*old_pos);
+    ASSIGN_OR_RETURN(const uint64_t old_pos, ReadUnsigned(pos->data));
+    const std::optional<uint64_t> new_pos = map.NewElementPosition(old_pos);
     if (!new_pos) {
       return absl::FailedPreconditionError(
-          absl::StrCat("a SeekHead entry points at ", *old_pos, ", where no element starts"));
+          absl::StrCat("a SeekHead entry points at ", old_pos, ", where no element starts"));
     }
     const size_t width = pos->data.size();
     if (width < 8 && (*new_pos >> (8 * width)) != 0) {

@@ -3,12 +3,13 @@
 
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/matroska/ebml.h"
 #include "common/matroska/ebml_children.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::matroska {
 namespace {
@@ -31,13 +32,11 @@ absl::StatusOr<uint64_t> TagNumber(const Child& simple_tag_string, absl::string_
 absl::StatusOr<bool> TargetsTrack(const std::vector<Child>& tag_kids, uint64_t uid) {
   const Child* targets = FindChild(tag_kids, kIdTargets);
   if (targets == nullptr) return false;
-  absl::StatusOr<std::vector<Child>> t = ParseChildren(targets->data, "Targets");
-  if (!t.ok()) return t.status();
-  for (const Child& c : *t) {
+  ASSIGN_OR_RETURN(const std::vector<Child> t, ParseChildren(targets->data, "Targets"));
+  for (const Child& c : t) {
     if (c.header.id != kIdTagTrackUid) continue;
-    absl::StatusOr<uint64_t> v = ReadUnsigned(c.data);
-    if (!v.ok()) return v.status();
-    if (*v == uid) return true;
+    ASSIGN_OR_RETURN(const uint64_t v, ReadUnsigned(c.data));
+    if (v == uid) return true;
   }
   return false;
 }
@@ -48,9 +47,9 @@ std::vector<uint8_t> WithString(const std::vector<Child>& simple_kids, uint64_t 
   std::vector<uint8_t> data;
   for (const Child& c : simple_kids) {
     if (c.header.id == kIdTagString) {
-      AppendElement(data, kIdTagString,
-                    absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()),
-                                              text.size()));
+      AppendElement(
+          data, kIdTagString,
+          absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
     } else {
       data.insert(data.end(), c.whole.begin(), c.whole.end());
     }
@@ -65,15 +64,11 @@ absl::StatusOr<std::vector<uint8_t>> RewriteTag(const std::vector<Child>& tag_ki
   std::vector<std::vector<Child>> simples(tag_kids.size());
   for (size_t i = 0; i < tag_kids.size(); ++i) {
     if (tag_kids[i].header.id != kIdSimpleTag) continue;
-    absl::StatusOr<std::vector<Child>> s = ParseChildren(tag_kids[i].data, "SimpleTag");
-    if (!s.ok()) return s.status();
-    simples[i] = *std::move(s);
+    ASSIGN_OR_RETURN(simples[i], ParseChildren(tag_kids[i].data, "SimpleTag"));
     const Child* name = FindChild(simples[i], kIdTagName);
     const Child* value = FindChild(simples[i], kIdTagString);
     if (name != nullptr && value != nullptr && AsText(name->data) == "NUMBER_OF_BYTES") {
-      absl::StatusOr<uint64_t> v = TagNumber(*value, "NUMBER_OF_BYTES");
-      if (!v.ok()) return v.status();
-      old_bytes = *v;
+      ASSIGN_OR_RETURN(old_bytes, TagNumber(*value, "NUMBER_OF_BYTES"));
     }
   }
   std::vector<uint8_t> out;
@@ -86,10 +81,9 @@ absl::StatusOr<std::vector<uint8_t>> RewriteTag(const std::vector<Child>& tag_ki
     if (value != nullptr && n == "NUMBER_OF_BYTES") {
       AppendElement(out, kIdSimpleTag, WithString(simples[i], new_bytes));
     } else if (value != nullptr && n == "BPS" && old_bytes && *old_bytes > 0) {
-      absl::StatusOr<uint64_t> bps = TagNumber(*value, "BPS");
-      if (!bps.ok()) return bps.status();
+      ASSIGN_OR_RETURN(const uint64_t bps, TagNumber(*value, "BPS"));
       const unsigned __int128 scaled =
-          (static_cast<unsigned __int128>(*bps) * new_bytes + *old_bytes / 2) / *old_bytes;
+          (static_cast<unsigned __int128>(bps) * new_bytes + *old_bytes / 2) / *old_bytes;
       AppendElement(out, kIdSimpleTag, WithString(simples[i], static_cast<uint64_t>(scaled)));
     } else {
       out.insert(out.end(), c.whole.begin(), c.whole.end());
@@ -101,13 +95,11 @@ absl::StatusOr<std::vector<uint8_t>> RewriteTag(const std::vector<Child>& tag_ki
 }  // namespace
 
 absl::StatusOr<std::vector<uint8_t>> UpdateTrackStatistics(absl::Span<const uint8_t> tags_data,
-                                                           uint64_t track_uid,
-                                                           uint64_t new_bytes) {
-  absl::StatusOr<std::vector<Child>> tags = ParseChildren(tags_data, "Tags");
-  if (!tags.ok()) return tags.status();
+                                                           uint64_t track_uid, uint64_t new_bytes) {
+  ASSIGN_OR_RETURN(const std::vector<Child> tags, ParseChildren(tags_data, "Tags"));
   std::vector<uint8_t> out;
   out.reserve(tags_data.size());
-  for (const Child& tag : *tags) {
+  for (const Child& tag : tags) {
     if (tag.header.id == kIdCrc32) {
       return absl::FailedPreconditionError("Tags with a CRC-32 element are not rewritten");
     }
@@ -115,17 +107,14 @@ absl::StatusOr<std::vector<uint8_t>> UpdateTrackStatistics(absl::Span<const uint
       out.insert(out.end(), tag.whole.begin(), tag.whole.end());
       continue;
     }
-    absl::StatusOr<std::vector<Child>> kids = ParseChildren(tag.data, "Tag");
-    if (!kids.ok()) return kids.status();
-    absl::StatusOr<bool> ours = TargetsTrack(*kids, track_uid);
-    if (!ours.ok()) return ours.status();
-    if (!*ours) {
+    ASSIGN_OR_RETURN(const std::vector<Child> kids, ParseChildren(tag.data, "Tag"));
+    ASSIGN_OR_RETURN(const bool ours, TargetsTrack(kids, track_uid));
+    if (!ours) {
       out.insert(out.end(), tag.whole.begin(), tag.whole.end());
       continue;
     }
-    absl::StatusOr<std::vector<uint8_t>> rewritten = RewriteTag(*kids, new_bytes);
-    if (!rewritten.ok()) return rewritten.status();
-    AppendElement(out, kIdTag, *rewritten);
+    ASSIGN_OR_RETURN(const std::vector<uint8_t> rewritten, RewriteTag(kids, new_bytes));
+    AppendElement(out, kIdTag, rewritten);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Runs external tools (ffmpeg, x265, mkvmerge, mediainfo, ...) from an argv vector, never through a
-// shell, with a timeout, cancellation, a bounded stderr tail and line callbacks for progress parsing.
-// Every child runs in its own process group, so a timeout or cancel kills the whole tree it spawned.
+// shell, with a timeout, cancellation, a bounded stderr tail and line callbacks for progress
+// parsing. Every child runs in its own process group, so a timeout or cancel kills the whole tree
+// it spawned.
 #pragma once
 
 #include <sys/types.h>
@@ -111,6 +112,25 @@ class Subprocess {
  private:
   Subprocess() = default;
   void SignalGroup(int sig);
+
+  // Wait(), one step each; WaitState (subprocess.cc) is what the loop keeps between poll rounds.
+  struct WaitState;
+  // Waits up to one poll interval for stderr/stdout and consumes what arrived (Internal when
+  // poll fails); with both pipes closed, sleeps briefly until the child has exited.
+  absl::Status PollOutput(WaitState& w);
+  // One read() of stderr: a chunk for the tail and the line callback; got <= 0 closes the pipe.
+  void TakeStderr(WaitState& w, ssize_t got, absl::string_view chunk);
+  // Same for stdout: captured; past stdout_capture_bytes the child is stopped instead.
+  void TakeStdout(WaitState& w, ssize_t got, absl::string_view chunk);
+  // Reaps the child without blocking once it has exited. Internal when waitpid fails.
+  absl::Status ReapIfExited(WaitState& w, absl::Time now);
+  // After the exit: true once both pipes are closed, or (killing the group) when a grandchild
+  // still holds them kDrainAfterExit later.
+  bool DrainFinished(const WaitState& w, absl::Time now);
+  // Before the exit: on timeout or cancel, SIGTERM to the group, then SIGKILL every grace period.
+  void StopIfDue(WaitState& w, absl::Time now);
+  // The result of a reaped child; ResourceExhausted when stdout went over the capture cap.
+  absl::StatusOr<ProcessResult> FinishWait(WaitState& w);
 
   ProcessSpec spec_;
   pid_t pid_ = -1;

@@ -1,33 +1,38 @@
-// Error reporting, --mode and atomic outputs for the dovi verbs.
+// Status reporting, --mode and atomic outputs for the dovi verbs.
 #include "ctl/dovi/cli_support.h"
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/media/scratch_files.h"
+#include "common/fs/scratch_files.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::ctl {
+namespace {
 
-void FailWith(const std::string& file, const absl::Status& status) {
+// The exit code for a verb's result, printing the error line first when it failed.
+int ExitCode(const absl::Status& status) {
+  if (status.ok()) return 0;
+  std::string message(status.message());
+  if (message.empty()) message = status.ToString();
+  std::cerr << "mkvctl: " << message << std::endl;
+  return 1;
+}
+
+}  // namespace
+
+std::function<void()> Verb(VerbAction& action, std::function<absl::Status()> body) {
+  return [&action, body = std::move(body)] { action = [body] { return ExitCode(body()); }; };
+}
+
+absl::Status NameFile(const std::string& file, const absl::Status& status) {
+  if (status.ok()) return status;
   std::string message(status.message());
   if (message.empty()) message = status.ToString();
   if (!file.empty() && !absl::StrContains(message, file)) message = file + ": " + message;
-  std::cerr << "mkvctl: " << message << std::endl;
-  throw VerbFailed{};
-}
-
-std::function<void()> Verb(std::function<void()> body) {
-  return [body = std::move(body)] {
-    try {
-      body();
-    } catch (const VerbFailed&) {
-      std::cout.flush();
-      std::exit(1);
-    }
-  };
+  return absl::Status(status.code(), message);
 }
 
 CLI::Option* AddModeOption(CLI::App& cmd, std::optional<int>& mode) {
@@ -46,11 +51,9 @@ dvstream::RpuTransform TransformForMode(const std::optional<int>& mode) {
 
 absl::Status WriteAtomically(const std::string& final_path,
                              const std::function<absl::Status(const std::string&)>& write) {
-  absl::StatusOr<std::unique_ptr<media::AtomicOutput>> out =
-      media::AtomicOutput::Create(final_path);
-  if (!out.ok()) return out.status();
-  if (absl::Status s = write((*out)->temp_path()); !s.ok()) return s;
-  return (*out)->Commit();
+  ASSIGN_OR_RETURN(std::unique_ptr<fs::AtomicOutput> out, fs::AtomicOutput::Create(final_path));
+  RETURN_IF_ERROR(write(out->temp_path()));
+  return out->Commit();
 }
 
 }  // namespace mkvfleet::ctl

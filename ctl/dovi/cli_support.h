@@ -1,5 +1,6 @@
-// What every dovi verb shares: turning a failed status into the one-line error and exit code 1,
-// the --mode option, and writing an output file atomically.
+// What every dovi verb shares: running after parsing and turning its status into the one-line
+// error and exit code 1, naming the file a failure concerns, the --mode option, and writing an
+// output file atomically.
 #pragma once
 
 #include <functional>
@@ -9,25 +10,27 @@
 #include <CLI/CLI.hpp>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/dovi/rpu_convert.h"
 #include "common/dvstream/rpu_file.h"
+#include "ctl/dovi/dovi_commands.h"
 
 namespace mkvfleet::ctl {
 
-// Prints "mkvctl: <message>" to stderr (prefixed with "<file>: " unless the message already names
-// it) and throws VerbFailed, which unwinds the verb (removing temporary outputs) up to Verb().
-[[noreturn]] void FailWith(const std::string& file, const absl::Status& status);
+// A CLI11 callback for one verb: it stores in `action` (main's slot, run once parsing is over) a
+// call of `body` whose status becomes the exit code: 0 when OK, otherwise 1 after printing
+// "mkvctl: <message>" (status.ToString() when the message is empty) to stderr. Nothing is thrown;
+// temporary outputs are removed by their owners as `body` returns.
+std::function<void()> Verb(VerbAction& action, std::function<absl::Status()> body);
 
-// Thrown by FailWith once the error line is printed.
-struct VerbFailed {};
-
-// Wraps a verb body for CLI::App::callback: runs it and, when it throws VerbFailed, exits the
-// process with status 1 (after the unwinding has cleaned up), whatever main() does with errors.
-std::function<void()> Verb(std::function<void()> body);
-
-// Calls FailWith when !status.ok().
-inline void CheckOk(const std::string& file, const absl::Status& status) {
-  if (!status.ok()) FailWith(file, status);
+// `status` as a verb reports it about `file`: the message prefixed with "<file>: " unless it
+// already names the file (an empty message becomes status.ToString() first). Keeps the code; OK
+// stays OK. With an empty `file`, only the empty-message rule applies.
+absl::Status NameFile(const std::string& file, const absl::Status& status);
+template <typename T>
+absl::StatusOr<T> NameFile(const std::string& file, absl::StatusOr<T> value) {
+  if (value.ok()) return value;
+  return NameFile(file, value.status());
 }
 
 // Adds `--mode M` (0 rewrite, 1 to MEL, 2 to 8.1, 4 to 8.4, 5 to 8.1 keeping the mapping).

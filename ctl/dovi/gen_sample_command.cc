@@ -4,8 +4,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "common/media/sample_generator.h"
-#include "common/media/sample_spec.h"
+#include "common/samplegen/sample_generator.h"
+#include "common/samplegen/sample_spec.h"
+#include "common/status/status_macros.h"
 #include "ctl/dovi/cli_support.h"
 #include "ctl/dovi/dovi_commands.h"
 
@@ -22,31 +23,30 @@ struct GenArgs {
   bool quiet = false;
 };
 
-void RunGenSample(const GenArgs& a) {
-  media::SampleSpec spec;
-  absl::StatusOr<media::SampleKind> kind = media::ParseSampleKind(a.kind);
-  CheckOk("", kind.status());
-  spec.kind = *kind;
-  CheckOk("", media::ParseFrameSize(a.size, spec.width, spec.height));
+absl::Status RunGenSample(const GenArgs& a) {
+  samplegen::SampleSpec spec;
+  ASSIGN_OR_RETURN(spec.kind, samplegen::ParseSampleKind(a.kind));
+  RETURN_IF_ERROR(samplegen::ParseFrameSize(a.size, spec.width, spec.height));
   spec.seconds = a.seconds;
   spec.fps = a.fps;
   spec.x265_preset = a.preset;
-  CheckOk("", media::ValidateSampleSpec(spec));
-  media::GenerateOptions options;
+  RETURN_IF_ERROR(samplegen::ValidateSampleSpec(spec));
+  samplegen::GenerateOptions options;
   if (!a.quiet) {
     options.on_step = [](absl::string_view step) { std::cerr << "gen-sample: " << step << "\n"; };
   }
-  CheckOk(a.output, media::GenerateSample(spec, a.output, options));
+  RETURN_IF_ERROR(NameFile(a.output, samplegen::GenerateSample(spec, a.output, options)));
   if (!a.quiet) {
-    std::cout << a.output << ": " << media::SampleKindName(spec.kind) << " " << spec.width << "x"
-              << spec.height << ", " << spec.frame_count() << " frames at " << spec.fps
+    std::cout << a.output << ": " << samplegen::SampleKindName(spec.kind) << " " << spec.width
+              << "x" << spec.height << ", " << spec.frame_count() << " frames at " << spec.fps
               << " fps\n";
   }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-void AddGenSampleCommand(CLI::App& app) {
+void AddGenSampleCommand(CLI::App& app, VerbAction& action) {
   auto a = std::make_shared<GenArgs>();
   CLI::App* c = app.add_subcommand(
       "gen-sample",
@@ -62,7 +62,7 @@ void AddGenSampleCommand(CLI::App& app) {
   c->add_option("--fps", a->fps, "Frames per second (default 24)");
   c->add_option("--preset", a->preset, "x265 preset (default ultrafast)");
   c->add_flag("--quiet,-q", a->quiet, "Print nothing on success");
-  c->callback(Verb([a] { RunGenSample(*a); }));
+  c->callback(Verb(action, [a] { return RunGenSample(*a); }));
 }
 
 }  // namespace mkvfleet::ctl

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "common/status/status_macros.h"
 #include "ctl/dovi/cli_support.h"
 #include "ctl/dovi/dovi_verbs.h"
 #include "ctl/dovi/info_report.h"
@@ -18,28 +19,26 @@ struct InfoArgs {
   bool json = false;
 };
 
-void RunInfo(const InfoArgs& a) {
-  absl::StatusOr<InputKind> kind = DetectInputKind(a.input);
-  CheckOk(a.input, kind.status());
+absl::Status RunInfo(const InfoArgs& a) {
+  ASSIGN_OR_RETURN(InputKind kind, NameFile(a.input, DetectInputKind(a.input)));
   InfoReport report;
   report.file = a.input;
-  report.kind = *kind;
+  report.kind = kind;
   InfoCollector collector;
-  CheckOk(a.input, ForEachRpu(
-                       a.input, *kind,
-                       [&collector](absl::Span<const uint8_t> rpu) { return collector.Add(rpu); },
-                       &report.video));
+  auto add = [&collector](absl::Span<const uint8_t> rpu) { return collector.Add(rpu); };
+  RETURN_IF_ERROR(NameFile(a.input, ForEachRpu(a.input, kind, add, &report.video)));
   collector.Finish(&report);
   if (a.json) {
     std::cout << InfoJson(report).dump(2) << std::endl;
   } else {
     std::cout << InfoText(report) << std::flush;
   }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-void AddInfoVerb(CLI::App& dovi) {
+void AddInfoVerb(CLI::App& dovi, VerbAction& action) {
   auto args = std::make_shared<InfoArgs>();
   CLI::App* c = dovi.add_subcommand(
       "info", "Summarize the Dolby Vision RPUs of an RPU file, HEVC stream or MKV: profile, "
@@ -50,10 +49,10 @@ void AddInfoVerb(CLI::App& dovi) {
   // mkvctl also has a global --json (accepted before the verb); honour it too.
   CLI::App* root = &dovi;
   while (root->get_parent() != nullptr) root = root->get_parent();
-  c->callback(Verb([args, root] {
+  c->callback(Verb(action, [args, root] {
     const CLI::Option* global_json = root->get_option_no_throw("--json");
     if (global_json != nullptr && global_json->count() > 0) args->json = true;
-    RunInfo(*args);
+    return RunInfo(*args);
   }));
 }
 

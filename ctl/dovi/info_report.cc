@@ -77,13 +77,13 @@ nlohmann::json InfoJson(const InfoReport& r) {
     j["l1"] = nullptr;
   }
   if (r.video) {
-    const mkv::VideoTrackInfo& v = *r.video;
+    const libav::VideoTrackInfo& v = *r.video;
     nlohmann::json video = {{"codec", v.codec_name},
                             {"width", v.width},
                             {"height", v.height},
                             {"frame_rate", absl::StrCat(v.frame_rate.num, "/", v.frame_rate.den)}};
     if (v.dovi) {
-      const mkv::DoviConfigRecord& d = *v.dovi;
+      const dovi::DoviConfigRecord& d = *v.dovi;
       video["dovi_configuration"] = {
           {"version", absl::StrCat(d.dv_version_major, ".", d.dv_version_minor)},
           {"profile", d.dv_profile},
@@ -104,11 +104,11 @@ std::string InfoText(const InfoReport& r) {
   const dovi::RpuSummary& s = r.summary;
   std::string out = absl::StrCat("file:        ", r.file, " (", InputKindName(r.kind), ")\n");
   if (r.video) {
-    const mkv::VideoTrackInfo& v = *r.video;
+    const libav::VideoTrackInfo& v = *r.video;
     absl::StrAppend(&out, "video:       ", v.codec_name, " ", v.width, "x", v.height, " @ ",
                     absl::StrFormat("%.3f", v.frame_rate.value()), " fps\n");
     absl::StrAppend(&out, "container:   ",
-                    v.dovi ? absl::StrCat("Dolby Vision ", mkv::DescribeDoviConfig(*v.dovi))
+                    v.dovi ? absl::StrCat("Dolby Vision ", dovi::DescribeDoviConfig(*v.dovi))
                            : std::string("no Dolby Vision configuration"),
                     "\n");
   }

@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "common/dovi/rpu_summary.h"
-#include "common/mkv/matroska_reader.h"
+#include "common/libav/matroska_reader.h"
 #include "ctl/dovi/input_kind.h"
 
 namespace mkvfleet::ctl {
@@ -21,7 +21,7 @@ struct InfoReport {
   InputKind kind = InputKind::kRpuFile;
   dovi::RpuSummary summary;
   dovi::PqStats l1_min_pq;               // over the same RPUs as summary.l1_*
-  std::optional<mkv::VideoTrackInfo> video;  // Matroska inputs
+  std::optional<libav::VideoTrackInfo> video;  // Matroska inputs
 };
 
 // Feeds RPU payloads one by one into a summary. Not thread-safe.

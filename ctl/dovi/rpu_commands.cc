@@ -6,8 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/dovi/rpu_convert.h"
-#include "common/dovi/rpu_file.h"
+#include "common/dovi/rpu_file_bytes.h"
 #include "common/dvstream/byte_io.h"
+#include "common/status/status_macros.h"
 #include "ctl/dovi/cli_support.h"
 #include "ctl/dovi/dovi_verbs.h"
 #include "ctl/dovi/input_kind.h"
@@ -23,65 +24,59 @@ struct RpuArgs {
   std::optional<int> mode;
 };
 
-void RunConvertRpu(const RpuArgs& a) {
-  absl::StatusOr<InputKind> kind = DetectInputKind(a.input);
-  CheckOk(a.input, kind.status());
-  if (*kind != InputKind::kRpuFile) {
-    FailWith(a.input, absl::InvalidArgumentError(absl::StrCat(
-                          "is a ", InputKindName(*kind),
-                          ", not an RPU file (use `mkvctl dovi extract-rpu`)")));
+absl::Status RunConvertRpu(const RpuArgs& a) {
+  ASSIGN_OR_RETURN(InputKind kind, NameFile(a.input, DetectInputKind(a.input)));
+  if (kind != InputKind::kRpuFile) {
+    return NameFile(a.input, absl::InvalidArgumentError(absl::StrCat(
+                                 "is a ", InputKindName(kind),
+                                 ", not an RPU file (use `mkvctl dovi extract-rpu`)")));
   }
   const auto mode = static_cast<dovi::ConversionMode>(*a.mode);
   std::vector<uint8_t> out;
   uint64_t index = 0;
-  CheckOk(a.input, ForEachRpu(a.input, *kind, [&](absl::Span<const uint8_t> payload) {
-            ++index;
-            absl::StatusOr<std::vector<uint8_t>> converted =
-                dovi::ConvertRpuPayload(payload, mode);
-            if (!converted.ok()) {
-              return absl::Status(converted.status().code(),
-                                  absl::StrCat("RPU ", index, ": ", converted.status().message()));
-            }
-            dovi::AppendRpuToFile(out, *converted);
-            return absl::OkStatus();
-          }));
-  CheckOk(a.output, WriteAtomically(a.output, [&](const std::string& tmp) {
-            absl::StatusOr<std::unique_ptr<dvstream::FileSink>> sink =
-                dvstream::FileSink::Create(tmp);
-            if (!sink.ok()) return sink.status();
-            if (absl::Status s = (*sink)->Write(out); !s.ok()) return s;
-            return (*sink)->Flush();
-          }));
+  auto convert_rpu = [&](absl::Span<const uint8_t> payload) {
+    ++index;
+    absl::StatusOr<std::vector<uint8_t>> converted = dovi::ConvertRpuPayload(payload, mode);
+    if (!converted.ok()) {
+      return absl::Status(converted.status().code(),
+                          absl::StrCat("RPU ", index, ": ", converted.status().message()));
+    }
+    dovi::AppendRpuToFile(out, *converted);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(NameFile(a.input, ForEachRpu(a.input, kind, convert_rpu)));
+  absl::Status written = WriteAtomically(a.output, [&](const std::string& tmp) -> absl::Status {
+    ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSink> sink, dvstream::FileSink::Create(tmp));
+    RETURN_IF_ERROR(sink->Write(out));
+    return sink->Flush();
+  });
+  return NameFile(a.output, written);
 }
 
-void RunExtractRpu(const RpuArgs& a) {
-  absl::StatusOr<InputKind> kind = DetectInputKind(a.input);
-  CheckOk(a.input, kind.status());
-  CheckOk(a.input, WriteAtomically(a.output, [&](const std::string& tmp) -> absl::Status {
-            absl::StatusOr<std::unique_ptr<dvstream::FileSink>> sink =
-                dvstream::FileSink::Create(tmp);
-            if (!sink.ok()) return sink.status();
-            absl::StatusOr<uint64_t> n =
-                ExtractRpusTo(a.input, *kind, **sink, TransformForMode(a.mode));
-            if (!n.ok()) return n.status();
-            if (*n == 0) {
-              return absl::NotFoundError(
-                  absl::StrCat(a.input, ": no Dolby Vision RPUs (NAL type 62) found"));
-            }
-            return (*sink)->Flush();
-          }));
+absl::Status RunExtractRpu(const RpuArgs& a) {
+  ASSIGN_OR_RETURN(InputKind kind, NameFile(a.input, DetectInputKind(a.input)));
+  absl::Status written = WriteAtomically(a.output, [&](const std::string& tmp) -> absl::Status {
+    ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSink> sink, dvstream::FileSink::Create(tmp));
+    ASSIGN_OR_RETURN(uint64_t n, ExtractRpusTo(a.input, kind, *sink, TransformForMode(a.mode)));
+    if (n == 0) {
+      return absl::NotFoundError(
+          absl::StrCat(a.input, ": no Dolby Vision RPUs (NAL type 62) found"));
+    }
+    return sink->Flush();
+  });
+  return NameFile(a.input, written);
 }
 
 }  // namespace
 
-void AddRpuVerbs(CLI::App& dovi) {
+void AddRpuVerbs(CLI::App& dovi, VerbAction& action) {
   auto convert = std::make_shared<RpuArgs>();
   CLI::App* c = dovi.add_subcommand(
       "convert-rpu", "Convert every RPU of an RPU file (00 00 00 01 + NAL 62 payload per RPU)");
   c->add_option("input", convert->input, "RPU file to read")->required();
   c->add_option("-o,--output", convert->output, "RPU file to write (atomically)")->required();
   AddModeOption(*c, convert->mode)->required();
-  c->callback(Verb([convert] { RunConvertRpu(*convert); }));
+  c->callback(Verb(action, [convert] { return RunConvertRpu(*convert); }));
 
   auto extract = std::make_shared<RpuArgs>();
   CLI::App* e = dovi.add_subcommand(
@@ -93,7 +88,7 @@ void AddRpuVerbs(CLI::App& dovi) {
   AddModeOption(*e, extract->mode)->description(
       "Convert each RPU on the way: 0 rewrite, 1 to MEL, 2 to 8.1, 4 to 8.4, 5 to 8.1 keeping "
       "the mapping (default: RPUs copied unchanged)");
-  e->callback(Verb([extract] { RunExtractRpu(*extract); }));
+  e->callback(Verb(action, [extract] { return RunExtractRpu(*extract); }));
 }
 
 }  // namespace mkvfleet::ctl

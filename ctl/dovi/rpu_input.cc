@@ -6,10 +6,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/dovi/rpu_file.h"
+#include "common/dovi/rpu_file_bytes.h"
 #include "common/dvstream/operations.h"
 #include "common/dvstream/packet_rewriter.h"
 #include "common/hevc/nal_splitter.h"
+#include "common/status/status_macros.h"
 
 namespace mkvfleet::ctl {
 namespace {
@@ -22,10 +23,10 @@ absl::Status InFile(const std::string& path, const absl::Status& s) {
 
 absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::ByteSink& out,
                                              const dvstream::RpuTransform& transform,
-                                             std::optional<mkv::VideoTrackInfo>* video) {
-  absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> reader = mkv::MatroskaReader::Open(path);
-  if (!reader.ok()) return reader.status();
-  const mkv::VideoTrackInfo& info = (*reader)->video();
+                                             std::optional<libav::VideoTrackInfo>* video) {
+  ASSIGN_OR_RETURN(std::unique_ptr<libav::MatroskaReader> reader,
+                   libav::MatroskaReader::Open(path));
+  const libav::VideoTrackInfo& info = reader->video();
   if (video != nullptr) *video = info;
   if (!info.is_hevc) {
     return absl::FailedPreconditionError(
@@ -39,10 +40,10 @@ absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::
   if (!rewriter.ok()) return InFile(path, rewriter.status());
 
   dvstream::DisplayOrderRpuWriter writer(out);
-  mkv::PacketPtr pkt = mkv::MakePacket();
+  libav::PacketPtr pkt = libav::MakePacket();
   absl::Status st;
   while (st.ok()) {
-    absl::StatusOr<bool> got = (*reader)->ReadVideoPacket(*pkt);
+    absl::StatusOr<bool> got = reader->ReadVideoPacket(*pkt);
     if (!got.ok() || !*got) {
       st = got.status();
       break;
@@ -63,7 +64,7 @@ absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::
   }
   absl::Status fin = writer.Finish();
   if (!st.ok()) return InFile(path, st);
-  if (!fin.ok()) return fin;
+  RETURN_IF_ERROR(fin);
   return writer.written();
 }
 
@@ -89,7 +90,7 @@ class RpuSplittingSink final : public dvstream::ByteSink {
 absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
                                        dvstream::ByteSink& out,
                                        const dvstream::RpuTransform& transform,
-                                       std::optional<mkv::VideoTrackInfo>* video) {
+                                       std::optional<libav::VideoTrackInfo>* video) {
   switch (kind) {
     case InputKind::kRpuFile:
       return absl::FailedPreconditionError(
@@ -97,9 +98,8 @@ absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
     case InputKind::kMatroska:
       return ExtractFromMatroska(path, out, transform, video);
     case InputKind::kAnnexB: {
-      absl::StatusOr<std::unique_ptr<dvstream::FileSource>> in = dvstream::FileSource::Open(path);
-      if (!in.ok()) return in.status();
-      absl::StatusOr<dvstream::StreamStats> stats = dvstream::ExtractRpus(**in, out, transform);
+      ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> in, dvstream::FileSource::Open(path));
+      absl::StatusOr<dvstream::StreamStats> stats = dvstream::ExtractRpus(*in, out, transform);
       if (!stats.ok()) return InFile(path, stats.status());
       return stats->rpus;
     }
@@ -109,28 +109,25 @@ absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
 
 absl::Status ForEachRpu(const std::string& path, InputKind kind,
                         absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> visit,
-                        std::optional<mkv::VideoTrackInfo>* video) {
+                        std::optional<libav::VideoTrackInfo>* video) {
   if (kind == InputKind::kRpuFile) {
     // RPU files are small (a two-hour film: ~30 MB); read whole so trailing bytes survive.
-    absl::StatusOr<std::unique_ptr<dvstream::FileSource>> in = dvstream::FileSource::Open(path);
-    if (!in.ok()) return in.status();
+    ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> in, dvstream::FileSource::Open(path));
     std::vector<uint8_t> data;
     while (true) {
-      absl::StatusOr<absl::Span<const uint8_t>> chunk = (*in)->Read();
-      if (!chunk.ok()) return chunk.status();
-      if (chunk->empty()) break;
-      data.insert(data.end(), chunk->begin(), chunk->end());
+      ASSIGN_OR_RETURN(absl::Span<const uint8_t> chunk, in->Read());
+      if (chunk.empty()) break;
+      data.insert(data.end(), chunk.begin(), chunk.end());
     }
     absl::StatusOr<std::vector<absl::Span<const uint8_t>>> rpus = dovi::ParseRpuFile(data);
     if (!rpus.ok()) return InFile(path, rpus.status());
     for (absl::Span<const uint8_t> rpu : *rpus) {
-      if (absl::Status s = visit(rpu); !s.ok()) return s;
+      RETURN_IF_ERROR(visit(rpu));
     }
     return absl::OkStatus();
   }
   RpuSplittingSink sink(visit);
-  absl::StatusOr<uint64_t> n = ExtractRpusTo(path, kind, sink, nullptr, video);
-  if (!n.ok()) return n.status();
+  RETURN_IF_ERROR(ExtractRpusTo(path, kind, sink, nullptr, video));
   return sink.Finish();
 }
 

@@ -13,7 +13,7 @@
 #include "absl/types/span.h"
 #include "common/dvstream/byte_io.h"
 #include "common/dvstream/rpu_file.h"
-#include "common/mkv/matroska_reader.h"
+#include "common/libav/matroska_reader.h"
 #include "ctl/dovi/input_kind.h"
 
 namespace mkvfleet::ctl {
@@ -27,7 +27,7 @@ namespace mkvfleet::ctl {
 absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
                                        dvstream::ByteSink& out,
                                        const dvstream::RpuTransform& transform = nullptr,
-                                       std::optional<mkv::VideoTrackInfo>* video = nullptr);
+                                       std::optional<libav::VideoTrackInfo>* video = nullptr);
 
 // Calls `visit` with every RPU payload (escaped, starting with 0x19) of `path` in display order:
 // the RPUs of an RPU file in file order, or those ExtractRpusTo finds. Stops at the first error
@@ -35,6 +35,6 @@ absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
 // file that does not start with a start code.
 absl::Status ForEachRpu(const std::string& path, InputKind kind,
                         absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> visit,
-                        std::optional<mkv::VideoTrackInfo>* video = nullptr);
+                        std::optional<libav::VideoTrackInfo>* video = nullptr);
 
 }  // namespace mkvfleet::ctl

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/dvstream/byte_io.h"
 #include "common/dvstream/operations.h"
+#include "common/status/status_macros.h"
 #include "ctl/dovi/cli_support.h"
 #include "ctl/dovi/dovi_verbs.h"
 #include "ctl/dovi/input_kind.h"
@@ -22,27 +23,24 @@ StartCodeStyle Style(bool annexb) {
   return annexb ? StartCodeStyle::kAnnexB : StartCodeStyle::kFourByte;
 }
 
-// Fails unless `path` holds what a verb expects.
-void RequireKind(const std::string& path, InputKind want) {
-  absl::StatusOr<InputKind> kind = DetectInputKind(path);
-  CheckOk(path, kind.status());
-  if (*kind != want) {
-    FailWith(path, absl::InvalidArgumentError(absl::StrCat("is a ", InputKindName(*kind), ", not a ",
-                                                           InputKindName(want))));
+// Fails, naming `path`, unless it holds what a verb expects.
+absl::Status RequireKind(const std::string& path, InputKind want) {
+  ASSIGN_OR_RETURN(InputKind kind, NameFile(path, DetectInputKind(path)));
+  if (kind != want) {
+    return NameFile(path, absl::InvalidArgumentError(absl::StrCat(
+                              "is a ", InputKindName(kind), ", not a ", InputKindName(want))));
   }
+  return absl::OkStatus();
 }
 
-std::unique_ptr<dvstream::FileSource> OpenOrFail(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<dvstream::FileSource>> in = dvstream::FileSource::Open(path);
-  CheckOk(path, in.status());
-  return *std::move(in);
+// Opens an input; errors name `path`.
+absl::StatusOr<std::unique_ptr<dvstream::FileSource>> OpenInput(const std::string& path) {
+  return NameFile(path, dvstream::FileSource::Open(path));
 }
 
 dvstream::SourceOpener Opener(const std::string& path) {
   return [path]() -> absl::StatusOr<std::unique_ptr<dvstream::ByteSource>> {
-    absl::StatusOr<std::unique_ptr<dvstream::FileSource>> in = dvstream::FileSource::Open(path);
-    if (!in.ok()) return in.status();
-    return std::unique_ptr<dvstream::ByteSource>(*std::move(in));
+    return dvstream::FileSource::Open(path);
   };
 }
 
@@ -50,11 +48,9 @@ dvstream::SourceOpener Opener(const std::string& path) {
 absl::Status WriteStream(const std::string& out,
                          const std::function<absl::StatusOr<StreamStats>(ByteSink&)>& op) {
   return WriteAtomically(out, [&op](const std::string& tmp) -> absl::Status {
-    absl::StatusOr<std::unique_ptr<dvstream::FileSink>> sink = dvstream::FileSink::Create(tmp);
-    if (!sink.ok()) return sink.status();
-    absl::StatusOr<StreamStats> stats = op(**sink);
-    if (!stats.ok()) return stats.status();
-    return (*sink)->Flush();
+    ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSink> sink, dvstream::FileSink::Create(tmp));
+    RETURN_IF_ERROR(op(*sink));
+    return sink->Flush();
   });
 }
 
@@ -65,76 +61,86 @@ struct Args {
        discard = false;
 };
 
-void RunInject(const Args& a) {
-  RequireKind(a.input, InputKind::kAnnexB);
-  RequireKind(a.rpu, InputKind::kRpuFile);
+absl::Status RunInject(const Args& a) {
+  RETURN_IF_ERROR(RequireKind(a.input, InputKind::kAnnexB));
+  RETURN_IF_ERROR(RequireKind(a.rpu, InputKind::kRpuFile));
   dvstream::InjectOptions o;
   o.style = Style(a.annexb);
   o.add_aud = !a.no_add_aud;
   o.allow_padding = a.allow_padding;
-  CheckOk(a.input, WriteStream(a.output, [&](ByteSink& out) {
-            return dvstream::InjectRpus(Opener(a.input), Opener(a.rpu), out, o);
-          }));
+  absl::Status written = WriteStream(a.output, [&](ByteSink& out) {
+    return dvstream::InjectRpus(Opener(a.input), Opener(a.rpu), out, o);
+  });
+  return NameFile(a.input, written);
 }
 
-void RunDemux(const Args& a) {
-  RequireKind(a.input, InputKind::kAnnexB);
+absl::Status RunDemux(const Args& a) {
+  RETURN_IF_ERROR(RequireKind(a.input, InputKind::kAnnexB));
   dvstream::LayerOptions o;
   o.style = Style(a.annexb);
   o.transform = TransformForMode(a.mode);
-  CheckOk(a.input, WriteAtomically(a.bl_out, [&](const std::string& bl_tmp) {
-            return WriteStream(a.el_out, [&](ByteSink& el) -> absl::StatusOr<StreamStats> {
-              absl::StatusOr<std::unique_ptr<dvstream::FileSink>> bl =
-                  dvstream::FileSink::Create(bl_tmp);
-              if (!bl.ok()) return bl.status();
-              auto in = OpenOrFail(a.input);
-              absl::StatusOr<StreamStats> stats = dvstream::Demux(*in, **bl, &el, o);
-              if (!stats.ok()) return stats.status();
-              if (absl::Status s = (*bl)->Flush(); !s.ok()) return s;
-              return stats;
-            });
-          }));
+  absl::Status written = WriteAtomically(a.bl_out, [&](const std::string& bl_tmp) {
+    return WriteStream(a.el_out, [&](ByteSink& el) -> absl::StatusOr<StreamStats> {
+      ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSink> bl, dvstream::FileSink::Create(bl_tmp));
+      ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> in, OpenInput(a.input));
+      ASSIGN_OR_RETURN(StreamStats stats, dvstream::Demux(*in, *bl, &el, o));
+      RETURN_IF_ERROR(bl->Flush());
+      return stats;
+    });
+  });
+  return NameFile(a.input, written);
 }
 
-void RunMux(const Args& a) {
-  RequireKind(a.bl, InputKind::kAnnexB);
-  RequireKind(a.el, InputKind::kAnnexB);
+absl::Status RunMux(const Args& a) {
+  RETURN_IF_ERROR(RequireKind(a.bl, InputKind::kAnnexB));
+  RETURN_IF_ERROR(RequireKind(a.el, InputKind::kAnnexB));
   dvstream::MuxOptions o;
   o.style = Style(a.annexb);
   o.add_aud = !a.no_add_aud;
   o.drop_eos = a.discard_eos;
   o.transform = TransformForMode(a.mode);
-  CheckOk(a.bl, WriteStream(a.output, [&](ByteSink& out) {
-            auto bl = OpenOrFail(a.bl);
-            auto el = OpenOrFail(a.el);
-            return dvstream::Mux(*bl, *el, out, o);
-          }));
+  // Every failure is reported under the BL's name, except the EL failing to open: that one
+  // names the EL only.
+  absl::Status el_open;
+  absl::Status written = WriteStream(a.output, [&](ByteSink& out) -> absl::StatusOr<StreamStats> {
+    ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> bl, OpenInput(a.bl));
+    absl::StatusOr<std::unique_ptr<dvstream::FileSource>> el = OpenInput(a.el);
+    if (!el.ok()) {
+      el_open = el.status();
+      return el_open;
+    }
+    return dvstream::Mux(*bl, **el, out, o);
+  });
+  RETURN_IF_ERROR(el_open);
+  return NameFile(a.bl, written);
 }
 
-void RunRemove(const Args& a) {
-  RequireKind(a.input, InputKind::kAnnexB);
+absl::Status RunRemove(const Args& a) {
+  RETURN_IF_ERROR(RequireKind(a.input, InputKind::kAnnexB));
   dvstream::LayerOptions o;
   o.style = Style(a.annexb);
-  CheckOk(a.input, WriteStream(a.output, [&](ByteSink& out) {
-            auto in = OpenOrFail(a.input);
-            return dvstream::Demux(*in, out, nullptr, o);
-          }));
+  absl::Status written = WriteStream(a.output, [&](ByteSink& out) -> absl::StatusOr<StreamStats> {
+    ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> in, OpenInput(a.input));
+    return dvstream::Demux(*in, out, nullptr, o);
+  });
+  return NameFile(a.input, written);
 }
 
-void RunConvert(const Args& a) {
-  RequireKind(a.input, InputKind::kAnnexB);
+absl::Status RunConvert(const Args& a) {
+  RETURN_IF_ERROR(RequireKind(a.input, InputKind::kAnnexB));
   if (!a.discard) {
-    FailWith(a.input, absl::UnimplementedError(
-                          "convert keeps the enhancement layer only through demux + mux; "
-                          "pass --discard to drop the EL (the lossless P7 -> 8.1 step)"));
+    return NameFile(a.input, absl::UnimplementedError(
+                                 "convert keeps the enhancement layer only through demux + mux; "
+                                 "pass --discard to drop the EL (the lossless P7 -> 8.1 step)"));
   }
   dvstream::LayerOptions o;
   o.style = Style(a.annexb);
   o.transform = TransformForMode(a.mode);
-  CheckOk(a.input, WriteStream(a.output, [&](ByteSink& out) {
-            auto in = OpenOrFail(a.input);
-            return dvstream::DropEnhancementLayer(*in, out, o);
-          }));
+  absl::Status written = WriteStream(a.output, [&](ByteSink& out) -> absl::StatusOr<StreamStats> {
+    ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> in, OpenInput(a.input));
+    return dvstream::DropEnhancementLayer(*in, out, o);
+  });
+  return NameFile(a.input, written);
 }
 
 void AddStyleFlag(CLI::App& c, Args& a) {
@@ -144,7 +150,7 @@ void AddStyleFlag(CLI::App& c, Args& a) {
 
 }  // namespace
 
-void AddStreamVerbs(CLI::App& dovi) {
+void AddStreamVerbs(CLI::App& dovi, VerbAction& action) {
   auto a = std::make_shared<Args>();
 
   CLI::App* inject = dovi.add_subcommand(
@@ -156,7 +162,7 @@ void AddStreamVerbs(CLI::App& dovi) {
   inject->add_flag("--allow-padding", a->allow_padding,
                    "With fewer RPUs than frames, repeat the last RPU instead of failing");
   AddStyleFlag(*inject, *a);
-  inject->callback(Verb([a] { RunInject(*a); }));
+  inject->callback(Verb(action, [a] { return RunInject(*a); }));
 
   CLI::App* demux = dovi.add_subcommand(
       "demux", "Split a dual-layer stream into its base layer and enhancement layer (+RPU)");
@@ -166,7 +172,7 @@ void AddStreamVerbs(CLI::App& dovi) {
       ->required();
   AddModeOption(*demux, a->mode)->description("Convert the RPUs written with the EL (see convert-rpu)");
   AddStyleFlag(*demux, *a);
-  demux->callback(Verb([a] { RunDemux(*a); }));
+  demux->callback(Verb(action, [a] { return RunDemux(*a); }));
 
   CLI::App* mux = dovi.add_subcommand(
       "mux", "Interleave a base layer and an enhancement layer (+RPU) into one dual-layer stream");
@@ -177,14 +183,14 @@ void AddStreamVerbs(CLI::App& dovi) {
   mux->add_flag("--discard-eos", a->discard_eos, "Drop end-of-sequence/bitstream NALs");
   AddModeOption(*mux, a->mode)->description("Convert the EL's RPUs (see convert-rpu)");
   AddStyleFlag(*mux, *a);
-  mux->callback(Verb([a] { RunMux(*a); }));
+  mux->callback(Verb(action, [a] { return RunMux(*a); }));
 
   CLI::App* remove = dovi.add_subcommand(
       "remove", "Remove the RPUs and the enhancement layer, keeping the base layer");
   remove->add_option("input", a->input, "HEVC stream (Annex B)")->required();
   remove->add_option("-o,--output", a->output, "HEVC stream to write")->required();
   AddStyleFlag(*remove, *a);
-  remove->callback(Verb([a] { RunRemove(*a); }));
+  remove->callback(Verb(action, [a] { return RunRemove(*a); }));
 
   CLI::App* convert = dovi.add_subcommand(
       "convert", "Convert a stream's RPUs; with --discard also drop the enhancement layer "
@@ -194,7 +200,7 @@ void AddStreamVerbs(CLI::App& dovi) {
   convert->add_flag("--discard", a->discard, "Drop the enhancement layer (required for now)");
   AddModeOption(*convert, a->mode);
   AddStyleFlag(*convert, *a);
-  convert->callback(Verb([a] { RunConvert(*a); }));
+  convert->callback(Verb(action, [a] { return RunConvert(*a); }));
 }
 
 }  // namespace mkvfleet::ctl

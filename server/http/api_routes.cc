@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "common/status/status_macros.h"
 #include "server/http/dashboard_routes.h"
 #include "server/http/json_view.h"
 #include "spdlog/spdlog.h"
@@ -53,118 +54,123 @@ absl::StatusOr<v1::ListJobsRequest> ListRequest(const httplib::Request& req) {
   return list;
 }
 
+// GET /api/jobs[?state=a,b&q=text&limit=N]
+absl::StatusOr<nlohmann::json> ListJobs(const httplib::Request& req, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const v1::ListJobsRequest list, ListRequest(req));
+  ASSIGN_OR_RETURN(const std::vector<v1::Job> jobs, ctx.backend.ListJobs(list));
+  nlohmann::json out = nlohmann::json::array();
+  for (const v1::Job& j : jobs) out.push_back(JobToJson(j));
+  return out;
+}
+
+// GET /api/jobs/ID
+absl::StatusOr<nlohmann::json> GetJob(const httplib::Request& req, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const int64_t id, JobId(req));
+  ASSIGN_OR_RETURN(const v1::Job job, ctx.backend.GetJob(id));
+  return JobToJson(job);
+}
+
+// GET /api/jobs/ID/log[?tail=N]
+absl::StatusOr<nlohmann::json> GetJobLog(const httplib::Request& req, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const int64_t id, JobId(req));
+  int32_t tail = 0;
+  if (req.has_param("tail") &&
+      (!absl::SimpleAtoi(req.get_param_value("tail"), &tail) || tail < 0)) {
+    return absl::InvalidArgumentError("tail must be a number >= 0");
+  }
+  ASSIGN_OR_RETURN(const std::vector<v1::LogLine> lines, ctx.backend.GetJobLog(id, tail));
+  nlohmann::json out = nlohmann::json::array();
+  for (const v1::LogLine& l : lines) out.push_back(LogLineToJson(l));
+  return out;
+}
+
+// GET /api/agents
+absl::StatusOr<nlohmann::json> ListAgents(const httplib::Request&, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const std::vector<v1::Agent> agents, ctx.backend.ListAgents());
+  nlohmann::json out = nlohmann::json::array();
+  for (const v1::Agent& a : agents) out.push_back(AgentToJson(a));
+  return out;
+}
+
+// POST /api/enqueue {"paths":[..]}
+absl::StatusOr<nlohmann::json> Enqueue(const httplib::Request& req, RouteContext& ctx) {
+  // Not const: operator[] of a const json is undefined for a missing key.
+  ASSIGN_OR_RETURN(nlohmann::json body, JsonBody(req));
+  std::vector<std::string> paths;
+  const nlohmann::json& list = body["paths"];
+  if (!list.is_array() || list.empty()) {
+    return absl::InvalidArgumentError("\"paths\" must be a non-empty list");
+  }
+  for (const nlohmann::json& p : list) {
+    if (!p.is_string()) return absl::InvalidArgumentError("paths are strings");
+    paths.push_back(p.get<std::string>());
+  }
+  ASSIGN_OR_RETURN(const v1::EnqueueResponse result, ctx.backend.Enqueue(paths));
+  spdlog::info("dashboard action=enqueue paths={} remote={}", paths.size(), req.remote_addr);
+  return EnqueueResponseToJson(result);
+}
+
+// POST /api/jobs/ID/reset {"from_step":N}
+absl::StatusOr<nlohmann::json> ResetJob(const httplib::Request& req, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const int64_t id, JobId(req));
+  ASSIGN_OR_RETURN(const nlohmann::json body, JsonBody(req));
+  const nlohmann::json from = body.value("from_step", nlohmann::json(0));
+  if (!from.is_number_integer() || from.get<int64_t>() < 0 || from.get<int64_t>() > 1000) {
+    return absl::InvalidArgumentError("from_step must be a step index >= 0");
+  }
+  ASSIGN_OR_RETURN(const v1::Job job, ctx.backend.ResetJob(id, from.get<int32_t>()));
+  spdlog::info("dashboard action=reset job={} from_step={} remote={}", id, from.get<int>(),
+               req.remote_addr);
+  return JobToJson(job);
+}
+
+// POST /api/jobs/ID/cancel
+absl::StatusOr<nlohmann::json> CancelJob(const httplib::Request& req, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const int64_t id, JobId(req));
+  ASSIGN_OR_RETURN(const v1::Job job, ctx.backend.CancelJob(id));
+  spdlog::info("dashboard action=cancel job={} remote={}", id, req.remote_addr);
+  return JobToJson(job);
+}
+
+// POST /api/agents/NAME/drain {"undrain":bool}
+absl::StatusOr<nlohmann::json> DrainAgent(const httplib::Request& req, RouteContext& ctx) {
+  ASSIGN_OR_RETURN(const nlohmann::json body, JsonBody(req));
+  const nlohmann::json undrain = body.value("undrain", nlohmann::json(false));
+  if (!undrain.is_boolean()) {
+    return absl::InvalidArgumentError("undrain must be true or false");
+  }
+  const std::string name = req.matches[1].str();
+  ASSIGN_OR_RETURN(const v1::Agent agent, ctx.backend.DrainAgent(name, undrain.get<bool>()));
+  spdlog::info("dashboard action={} agent={} remote={}", undrain.get<bool>() ? "undrain" : "drain",
+               name, req.remote_addr);
+  return AgentToJson(agent);
+}
+
+// A JSON API handler: the reply body, or an error that becomes {"error": message}.
+using ApiHandler = absl::StatusOr<nlohmann::json> (*)(const httplib::Request&, RouteContext&);
+
+// `handler` behind the auth guard (`state_changing` for the actions); its body is sent with 200,
+// its error with HttpStatusFor(error).
+httplib::Server::Handler ApiRoute(RouteContext& ctx, bool state_changing, ApiHandler handler) {
+  return [&ctx, state_changing, handler](const httplib::Request& req, httplib::Response& res) {
+    if (!Guard(req, res, ctx, state_changing)) return;
+    absl::StatusOr<nlohmann::json> body = handler(req, ctx);
+    if (!body.ok()) return SendError(res, body.status());
+    SendJson(res, *body);
+  };
+}
+
 }  // namespace
 
 void AddApiRoutes(httplib::Server& server, RouteContext& ctx) {
-  server.Get("/api/jobs", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (!Guard(req, res, ctx, false)) return;
-    absl::StatusOr<v1::ListJobsRequest> list = ListRequest(req);
-    if (!list.ok()) return SendError(res, list.status());
-    absl::StatusOr<std::vector<v1::Job>> jobs = ctx.backend.ListJobs(*list);
-    if (!jobs.ok()) return SendError(res, jobs.status());
-    nlohmann::json out = nlohmann::json::array();
-    for (const v1::Job& j : *jobs) out.push_back(JobToJson(j));
-    SendJson(res, out);
-  });
-
-  server.Get(R"(/api/jobs/(\d+))", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (!Guard(req, res, ctx, false)) return;
-    absl::StatusOr<int64_t> id = JobId(req);
-    if (!id.ok()) return SendError(res, id.status());
-    absl::StatusOr<v1::Job> job = ctx.backend.GetJob(*id);
-    if (!job.ok()) return SendError(res, job.status());
-    SendJson(res, JobToJson(*job));
-  });
-
-  server.Get(R"(/api/jobs/(\d+)/log)", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (!Guard(req, res, ctx, false)) return;
-    absl::StatusOr<int64_t> id = JobId(req);
-    if (!id.ok()) return SendError(res, id.status());
-    int32_t tail = 0;
-    if (req.has_param("tail") &&
-        (!absl::SimpleAtoi(req.get_param_value("tail"), &tail) || tail < 0)) {
-      return SendError(res, absl::InvalidArgumentError("tail must be a number >= 0"));
-    }
-    absl::StatusOr<std::vector<v1::LogLine>> lines = ctx.backend.GetJobLog(*id, tail);
-    if (!lines.ok()) return SendError(res, lines.status());
-    nlohmann::json out = nlohmann::json::array();
-    for (const v1::LogLine& l : *lines) out.push_back(LogLineToJson(l));
-    SendJson(res, out);
-  });
-
-  server.Get("/api/agents", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (!Guard(req, res, ctx, false)) return;
-    absl::StatusOr<std::vector<v1::Agent>> agents = ctx.backend.ListAgents();
-    if (!agents.ok()) return SendError(res, agents.status());
-    nlohmann::json out = nlohmann::json::array();
-    for (const v1::Agent& a : *agents) out.push_back(AgentToJson(a));
-    SendJson(res, out);
-  });
-
-  server.Post("/api/enqueue", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (!Guard(req, res, ctx, true)) return;
-    absl::StatusOr<nlohmann::json> body = JsonBody(req);
-    if (!body.ok()) return SendError(res, body.status());
-    std::vector<std::string> paths;
-    const nlohmann::json& list = (*body)["paths"];
-    if (!list.is_array() || list.empty()) {
-      return SendError(res, absl::InvalidArgumentError("\"paths\" must be a non-empty list"));
-    }
-    for (const nlohmann::json& p : list) {
-      if (!p.is_string()) return SendError(res, absl::InvalidArgumentError("paths are strings"));
-      paths.push_back(p.get<std::string>());
-    }
-    absl::StatusOr<v1::EnqueueResponse> result = ctx.backend.Enqueue(paths);
-    if (!result.ok()) return SendError(res, result.status());
-    spdlog::info("dashboard action=enqueue paths={} remote={}", paths.size(), req.remote_addr);
-    SendJson(res, EnqueueResponseToJson(*result));
-  });
-
-  server.Post(
-      R"(/api/jobs/(\d+)/reset)", [&ctx](const httplib::Request& req, httplib::Response& res) {
-        if (!Guard(req, res, ctx, true)) return;
-        absl::StatusOr<int64_t> id = JobId(req);
-        if (!id.ok()) return SendError(res, id.status());
-        absl::StatusOr<nlohmann::json> body = JsonBody(req);
-        if (!body.ok()) return SendError(res, body.status());
-        const nlohmann::json from = body->value("from_step", nlohmann::json(0));
-        if (!from.is_number_integer() || from.get<int64_t>() < 0 || from.get<int64_t>() > 1000) {
-          return SendError(res, absl::InvalidArgumentError("from_step must be a step index >= 0"));
-        }
-        absl::StatusOr<v1::Job> job = ctx.backend.ResetJob(*id, from.get<int32_t>());
-        if (!job.ok()) return SendError(res, job.status());
-        spdlog::info("dashboard action=reset job={} from_step={} remote={}", *id, from.get<int>(),
-                     req.remote_addr);
-        SendJson(res, JobToJson(*job));
-      });
-
-  server.Post(R"(/api/jobs/(\d+)/cancel)",
-              [&ctx](const httplib::Request& req, httplib::Response& res) {
-                if (!Guard(req, res, ctx, true)) return;
-                absl::StatusOr<int64_t> id = JobId(req);
-                if (!id.ok()) return SendError(res, id.status());
-                absl::StatusOr<v1::Job> job = ctx.backend.CancelJob(*id);
-                if (!job.ok()) return SendError(res, job.status());
-                spdlog::info("dashboard action=cancel job={} remote={}", *id, req.remote_addr);
-                SendJson(res, JobToJson(*job));
-              });
-
-  server.Post(
-      "/api/agents/(.+)/drain", [&ctx](const httplib::Request& req, httplib::Response& res) {
-        if (!Guard(req, res, ctx, true)) return;
-        absl::StatusOr<nlohmann::json> body = JsonBody(req);
-        if (!body.ok()) return SendError(res, body.status());
-        const nlohmann::json undrain = body->value("undrain", nlohmann::json(false));
-        if (!undrain.is_boolean()) {
-          return SendError(res, absl::InvalidArgumentError("undrain must be true or false"));
-        }
-        const std::string name = req.matches[1].str();
-        absl::StatusOr<v1::Agent> agent = ctx.backend.DrainAgent(name, undrain.get<bool>());
-        if (!agent.ok()) return SendError(res, agent.status());
-        spdlog::info("dashboard action={} agent={} remote={}",
-                     undrain.get<bool>() ? "undrain" : "drain", name, req.remote_addr);
-        SendJson(res, AgentToJson(*agent));
-      });
+  server.Get("/api/jobs", ApiRoute(ctx, /*state_changing=*/false, ListJobs));
+  server.Get(R"(/api/jobs/(\d+))", ApiRoute(ctx, /*state_changing=*/false, GetJob));
+  server.Get(R"(/api/jobs/(\d+)/log)", ApiRoute(ctx, /*state_changing=*/false, GetJobLog));
+  server.Get("/api/agents", ApiRoute(ctx, /*state_changing=*/false, ListAgents));
+  server.Post("/api/enqueue", ApiRoute(ctx, /*state_changing=*/true, Enqueue));
+  server.Post(R"(/api/jobs/(\d+)/reset)", ApiRoute(ctx, /*state_changing=*/true, ResetJob));
+  server.Post(R"(/api/jobs/(\d+)/cancel)", ApiRoute(ctx, /*state_changing=*/true, CancelJob));
+  server.Post("/api/agents/(.+)/drain", ApiRoute(ctx, /*state_changing=*/true, DrainAgent));
 }
 
 }  // namespace mkvfleet::http

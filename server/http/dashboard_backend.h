@@ -21,9 +21,9 @@
 namespace mkvfleet::http {
 
 // Ends a Subscribe() when destroyed; after the destructor returns the sink is never called again.
-class EventSubscription {
+class DashboardSubscription {
  public:
-  virtual ~EventSubscription() = default;
+  virtual ~DashboardSubscription() = default;
 };
 
 // Implementations must be thread-safe: the HTTP server calls them from many worker threads.
@@ -48,7 +48,7 @@ class DashboardBackend {
   // Live events (WatchEvents for every job) delivered to `sink` on a backend thread, in order,
   // until the returned subscription is destroyed. If the source breaks, the backend reconnects on
   // its own; the sink only sees events.
-  virtual std::unique_ptr<EventSubscription> Subscribe(
+  virtual std::unique_ptr<DashboardSubscription> Subscribe(
       std::function<void(const v1::Event&)> sink) = 0;
 
   // OK when the job database is writable (GET /healthz); the error says what is wrong.

@@ -12,9 +12,9 @@
 #include "nlohmann/json.hpp"
 #include "server/http/dashboard_backend.h"
 #include "server/http/event_hub.h"
-#include "server/http/ops_metrics.h"
-#include "server/http/request_auth.h"
+#include "server/http/http_auth.h"
 #include "server/http/sessions.h"
+#include "server/http/ops_metrics.h"
 
 namespace mkvfleet::http {
 

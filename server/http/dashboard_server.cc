@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
 #include "server/http/dashboard_routes.h"
 #include "spdlog/spdlog.h"
 
@@ -80,9 +81,7 @@ DashboardServer::DashboardServer(DashboardBackend& backend, OpsMetrics& metrics,
 DashboardServer::~DashboardServer() { Stop(); }
 
 absl::Status DashboardServer::Start() {
-  if (absl::Status s = CheckExposure(options_.listen, !options_.admin_token.empty()); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckExposure(options_.listen, !options_.admin_token.empty()));
   server_ = std::make_unique<httplib::Server>();
   const int threads = options_.worker_threads;
   // httplib takes ownership of the raw pointer it asks for.

@@ -23,8 +23,8 @@
 #include "server/http/dashboard_backend.h"
 #include "server/http/event_hub.h"
 #include "server/http/listen_address.h"
-#include "server/http/ops_metrics.h"
 #include "server/http/sessions.h"
+#include "server/http/ops_metrics.h"
 
 namespace httplib {
 class Server;
@@ -69,7 +69,7 @@ class DashboardServer {
   EventHub hub_;
   std::unique_ptr<RouteContext> context_;
   std::unique_ptr<httplib::Server> server_;
-  std::unique_ptr<EventSubscription> subscription_;
+  std::unique_ptr<DashboardSubscription> subscription_;
   std::thread thread_;
   int port_ = 0;
 };

@@ -6,6 +6,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/auth/client_channel.h"
+#include "common/status/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "spdlog/spdlog.h"
 
@@ -19,7 +20,7 @@ absl::Status FromGrpc(const grpc::Status& status) {
 namespace {
 
 // A WatchEvents loop on its own thread. Destruction cancels the stream and joins.
-class WatchSubscription final : public EventSubscription {
+class WatchSubscription final : public DashboardSubscription {
  public:
   WatchSubscription(v1::AdminService::Stub* stub, std::string token,
                     std::function<void(const v1::Event&)> sink)
@@ -103,9 +104,7 @@ absl::StatusOr<std::vector<v1::Job>> GrpcAdminBackend::ListJobs(
     const v1::ListJobsRequest& request) {
   v1::ListJobsResponse response;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->ListJobs(context.get(), request, &response)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub_->ListJobs(context.get(), request, &response)));
   return std::vector<v1::Job>(response.jobs().begin(), response.jobs().end());
 }
 
@@ -114,7 +113,7 @@ absl::StatusOr<v1::Job> GrpcAdminBackend::GetJob(int64_t id) {
   request.set_id(id);
   v1::Job job;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->GetJob(context.get(), request, &job)); !s.ok()) return s;
+  RETURN_IF_ERROR(FromGrpc(stub_->GetJob(context.get(), request, &job)));
   return job;
 }
 
@@ -124,20 +123,14 @@ absl::StatusOr<std::vector<v1::LogLine>> GrpcAdminBackend::GetJobLog(int64_t id,
   request.set_tail(tail);
   v1::GetJobLogResponse response;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->GetJobLog(context.get(), request, &response)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub_->GetJobLog(context.get(), request, &response)));
   return std::vector<v1::LogLine>(response.lines().begin(), response.lines().end());
 }
 
 absl::StatusOr<std::vector<v1::Agent>> GrpcAdminBackend::ListAgents() {
   v1::ListAgentsResponse response;
   auto context = CallContext(admin_token_);
-  if (absl::Status s =
-          FromGrpc(stub_->ListAgents(context.get(), v1::ListAgentsRequest(), &response));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub_->ListAgents(context.get(), v1::ListAgentsRequest(), &response)));
   return std::vector<v1::Agent>(response.agents().begin(), response.agents().end());
 }
 
@@ -147,9 +140,7 @@ absl::StatusOr<v1::EnqueueResponse> GrpcAdminBackend::Enqueue(
   for (const std::string& p : paths) request.add_paths(p);
   v1::EnqueueResponse response;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->Enqueue(context.get(), request, &response)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub_->Enqueue(context.get(), request, &response)));
   return response;
 }
 
@@ -159,7 +150,7 @@ absl::StatusOr<v1::Job> GrpcAdminBackend::ResetJob(int64_t id, int32_t from_step
   request.set_from_step(from_step);
   v1::Job job;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->ResetJob(context.get(), request, &job)); !s.ok()) return s;
+  RETURN_IF_ERROR(FromGrpc(stub_->ResetJob(context.get(), request, &job)));
   return job;
 }
 
@@ -168,9 +159,7 @@ absl::StatusOr<v1::Job> GrpcAdminBackend::CancelJob(int64_t id) {
   request.set_id(id);
   v1::Job job;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->CancelJob(context.get(), request, &job)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub_->CancelJob(context.get(), request, &job)));
   return job;
 }
 
@@ -180,13 +169,11 @@ absl::StatusOr<v1::Agent> GrpcAdminBackend::DrainAgent(const std::string& name, 
   request.set_undrain(undrain);
   v1::Agent agent;
   auto context = CallContext(admin_token_);
-  if (absl::Status s = FromGrpc(stub_->DrainAgent(context.get(), request, &agent)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(FromGrpc(stub_->DrainAgent(context.get(), request, &agent)));
   return agent;
 }
 
-std::unique_ptr<EventSubscription> GrpcAdminBackend::Subscribe(
+std::unique_ptr<DashboardSubscription> GrpcAdminBackend::Subscribe(
     std::function<void(const v1::Event&)> sink) {
   return std::make_unique<WatchSubscription>(stub_.get(), admin_token_, std::move(sink));
 }

@@ -34,7 +34,8 @@ class GrpcAdminBackend final : public DashboardBackend {
   absl::StatusOr<v1::Job> CancelJob(int64_t id) override;
   absl::StatusOr<v1::Agent> DrainAgent(const std::string& name, bool undrain) override;
   // One WatchEvents stream on its own thread; reconnects with a capped backoff when it breaks.
-  std::unique_ptr<EventSubscription> Subscribe(std::function<void(const v1::Event&)> sink) override;
+  std::unique_ptr<DashboardSubscription> Subscribe(
+      std::function<void(const v1::Event&)> sink) override;
   absl::Status CheckHealth() override;
 
  private:

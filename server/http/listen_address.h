@@ -1,5 +1,7 @@
-// --http-listen HOST:PORT parsing and the loopback rule: the dashboard binds beyond loopback only
-// when an admin token is configured (the same rule as the gRPC listener, issue 3). Pure functions.
+// --http-listen HOST:PORT parsing and the loopback rule: without an admin token the dashboard
+// binds to loopback only, so an unauthenticated admin surface is reachable from this machine
+// alone (the gRPC listener refuses the same way without its tokens; see ValidateCoordinatorConfig
+// in server/coordinator_config.h). Pure functions.
 #pragma once
 
 #include <string>

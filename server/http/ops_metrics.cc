@@ -1,6 +1,7 @@
 // Coordinator metrics from scrapes, events and direct calls; see ops_metrics.h.
 #include "server/http/ops_metrics.h"
 
+#include "common/status/status_macros.h"
 #include "server/http/json_view.h"
 
 namespace mkvfleet::http {
@@ -51,25 +52,23 @@ OpsMetrics::OpsMetrics(metrics::Registry& registry) : registry_(registry) {
 }
 
 absl::Status OpsMetrics::Refresh(DashboardBackend& backend) {
-  absl::StatusOr<std::vector<v1::Job>> jobs = backend.ListJobs(v1::ListJobsRequest());
-  if (!jobs.ok()) return jobs.status();
-  absl::StatusOr<std::vector<v1::Agent>> agents = backend.ListAgents();
-  if (!agents.ok()) return agents.status();
+  ASSIGN_OR_RETURN(const std::vector<v1::Job> jobs, backend.ListJobs(v1::ListJobsRequest()));
+  ASSIGN_OR_RETURN(const std::vector<v1::Agent> agents, backend.ListAgents());
 
   std::map<v1::JobState, int64_t> by_state;
-  for (const v1::Job& j : *jobs) ++by_state[j.state()];
+  for (const v1::Job& j : jobs) ++by_state[j.state()];
   for (v1::JobState s : AllJobStates()) {
     registry_.GetGauge(kJobs, kJobsHelp, {{"state", JobStateName(s)}})
         .Set(static_cast<double>(by_state[s]));
   }
   std::map<v1::AgentStatus, int64_t> by_status;
-  for (const v1::Agent& a : *agents) ++by_status[a.status()];
+  for (const v1::Agent& a : agents) ++by_status[a.status()];
   for (v1::AgentStatus s : AllAgentStatuses()) {
     registry_.GetGauge(kAgents, kAgentsHelp, {{"status", AgentStatusName(s)}})
         .Set(static_cast<double>(by_status[s]));
   }
   registry_.ClearGauges(kFps);
-  for (const v1::Agent& a : *agents) {
+  for (const v1::Agent& a : agents) {
     const bool working = a.status() == v1::AGENT_STATUS_BUSY || a.current_job_id() != 0;
     registry_.GetGauge(kFps, kFpsHelp, {{"agent", a.name()}})
         .Set(working ? a.progress().fps() : 0.0);

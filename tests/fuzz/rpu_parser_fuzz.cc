@@ -9,7 +9,7 @@
 #include "common/bits/emulation_prevention.h"
 #include "common/dovi/crc32.h"
 #include "common/dovi/rpu_convert.h"
-#include "common/dovi/rpu_file.h"
+#include "common/dovi/rpu_file_bytes.h"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "common/media/sample_rpus.h"
-#include "common/media/sample_spec.h"
+#include "common/samplegen/sample_rpus.h"
+#include "common/samplegen/sample_spec.h"
 #include "tests/media/dovi/cli_runner.h"
 #include "tests/test_paths.h"
 
@@ -157,9 +157,9 @@ void CheckOurView(const std::string& mkv, const Expect& e, const std::string& di
   CommandResult ex = RunMkvctl({"dovi", "extract-rpu", mkv, "-o", dir + "/rpus.bin"});
   INFO(ex.err);
   REQUIRE(ex.exit_code == 0);
-  auto kind = media::ParseSampleKind(e.kind);
+  auto kind = samplegen::ParseSampleKind(e.kind);
   REQUIRE(kind.ok());
-  auto expected = media::BuildSampleRpuFile(*kind, kFrames);
+  auto expected = samplegen::BuildSampleRpuFile(*kind, kFrames);
   REQUIRE(expected.ok());
   CHECK(ReadFileOrFail(dir + "/rpus.bin") == std::string(expected->begin(), expected->end()));
 }

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <string>
 
-#include "common/media/encode_args.h"
-#include "common/media/sample_rpus.h"
-#include "common/media/sample_spec.h"
+#include "common/samplegen/sample_commands.h"
+#include "common/samplegen/sample_rpus.h"
+#include "common/samplegen/sample_spec.h"
 
-namespace mkvfleet::media {
+namespace mkvfleet::samplegen {
 namespace {
 
 bool Has(const Argv& argv, const std::string& a, const std::string& b) {
@@ -102,4 +102,4 @@ TEST_CASE("per-frame RPU files have one RPU per frame with changing L1") {
 }
 
 }  // namespace
-}  // namespace mkvfleet::media
+}  // namespace mkvfleet::samplegen

@@ -14,7 +14,7 @@ namespace mkvfleet::agent::encode {
 namespace {
 
 namespace fs = std::filesystem;
-using ::mkvfleet::media::SampleKind;
+using ::mkvfleet::samplegen::SampleKind;
 using nlohmann::json;
 
 // What a run left: the steps' records, the job log and progress reports.
@@ -220,7 +220,7 @@ TEST_CASE("P7 MEL with plan override dv-reencode becomes DV 8.1 on a re-encoded 
   // encoded stream was written to the work dir.
   CHECK(absl::StrContains(Fact(run, "mux", "note"), "nothing to do: the encode step muxed"));
   CHECK_FALSE(fs::exists(root + "/work/encoded.hevc"));
-  CHECK(Fact(run, "encode", "bytes_written") == std::to_string(fs::file_size(output)));
+  CHECK(Fact(run, "encode", media::kFactBytesWritten) == std::to_string(fs::file_size(output)));
 
   // ffprobe: DV configuration record profile 8, compatibility 1, no EL.
   const json dv = SideData(VideoStream(output), "DOVI configuration record");
@@ -269,7 +269,7 @@ TEST_CASE("with checkpoint_encoded_video the mux step muxes x265's file into the
   CheckReencoded(source, output, run);
   CHECK(Fact(run, "mux", "note").empty());
   CHECK(fs::exists(root + "/work/encoded.hevc"));  // the checkpoint the mux read
-  CHECK(Fact(run, "mux", "bytes_written") == std::to_string(fs::file_size(output)));
+  CHECK(Fact(run, "mux", media::kFactBytesWritten) == std::to_string(fs::file_size(output)));
   const json dv = SideData(VideoStream(output), "DOVI configuration record");
   REQUIRE_FALSE(dv.is_null());
   CHECK(dv["dv_profile"] == 8);

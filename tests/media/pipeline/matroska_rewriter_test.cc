@@ -1,4 +1,4 @@
-// The direct element-level rewrite (remux::RewriteMatroska) on real generated mkvmerge files
+// The direct element-level rewrite (matroska::RewriteMatroska) on real generated mkvmerge files
 // and ffmpeg copies of them: an identity rewrite reproduces the source byte for byte; the Dolby
 // Vision conversion gives the same video frames as the libavformat remux while every other
 // packet, track property, chapter and tag stays the source's; the stored indexes (Cues,
@@ -18,20 +18,20 @@
 #include "catch2/catch.hpp"
 #include "common/matroska/ebml.h"
 #include "common/matroska/ebml_children.h"
-#include "common/mkv/matroska_reader.h"
-#include "common/remux/matroska_rewriter.h"
-#include "common/remux/remuxer.h"
+#include "common/libav/matroska_reader.h"
+#include "common/matroska/matroska_rewriter.h"
+#include "common/libav/remuxer.h"
 #include "tests/media/pipeline/samples.h"
 #include "tests/test_paths.h"
 
 namespace mkvfleet {
 namespace {
 
-using media::SampleKind;
+using samplegen::SampleKind;
 using nlohmann::json;
 
 // Frames passed through unchanged.
-class SameFrames final : public remux::FrameRewriter {
+class SameFrames final : public matroska::FrameRewriter {
  public:
   absl::Status Start(const matroska::VideoTrackEntry& t) override {
     track = t;
@@ -44,7 +44,7 @@ class SameFrames final : public remux::FrameRewriter {
   matroska::VideoTrackEntry track;
 };
 
-mkv::DoviConfigRecord Profile81() { return mkv::Profile81Record(1); }
+dovi::DoviConfigRecord Profile81() { return dovi::Profile81Record(1); }
 
 std::vector<uint8_t> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -59,10 +59,10 @@ struct Packet {
   bool operator==(const Packet&) const = default;
 };
 std::vector<Packet> Packets(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<mkv::MatroskaReader>> r = mkv::MatroskaReader::Open(path);
+  absl::StatusOr<std::unique_ptr<libav::MatroskaReader>> r = libav::MatroskaReader::Open(path);
   REQUIRE(r.ok());
   std::vector<Packet> all;
-  mkv::PacketPtr p = mkv::MakePacket();
+  libav::PacketPtr p = libav::MakePacket();
   while (true) {
     absl::StatusOr<bool> got = (*r)->ReadPacket(*p);
     REQUIRE(got.ok());
@@ -162,7 +162,7 @@ TEST_CASE("an identity rewrite reproduces the source byte for byte") {
   const std::string out = dir + "/same.mkv";
   SameFrames frames;
   int64_t progress = 0;
-  absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+  absl::StatusOr<libav::RemuxStats> stats = matroska::RewriteMatroska(
       {src, out, &frames, {}, matroska::kFourccDvvc, [&](int64_t n) { progress = n; }, nullptr});
   INFO(stats.status().ToString());
   REQUIRE(stats.ok());
@@ -180,8 +180,8 @@ TEST_CASE("dv-convert by direct rewrite: the libav remux's frames, everything el
   const std::string direct = dir + "/direct.mkv";
   const std::string lavf = dir + "/lavf.mkv";
   agent::media::DvConvertInput frames;
-  absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
-      {src, direct, &frames, mkv::SerializeDoviConfigRecord(Profile81()), matroska::kFourccDvvc,
+  absl::StatusOr<libav::RemuxStats> stats = matroska::RewriteMatroska(
+      {src, direct, &frames, dovi::SerializeDoviConfigRecord(Profile81()), matroska::kFourccDvvc,
        nullptr, nullptr});
   INFO(stats.status().ToString());
   REQUIRE(stats.ok());
@@ -190,7 +190,7 @@ TEST_CASE("dv-convert by direct rewrite: the libav remux's frames, everything el
   CHECK(stats->output_bytes == static_cast<int64_t>(std::filesystem::file_size(direct)));
   CHECK(stats->output_bytes < static_cast<int64_t>(std::filesystem::file_size(src)));
   agent::media::DvConvertInput video;
-  REQUIRE(remux::Remux({src, lavf, &video, Profile81(), nullptr, nullptr}).ok());
+  REQUIRE(libav::Remux({src, lavf, &video, Profile81(), nullptr, nullptr}).ok());
 
   // Video frames equal to the libav path's; other packets equal to the source's.
   const std::vector<Packet> a = Packets(src), b = Packets(direct), c = Packets(lavf);
@@ -287,7 +287,7 @@ TEST_CASE("a libavformat-written file (CRC-32 in every level-1 element) is rewri
   SECTION("identity: byte for byte") {
     const std::string out = dir + "/same.mkv";
     SameFrames frames;
-    absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+    absl::StatusOr<libav::RemuxStats> stats = matroska::RewriteMatroska(
         {lavf_src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
     INFO(stats.status().ToString());
     REQUIRE(stats.ok());
@@ -296,8 +296,8 @@ TEST_CASE("a libavformat-written file (CRC-32 in every level-1 element) is rewri
   SECTION("dv-convert: every CRC-32 still right, frames as the libav remux makes them") {
     const std::string direct = dir + "/direct.mkv";
     agent::media::DvConvertInput frames;
-    absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
-        {lavf_src, direct, &frames, mkv::SerializeDoviConfigRecord(Profile81()),
+    absl::StatusOr<libav::RemuxStats> stats = matroska::RewriteMatroska(
+        {lavf_src, direct, &frames, dovi::SerializeDoviConfigRecord(Profile81()),
          matroska::kFourccDvvc, nullptr, nullptr});
     INFO(stats.status().ToString());
     REQUIRE(stats.ok());
@@ -309,7 +309,7 @@ TEST_CASE("a libavformat-written file (CRC-32 in every level-1 element) is rewri
 
     const std::string lavf = dir + "/lavf.mkv";
     agent::media::DvConvertInput video;
-    REQUIRE(remux::Remux({lavf_src, lavf, &video, Profile81(), nullptr, nullptr}).ok());
+    REQUIRE(libav::Remux({lavf_src, lavf, &video, Profile81(), nullptr, nullptr}).ok());
     const std::vector<Packet> a = Packets(lavf_src), b = Packets(direct), c = Packets(lavf);
     REQUIRE(a.size() == b.size());
     REQUIRE(b.size() == c.size());
@@ -346,7 +346,7 @@ TEST_CASE("layouts the rewrite does not handle are left to the libav remux") {
   }
   const std::string out = dir + "/out.mkv";
   SameFrames frames;
-  absl::StatusOr<remux::RemuxStats> stats = remux::RewriteMatroska(
+  absl::StatusOr<libav::RemuxStats> stats = matroska::RewriteMatroska(
       {src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
   REQUIRE_FALSE(stats.ok());
   CHECK(stats.status().code() == absl::StatusCode::kUnimplemented);
@@ -360,16 +360,16 @@ TEST_CASE("bad sources fail naming the file, without an output") {
   const std::string out = dir + "/out.mkv";
   SameFrames frames;
   auto run = [&](const std::string& src) {
-    return remux::RewriteMatroska({src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
+    return matroska::RewriteMatroska({src, out, &frames, {}, matroska::kFourccDvvc, nullptr, nullptr});
   };
   SECTION("missing") {
-    absl::StatusOr<remux::RemuxStats> s = run(dir + "/missing.mkv");
+    absl::StatusOr<libav::RemuxStats> s = run(dir + "/missing.mkv");
     CHECK(s.status().code() == absl::StatusCode::kNotFound);
   }
   SECTION("text named .mkv") {
     const std::string text = dir + "/notes.mkv";
     std::ofstream(text) << "just some text, not a film\n";
-    absl::StatusOr<remux::RemuxStats> s = run(text);
+    absl::StatusOr<libav::RemuxStats> s = run(text);
     CHECK(s.status().code() == absl::StatusCode::kInvalidArgument);
     CHECK(absl::StrContains(s.status().message(), text));
   }
@@ -377,7 +377,7 @@ TEST_CASE("bad sources fail naming the file, without an output") {
     const std::string cut = dir + "/cut.mkv";
     testing::CopySample(SampleKind::kP7Mel, cut);
     std::filesystem::resize_file(cut, std::filesystem::file_size(cut) / 2);
-    absl::StatusOr<remux::RemuxStats> s = run(cut);
+    absl::StatusOr<libav::RemuxStats> s = run(cut);
     CHECK(s.status().code() == absl::StatusCode::kDataLoss);
     CHECK(absl::StrContains(s.status().message(), cut));
   }

@@ -21,7 +21,7 @@ namespace mkvfleet {
 namespace {
 
 namespace fs = std::filesystem;
-using media::SampleKind;
+using samplegen::SampleKind;
 using nlohmann::json;
 using testing::Fleet;
 using testing::MediaFleet;

@@ -13,7 +13,7 @@ namespace mkvfleet {
 namespace {
 
 namespace fs = std::filesystem;
-using media::SampleKind;
+using samplegen::SampleKind;
 using nlohmann::json;
 using testing::ExpectedOutput;
 using testing::Fleet;

@@ -1,6 +1,6 @@
 // The libavformat remuxer on a real generated profile 7 file, judged by mkvmerge -J and ffprobe:
 // every track, flag, language, name and the chapters survive, and the DV record is the one asked;
-// and the output file it writes through (remux::OutputFile).
+// and the output file it writes through (libav::OutputFile).
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -9,25 +9,25 @@
 #include "absl/strings/match.h"
 
 #include "catch2/catch.hpp"
-#include "common/remux/output_file.h"
-#include "common/remux/remuxer.h"
+#include "common/libav/output_file.h"
+#include "common/libav/remuxer.h"
 #include "tests/media/pipeline/samples.h"
 #include "tests/test_paths.h"
 
 namespace mkvfleet {
 namespace {
 
-using media::SampleKind;
+using samplegen::SampleKind;
 using nlohmann::json;
 
 TEST_CASE("plain remux keeps every track, flag and chapter and sets the DV record") {
   const std::string dir = testing::MakeTempDir("remux");
   const std::string& src = testing::Sample(SampleKind::kP7Mel);
   const std::string out = dir + "/out.mkv";
-  remux::CopyVideoInput copy;
-  const mkv::DoviConfigRecord rec = mkv::Profile81Record(1);
+  libav::CopyVideoInput copy;
+  const dovi::DoviConfigRecord rec = dovi::Profile81Record(1);
   int64_t last_progress = 0;
-  absl::StatusOr<remux::RemuxStats> stats = remux::Remux(
+  absl::StatusOr<libav::RemuxStats> stats = libav::Remux(
       {src, out, &copy, rec, [&](int64_t n) { last_progress = n; }, nullptr});
   INFO(stats.status().ToString());
   REQUIRE(stats.ok());
@@ -68,9 +68,9 @@ TEST_CASE("plain remux keeps every track, flag and chapter and sets the DV recor
 
 TEST_CASE("remux of a missing source fails naming it and leaves no output") {
   const std::string dir = testing::MakeTempDir("remux");
-  remux::CopyVideoInput copy;
-  absl::StatusOr<remux::RemuxStats> stats =
-      remux::Remux({dir + "/missing.mkv", dir + "/out.mkv", &copy, std::nullopt, nullptr, nullptr});
+  libav::CopyVideoInput copy;
+  absl::StatusOr<libav::RemuxStats> stats =
+      libav::Remux({dir + "/missing.mkv", dir + "/out.mkv", &copy, std::nullopt, nullptr, nullptr});
   REQUIRE_FALSE(stats.ok());
   CHECK(stats.status().code() == absl::StatusCode::kNotFound);
   CHECK_FALSE(std::filesystem::exists(dir + "/out.mkv"));
@@ -79,11 +79,11 @@ TEST_CASE("remux of a missing source fails naming it and leaves no output") {
 TEST_CASE("remux output file: buffered writes, seeks back, size and early writeback") {
   const std::string dir = testing::MakeTempDir("remux");
   const std::string path = dir + "/out.bin";
-  absl::StatusOr<std::unique_ptr<remux::OutputFile>> f = remux::OutputFile::Create(path);
+  absl::StatusOr<std::unique_ptr<libav::OutputFile>> f = libav::OutputFile::Create(path);
   REQUIRE(f.ok());
   AVIOContext* pb = (*f)->avio();
   // More than one writeback chunk, so sync_file_range runs, then a rewrite near the start.
-  const int64_t total = remux::OutputFile::kWritebackChunk + 3 * 1000 * 1000 + 7;
+  const int64_t total = libav::OutputFile::kWritebackChunk + 3 * 1000 * 1000 + 7;
   std::vector<uint8_t> block(1000 * 1000);
   int64_t written = 0;
   while (written < total) {
@@ -113,7 +113,7 @@ TEST_CASE("remux output file: buffered writes, seeks back, size and early writeb
 
 TEST_CASE("remux output file: a write error is reported by Close, naming the file") {
   // /dev/full takes the open and refuses every write with ENOSPC.
-  absl::StatusOr<std::unique_ptr<remux::OutputFile>> f = remux::OutputFile::Create("/dev/full");
+  absl::StatusOr<std::unique_ptr<libav::OutputFile>> f = libav::OutputFile::Create("/dev/full");
   REQUIRE(f.ok());
   std::vector<uint8_t> block(4 << 20, 1);
   avio_write((*f)->avio(), block.data(), static_cast<int>(block.size()));
@@ -125,8 +125,8 @@ TEST_CASE("remux output file: a write error is reported by Close, naming the fil
 
 TEST_CASE("remux output file: an unwritable path fails naming it") {
   const std::string dir = testing::MakeTempDir("remux");
-  absl::StatusOr<std::unique_ptr<remux::OutputFile>> f =
-      remux::OutputFile::Create(dir + "/no/such/folder/out.mkv");
+  absl::StatusOr<std::unique_ptr<libav::OutputFile>> f =
+      libav::OutputFile::Create(dir + "/no/such/folder/out.mkv");
   REQUIRE_FALSE(f.ok());
   CHECK(absl::StrContains(f.status().message(), "no/such/folder/out.mkv"));
 }

@@ -10,34 +10,34 @@
 
 #include "absl/strings/escaping.h"
 #include "catch2/catch.hpp"
-#include "common/media/sample_generator.h"
+#include "common/samplegen/sample_generator.h"
 #include "common/process/subprocess.h"
 #include "tests/test_paths.h"
 
 namespace mkvfleet::testing {
 
-const std::string& Sample(media::SampleKind kind) {
-  static std::map<media::SampleKind, std::string>* cache =
-      new std::map<media::SampleKind, std::string>();
+const std::string& Sample(samplegen::SampleKind kind) {
+  static std::map<samplegen::SampleKind, std::string>* cache =
+      new std::map<samplegen::SampleKind, std::string>();
   static const std::string dir = MakeTempDir("mkvfleet-samples");
   auto it = cache->find(kind);
   if (it != cache->end()) return it->second;
-  media::SampleSpec spec;
+  samplegen::SampleSpec spec;
   spec.kind = kind;
-  const std::string path = dir + "/" + std::string(media::SampleKindName(kind)) + ".mkv";
-  absl::Status s = media::GenerateSample(spec, path);
+  const std::string path = dir + "/" + std::string(samplegen::SampleKindName(kind)) + ".mkv";
+  absl::Status s = samplegen::GenerateSample(spec, path);
   INFO(s.ToString());
   REQUIRE(s.ok());
   return cache->emplace(kind, path).first->second;
 }
 
-void CopySample(media::SampleKind kind, const std::string& path) {
+void CopySample(samplegen::SampleKind kind, const std::string& path) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::filesystem::copy_file(Sample(kind), path,
                              std::filesystem::copy_options::overwrite_existing);
 }
 
-void FfmpegCopyOfSample(media::SampleKind kind, const std::string& path,
+void FfmpegCopyOfSample(samplegen::SampleKind kind, const std::string& path,
                         const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"ffmpeg", "-v", "error", "-y", "-i", Sample(kind),
                                    "-map",   "0",  "-c",    "copy"};

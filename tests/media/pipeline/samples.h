@@ -5,20 +5,20 @@
 #include <string>
 #include <vector>
 
-#include "common/media/sample_spec.h"
+#include "common/samplegen/sample_spec.h"
 #include "nlohmann/json.hpp"
 
 namespace mkvfleet::testing {
 
 // Path of a generated sample of `kind` (cached per process; do not modify it).
-const std::string& Sample(media::SampleKind kind);
+const std::string& Sample(samplegen::SampleKind kind);
 // Copies a cached sample to `path` (so a test may own, move or damage it).
-void CopySample(media::SampleKind kind, const std::string& path);
+void CopySample(samplegen::SampleKind kind, const std::string& path);
 
 // Copies a cached sample to `path` through ffmpeg (`-map 0 -c copy` plus `extra` output
 // options): a file as libavformat's Matroska muxer writes it (a CRC-32 first in every level-1
 // element, all tags before the clusters).
-void FfmpegCopyOfSample(media::SampleKind kind, const std::string& path,
+void FfmpegCopyOfSample(samplegen::SampleKind kind, const std::string& path,
                         const std::vector<std::string>& extra = {});
 // ffmpeg output options that leave out the video track's byte statistics (BPS, NUMBER_OF_BYTES),
 // which it otherwise copies from mkvmerge's tags.

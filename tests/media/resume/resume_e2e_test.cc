@@ -23,7 +23,7 @@ namespace mkvfleet::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using ::mkvfleet::media::SampleKind;
+using ::mkvfleet::samplegen::SampleKind;
 using nlohmann::json;
 
 std::string Bin(const std::string& rel) { return BinaryDir() + "/" + rel; }

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_format.h"
-#include "common/dovi/rpu_file.h"
+#include "common/dovi/rpu_file_bytes.h"
 #include "tests/test_paths.h"
 
 namespace mkvfleet::dovi::testing {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/dovi/rpu.h"
-#include "common/dovi/rpu_file.h"
+#include "common/dovi/rpu_file_bytes.h"
 #include "tests/unit/dovi/dovi_test_util.h"
 
 namespace mkvfleet::dovi {

@@ -54,7 +54,7 @@ struct Fixture {
 
   FakeBackend backend;
   metrics::Registry registry;
-  OpsMetrics metrics;
+  http::OpsMetrics metrics;
   std::unique_ptr<DashboardServer> server;
 };
 
@@ -80,7 +80,7 @@ TEST_CASE("metrics: 401 without the token, Prometheus text with it") {
   CHECK(c.Get("/metrics", Fixture::Bearer("wrong"))->status == 401);
 
   // The coordinator's running totals are read at scrape time (JobStore::Totals in production).
-  CoordinatorTotals totals{1, 2, 4096, 8192};
+  http::CoordinatorTotals totals{1, 2, 4096, 8192};
   f.metrics.SetTotalsSource([&totals] { return totals; });
   auto res = c.Get("/metrics", Fixture::Bearer());
   REQUIRE(res);
@@ -298,7 +298,7 @@ TEST_CASE("the event stream needs auth, and Stop ends open streams") {
 TEST_CASE("without a token: loopback only, DNS-rebinding hosts refused, CSRF still required") {
   FakeBackend backend;
   metrics::Registry registry;
-  OpsMetrics metrics(registry);
+  http::OpsMetrics metrics(registry);
   DashboardOptions exposed;
   exposed.listen = {"0.0.0.0", 0};
   DashboardServer refused(backend, metrics, exposed);

@@ -139,7 +139,7 @@ class FakeBackend final : public http::DashboardBackend {
     it->second.set_status(undrain ? v1::AGENT_STATUS_IDLE : v1::AGENT_STATUS_DRAINING);
     return it->second;
   }
-  std::unique_ptr<http::EventSubscription> Subscribe(
+  std::unique_ptr<http::DashboardSubscription> Subscribe(
       std::function<void(const v1::Event&)> sink) override {
     absl::MutexLock lock(&mu_);
     const int id = next_sink_++;
@@ -152,7 +152,7 @@ class FakeBackend final : public http::DashboardBackend {
   }
 
  private:
-  struct Sub final : http::EventSubscription {
+  struct Sub final : http::DashboardSubscription {
     Sub(FakeBackend* b, int id) : backend(b), id(id) {}
     ~Sub() override {
       absl::MutexLock lock(&backend->mu_);

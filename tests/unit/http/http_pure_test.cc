@@ -5,7 +5,7 @@
 #include "server/http/event_hub.h"
 #include "server/http/json_view.h"
 #include "server/http/listen_address.h"
-#include "server/http/request_auth.h"
+#include "server/http/http_auth.h"
 #include "server/http/sessions.h"
 
 namespace mkvfleet::http {

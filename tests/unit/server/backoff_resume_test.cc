@@ -1,8 +1,8 @@
 // Retry backoff caps and jitter bounds; the resume rule across agents and artifact locations.
 #include <catch2/catch.hpp>
 
-#include "server/backoff.h"
-#include "server/resume_rule.h"
+#include "server/jobs/retry_backoff.h"
+#include "server/jobs/resume_rule.h"
 
 namespace mkvfleet::server {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "server/coordinator_config.h"
 #include "server/event_bus.h"
-#include "server/request_auth.h"
+#include "server/rpc/rpc_auth.h"
 
 namespace mkvfleet::server {
 namespace {

@@ -1,5 +1,5 @@
 // The pure job life cycle: every transition, every refusal, lease expiry on an injected clock.
-#include "server/job_state_machine.h"
+#include "server/jobs/job_state_machine.h"
 
 #include <catch2/catch.hpp>
 

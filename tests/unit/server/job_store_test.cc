@@ -1,6 +1,6 @@
 // JobStore on a real SQLite file: migrations, every named operation's effect and refusal,
 // durability across reopen, atomic claims across connections, and committed-only events.
-#include "server/job_store.h"
+#include "server/store/job_store.h"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,7 @@
 #include <set>
 #include <thread>
 
-#include "server/job_store_schema.h"
+#include "server/store/job_store_schema.h"
 #include "tests/test_paths.h"
 
 namespace mkvfleet::server {

@@ -1,13 +1,13 @@
 // Source path rules on a real temp folder (symlink escape, "..", non-mkv, missing, directory) and
 // enqueue dedup.
-#include "server/library_paths.h"
+#include "server/library/library_paths.h"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 
-#include "server/dedup.h"
+#include "server/library/dedup.h"
 #include "tests/test_paths.h"
 
 namespace mkvfleet::server {

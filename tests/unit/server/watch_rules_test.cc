@@ -7,10 +7,10 @@
 #include <fstream>
 #include <set>
 
-#include "server/job_store.h"
-#include "server/library_scan.h"
-#include "server/mount_check.h"
-#include "server/settle_tracker.h"
+#include "server/store/job_store.h"
+#include "server/library/library_scan.h"
+#include "server/library/mount_check.h"
+#include "server/library/settle_tracker.h"
 #include "tests/test_paths.h"
 
 namespace mkvfleet::server {

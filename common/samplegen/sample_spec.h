@@ -1,0 +1,56 @@
+// What test sample to generate: the kind (Dolby Vision profile 7 MEL/FEL, profile 8.1, HDR10,
+// SDR), the picture size, duration and frame rate. Parsing and validation of the user's choices.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace mkvfleet::samplegen {
+
+enum class SampleKind {
+  kP7Mel,  // dual layer, profile 7, minimal enhancement layer RPUs (mel_orig.bin)
+  kP7Fel,  // dual layer, profile 7, full enhancement layer RPUs (fel_orig.bin)
+  kP81,    // single layer, profile 8.1 (HDR10-compatible BL, profile8.bin)
+  kHdr10,  // HDR10 only: BT.2020 / PQ, mastering display and content light level
+  kSdr,    // SDR: BT.709, 8-bit
+};
+
+// "p7-mel", "p7-fel", "p8.1", "hdr10", "sdr".
+absl::string_view SampleKindName(SampleKind kind);
+// Inverse of SampleKindName. Errors: InvalidArgument listing the valid names.
+absl::StatusOr<SampleKind> ParseSampleKind(absl::string_view name);
+
+inline bool IsDolbyVision(SampleKind k) {
+  return k == SampleKind::kP7Mel || k == SampleKind::kP7Fel || k == SampleKind::kP81;
+}
+inline bool IsDualLayer(SampleKind k) { return k == SampleKind::kP7Mel || k == SampleKind::kP7Fel; }
+inline bool IsHdr(SampleKind k) { return k != SampleKind::kSdr; }
+
+struct SampleSpec {
+  SampleKind kind = SampleKind::kP81;
+  int width = 256;
+  int height = 144;
+  int seconds = 2;
+  int fps = 24;
+  // x265 --preset; fast presets keep tests and 4K benchmark inputs quick.
+  std::string x265_preset = "ultrafast";
+
+  int frame_count() const { return seconds * fps; }
+  // The enhancement layer of dual-layer kinds: half width, half height.
+  int el_width() const { return width / 2; }
+  int el_height() const { return height / 2; }
+};
+
+// Parses "WxH" (e.g. "3840x2160"). Errors: InvalidArgument naming the text.
+absl::Status ParseFrameSize(absl::string_view text, int& width, int& height);
+
+// Checks the limits the encoders and the half-size EL need: width and height multiples of 4
+// (so the EL is still 4:2:0), 64x64 .. 7680x4320, 1..3600 seconds, 1..120 fps, a known preset.
+// Errors: InvalidArgument saying which value is wrong and what is allowed.
+absl::Status ValidateSampleSpec(const SampleSpec& spec);
+
+}  // namespace mkvfleet::samplegen

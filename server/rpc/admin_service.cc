@@ -1,0 +1,152 @@
+// AdminService handlers: authorize, validate, one store/scan call, reply; WatchEvents streams.
+#include "server/rpc/admin_service.h"
+
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "server/constants.h"
+#include "server/rpc/admin_convert.h"
+#include "server/rpc/admission.h"
+#include "server/rpc/grpc_status.h"
+#include "server/rpc/jobs_convert.h"
+#include "spdlog/spdlog.h"
+
+namespace mkvfleet::server {
+
+namespace {
+std::vector<std::string> Paths(const google::protobuf::RepeatedPtrField<std::string>& in) {
+  return std::vector<std::string>(in.begin(), in.end());
+}
+}  // namespace
+
+grpc::Status AdminServiceImpl::Enqueue(grpc::ServerContext* context,
+                                       const v1::EnqueueRequest* request,
+                                       v1::EnqueueResponse* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto records = EnqueuePaths(store_, library_, Paths(request->paths()),
+                              request->plan_override(), /*dry_run=*/false);
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  ToProto(*records, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::Scan(grpc::ServerContext* context, const v1::ScanRequest* request,
+                                    v1::EnqueueResponse* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto records = server::Scan(store_, library_, FromProto(request->mode()),
+                              Paths(request->paths()), request->plan_override(),
+                              request->dry_run());
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  ToProto(*records, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListJobs(grpc::ServerContext* context,
+                                        const v1::ListJobsRequest* request,
+                                        v1::ListJobsResponse* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto jobs = store_.ListJobs(FromProto(*request));
+  if (!jobs.ok()) return ToGrpcStatus(jobs.status());
+  for (const Job& job : *jobs) ToProto(job, /*with_steps=*/false, response->add_jobs());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::GetJob(grpc::ServerContext* context,
+                                      const v1::GetJobRequest* request, v1::Job* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto job = store_.GetJob(request->id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  ToProto(*job, /*with_steps=*/true, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::GetJobLog(grpc::ServerContext* context,
+                                         const v1::GetJobLogRequest* request,
+                                         v1::GetJobLogResponse* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto lines = store_.GetJobLog(request->id(), request->tail());
+  if (!lines.ok()) return ToGrpcStatus(lines.status());
+  for (const LogLine& line : *lines) ToProto(line, response->add_lines());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ResetJob(grpc::ServerContext* context,
+                                        const v1::ResetJobRequest* request, v1::Job* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto job = store_.Reset(request->id(), request->from_step());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  ToProto(*job, /*with_steps=*/true, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::CancelJob(grpc::ServerContext* context,
+                                         const v1::CancelJobRequest* request, v1::Job* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto job = store_.Cancel(request->id());
+  if (!job.ok()) return ToGrpcStatus(job.status());
+  ToProto(*job, /*with_steps=*/true, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListAgents(grpc::ServerContext* context,
+                                          const v1::ListAgentsRequest* request,
+                                          v1::ListAgentsResponse* response) {
+  if (grpc::Status auth = AuthorizeCall(*context, Api::kAdmin, tokens_); !auth.ok()) return auth;
+  (void)request;
+  auto agents = store_.ListAgents();
+  if (!agents.ok()) return ToGrpcStatus(agents.status());
+  for (const AgentRecord& a : *agents) ToProto(a, response->add_agents());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::DrainAgent(grpc::ServerContext* context,
+                                          const v1::DrainAgentRequest* request,
+                                          v1::Agent* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto agent = store_.Drain(request->name(), !request->undrain());
+  if (!agent.ok()) return ToGrpcStatus(agent.status());
+  ToProto(*agent, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::WatchEvents(grpc::ServerContext* context,
+                                           const v1::WatchEventsRequest* request,
+                                           grpc::ServerWriter<v1::Event>* writer) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  std::shared_ptr<EventSubscription> sub = bus_.Subscribe(request->job_id());
+  struct Unsubscribe {
+    EventBus& bus;
+    const std::shared_ptr<EventSubscription>& sub;
+    ~Unsubscribe() { bus.Unsubscribe(sub); }
+  } unsubscribe{bus_, sub};
+  spdlog::info("watcher connected peer={} job={}", context->peer(), request->job_id());
+  while (!context->IsCancelled()) {
+    std::optional<StoreEvent> ev = sub->Next(kWatchPollInterval);
+    if (!ev.has_value()) {
+      if (sub->closed()) break;
+      continue;
+    }
+    v1::Event out;
+    ToProto(*ev, &out);
+    if (!writer->Write(out)) break;  // client went away
+  }
+  if (sub->dropped()) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "event watcher fell behind and was dropped: reconnect");
+  }
+  if (sub->closed()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "coordinator is shutting down");
+  }
+  return grpc::Status::OK;
+}
+
+
+grpc::Status AdminServiceImpl::GetServerInfo(grpc::ServerContext* context,
+                                             const v1::ServerInfoRequest* /*request*/,
+                                             v1::ServerInfo* response) {
+  if (grpc::Status auth = AuthorizeCall(*context, Api::kAdmin, tokens_); !auth.ok()) return auth;
+  response->set_server_time_ms(absl::ToUnixMillis(absl::Now()));
+  return grpc::Status::OK;
+}
+
+}  // namespace mkvfleet::server

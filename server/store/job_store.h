@@ -1,0 +1,198 @@
+// JobStore: the durable job table in SQLite. Every change is one named operation in one
+// BEGIN IMMEDIATE transaction (Enqueue, Claim, Heartbeat, ReportStep, Release, AppendLog,
+// ExpireLeases, MarkStaleAgents, GraceLeasesAfterRestart, Reset, Cancel, Register, Drain): it loads
+// the affected rows, applies the pure rules of jobs/job_state_machine.h and writes the result, or
+// changes nothing. A coordinator killed at any point restarts with every committed operation and
+// none of the rest, so a claim is never handed out twice.
+//
+// Errors: NotFound (unknown job, task or agent), FailedPrecondition (the rules refuse: stale lease,
+// terminal job, drained agent), InvalidArgument (malformed report), DataLoss/FailedPrecondition/
+// Internal from SQLite, each naming the database file.
+// Thread-safe: one connection guarded by a mutex; committed changes go to the EventSink in order.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/clock.h"
+#include "server/jobs/job_model.h"
+#include "server/jobs/job_state_machine.h"
+#include "server/jobs/resume_rule.h"
+#include "server/library/library_paths.h"
+#include "server/store/sqlite_db.h"
+#include "server/store/store_events.h"
+
+namespace mkvfleet::server {
+
+// One file to enqueue, already checked by the path rules.
+struct EnqueueItem {
+  LibraryFile file;
+  std::string output_path;
+  std::string plan_override;
+};
+
+enum class EnqueueOutcome { kCreated, kDuplicate, kRequeued, kRefused, kWouldCreate };
+
+struct EnqueueRecord {
+  std::string path;
+  EnqueueOutcome outcome = EnqueueOutcome::kRefused;
+  int64_t job_id = 0;  // created, requeued, or the duplicate's job
+  std::string reason;  // refused: why; duplicate: a hint
+};
+
+// A task leased by Claim.
+struct ClaimedTask {
+  Job job;  // with steps and checkpoints, state running
+  ResumePoint resume;
+};
+
+struct LeaseRenewal {
+  std::string lease_id;
+  int64_t task_id = 0;
+  Progress progress;
+};
+
+struct HeartbeatResult {
+  std::map<std::string, int64_t> renewed_deadlines_ms;
+  std::vector<std::string> revoked_lease_ids;
+  bool drained = false;
+};
+
+// Running totals since this store was opened (Prometheus counters restart with the process):
+// leases ended by ExpireLeases, failures that scheduled a retry (job -> failed), and the storage
+// bytes agents reported per step. Plain values, read with JobStore::Totals().
+struct StoreTotals {
+  int64_t lease_expiries = 0;
+  int64_t retries = 0;
+  int64_t bytes_read = 0;
+  int64_t bytes_written = 0;
+};
+
+struct JobFilter {
+  std::vector<JobState> states;  // empty = all
+  std::string path_contains;
+  int limit = 0;  // 0 = no limit
+};
+
+class JobStore {
+ public:
+  // Opens or creates the database at `db_path` and migrates it (see job_store_schema.h).
+  // `clock` must outlive the store; `sink` may be empty.
+  static absl::StatusOr<std::unique_ptr<JobStore>> Open(const std::string& db_path,
+                                                        const JobPolicy& policy, const Clock* clock,
+                                                        EventSink sink);
+  ~JobStore() = default;
+
+  const JobPolicy& policy() const { return policy_; }
+  int schema_version() const { return schema_version_; }
+
+  // --- Admin operations ---------------------------------------------------------------------
+  // Dedups each item by (path, size, mtime) and creates jobs for new or changed files, all in one
+  // transaction. With dry_run nothing is written and creations report kWouldCreate.
+  absl::StatusOr<std::vector<EnqueueRecord>> Enqueue(const std::vector<EnqueueItem>& items,
+                                                     bool dry_run);
+  // Admin override: see state machine Reset. Revokes a held lease.
+  absl::StatusOr<Job> Reset(int64_t job_id, int from_step);
+  absl::StatusOr<Job> Cancel(int64_t job_id);
+  // Sets or clears the agent's drained flag. NotFound for an unknown agent.
+  absl::StatusOr<AgentRecord> Drain(const std::string& agent, bool drained);
+
+  // --- Agent operations ---------------------------------------------------------------------
+  // Creates or updates the agent (keeps its drained flag), marks it alive. Returns the record.
+  absl::StatusOr<AgentRecord> Register(const std::string& name, const std::string& version,
+                                       const AgentCapabilities& capabilities);
+  // Leases the oldest claimable job (pending first, then failed past its backoff) to `agent`, or
+  // returns nullopt. NotFound for an unregistered agent; FailedPrecondition when it is drained.
+  absl::StatusOr<std::optional<ClaimedTask>> Claim(const std::string& agent);
+  // Renews each live lease of `agent`, reporting the others as revoked; marks the agent alive.
+  absl::StatusOr<HeartbeatResult> Heartbeat(const std::string& agent,
+                                            const std::vector<LeaseRenewal>& leases,
+                                            int64_t free_temp_bytes);
+  // Applies a step report under the task's live lease. Returns the job after it.
+  absl::StatusOr<Job> ReportStep(int64_t task_id, const StepReport& report);
+  // Hands a live lease back (graceful stop). Returns the job after it.
+  absl::StatusOr<Job> Release(int64_t task_id, const std::string& lease_id,
+                              const std::string& reason);
+  // Appends agent log lines to the task's job under its live lease.
+  absl::Status AppendLog(int64_t task_id, const std::string& lease_id,
+                         const std::vector<LogLine>& lines);
+
+  // --- Housekeeping (the reaper) ------------------------------------------------------------
+  // Ends every expired lease (pending, or failed_permanent on the last attempt). Returns the jobs.
+  absl::StatusOr<std::vector<Job>> ExpireLeases();
+  // Marks agents without a heartbeat for a lease duration as stale. Returns the newly stale.
+  absl::StatusOr<std::vector<AgentRecord>> MarkStaleAgents();
+  // After a restart: gives every held lease at least a full lease duration from now, so agents
+  // have time to reconnect before the reaper expires their work. Returns the number extended.
+  absl::StatusOr<int> GraceLeasesAfterRestart();
+
+  // --- Reads --------------------------------------------------------------------------------
+  absl::StatusOr<Job> GetJob(int64_t id);                              // with steps
+  absl::StatusOr<std::vector<Job>> ListJobs(const JobFilter& filter);  // without steps
+  // The log, oldest first; the last `tail` lines when tail > 0. NotFound for an unknown job.
+  absl::StatusOr<std::vector<LogLine>> GetJobLog(int64_t id, int tail);
+  absl::StatusOr<std::vector<AgentRecord>> ListAgents();
+  // Counts of jobs per state name (for status lines and metrics).
+  absl::StatusOr<std::map<std::string, int64_t>> CountJobsByState();
+  // See StoreTotals; only committed operations count.
+  StoreTotals Totals();
+
+ private:
+  JobStore(std::unique_ptr<SqliteDb> db, const JobPolicy& policy, const Clock* clock,
+           EventSink sink, int version);
+
+  // Writes a coordinator line to the job log (and queues its event). REQUIRES: open transaction.
+  absl::Status LogLocked(int64_t job_id, const std::string& level, const std::string& text)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Loads job `job_id` with steps and queues a kJobChanged event with it.
+  absl::Status QueueJobEventLocked(int64_t job_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void QueueAgentEventLocked(const AgentRecord& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sends queued events (after a commit) or drops them (after a rollback).
+  void FlushEventsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DropEventsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { pending_events_.clear(); }
+  // Commits `txn` and flushes events; on failure drops them.
+  absl::Status CommitLocked(SqliteTransaction& txn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string NewLeaseIdLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The job owning task `task_id` (with steps). NotFound for an unknown task.
+  absl::StatusOr<Job> LoadTaskJobLocked(int64_t task_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // The opening shared by the agent operations and the admin Reset/Cancel: queued events dropped,
+  // BEGIN IMMEDIATE, then the agent (NotFound "not registered" unless may_be_new, which yields a
+  // blank record), the task's job or the job loaded (NotFound for an unknown task or job). Nothing
+  // is written; the transaction rolls back unless committed.
+  struct AgentTxn {
+    SqliteTransaction txn;
+    AgentRecord agent;
+  };
+  struct JobTxn {
+    SqliteTransaction txn;
+    Job job;
+  };
+  absl::StatusOr<AgentTxn> BeginAgentTxnLocked(const std::string& name, bool may_be_new = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<JobTxn> BeginTaskTxnLocked(int64_t task_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<JobTxn> BeginJobTxnLocked(int64_t job_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const JobPolicy policy_;
+  const Clock* const clock_;
+  const EventSink sink_;
+  const int schema_version_;
+
+  absl::Mutex mu_;
+  std::unique_ptr<SqliteDb> db_ ABSL_GUARDED_BY(mu_);
+  absl::BitGen rng_ ABSL_GUARDED_BY(mu_);
+  std::vector<StoreEvent> pending_events_ ABSL_GUARDED_BY(mu_);
+  StoreTotals totals_ ABSL_GUARDED_BY(mu_);
+};
+
+// Spelling for logs and tests: "created", "duplicate", "requeued", "refused", "would_create".
+const char* EnqueueOutcomeName(EnqueueOutcome outcome);
+
+}  // namespace mkvfleet::server

@@ -1,0 +1,44 @@
+// Internal to JobStore: reading and writing whole domain values (jobs with their task and steps,
+// agents, log lines) as rows, and the JSON columns (progress, checkpoint, capabilities).
+// Callers hold the store mutex and, for writes, an open transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/jobs/job_model.h"
+#include "server/store/sqlite_db.h"
+
+namespace mkvfleet::server::rows {
+
+std::string ToJson(const Progress& p);
+std::string ToJson(const Checkpoint& c);
+std::string ToJson(const AgentCapabilities& c);
+// Tolerant decoders: a malformed column yields defaults rather than failing the whole read.
+Progress ProgressFromJson(const std::string& json);
+Checkpoint CheckpointFromJson(const std::string& json);
+AgentCapabilities CapabilitiesFromJson(const std::string& json);
+
+// The job with its (first) task and steps. NotFound naming the id when there is no such job.
+absl::StatusOr<Job> LoadJob(SqliteDb& db, int64_t id);
+// Jobs matching `where` (an SQL condition on table jobs aliased j, with ? bound to `args`),
+// ordered by id, without steps.
+absl::StatusOr<std::vector<Job>> LoadJobs(SqliteDb& db, const std::string& where,
+                                          const std::vector<std::string>& args, int limit);
+// Inserts a new job (id assigned into job.id) with one task (job.task.id assigned).
+absl::Status InsertJob(SqliteDb& db, Job& job);
+// Writes the job row, its task's lease and replaces its steps.
+absl::Status SaveJob(SqliteDb& db, const Job& job);
+// The job id owning task `task_id`; NotFound when none.
+absl::StatusOr<int64_t> JobIdOfTask(SqliteDb& db, int64_t task_id);
+
+absl::Status InsertLog(SqliteDb& db, int64_t job_id, const LogLine& line);
+
+// The agent named `name`, nullopt when unknown. current_job_id is derived from held leases.
+absl::StatusOr<std::optional<AgentRecord>> LoadAgent(SqliteDb& db, const std::string& name);
+absl::StatusOr<std::vector<AgentRecord>> LoadAgents(SqliteDb& db);
+absl::Status SaveAgent(SqliteDb& db, const AgentRecord& agent);
+
+}  // namespace mkvfleet::server::rows

@@ -1,0 +1,134 @@
+// Versioned migrations of the job table. Append new migrations; never edit a released one.
+//
+// Durability: WAL with synchronous=FULL. With NORMAL a power cut could roll back the last commits
+// (a claim already acknowledged to an agent could vanish and be handed out again); the job table
+// changes a few times per second at most, so an fsync per commit is cheap insurance.
+#include "server/store/job_store_schema.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+
+namespace mkvfleet::server {
+namespace {
+
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: jobs, tasks (the lease lives on the task; a job may own several), steps with their
+      //    checkpoint JSON, the per-job log and agents.
+      R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  path TEXT NOT NULL,
+  library_root TEXT NOT NULL,
+  output_path TEXT NOT NULL,
+  state TEXT NOT NULL,
+  step TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  output TEXT NOT NULL DEFAULT '',
+  plan TEXT NOT NULL DEFAULT '',
+  plan_override TEXT NOT NULL DEFAULT '',
+  agent TEXT NOT NULL DEFAULT '',
+  size_bytes INTEGER NOT NULL,
+  mtime_ms INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  not_before_ms INTEGER NOT NULL DEFAULT 0,
+  progress TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX jobs_by_path ON jobs(path, id);
+CREATE INDEX jobs_by_state ON jobs(state, not_before_ms, id);
+CREATE TABLE tasks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  first_step INTEGER NOT NULL DEFAULT 0,
+  last_step INTEGER NOT NULL DEFAULT -1,
+  lease_id TEXT NOT NULL DEFAULT '',
+  lease_agent TEXT NOT NULL DEFAULT '',
+  lease_deadline_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tasks_by_job ON tasks(job_id);
+CREATE UNIQUE INDEX tasks_by_lease ON tasks(lease_id) WHERE lease_id != '';
+CREATE INDEX tasks_by_deadline ON tasks(lease_deadline_ms) WHERE lease_id != '';
+CREATE TABLE steps (
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0,
+  progress TEXT NOT NULL DEFAULT '{}',
+  checkpoint TEXT NOT NULL DEFAULT '{}',
+  agent TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job_id, idx)
+);
+CREATE TABLE job_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  time_ms INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  level TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX job_log_by_job ON job_log(job_id, id);
+CREATE TABLE agents (
+  name TEXT PRIMARY KEY,
+  version TEXT NOT NULL DEFAULT '',
+  capabilities TEXT NOT NULL DEFAULT '{}',
+  drained INTEGER NOT NULL DEFAULT 0,
+  stale INTEGER NOT NULL DEFAULT 0,
+  registered_ms INTEGER NOT NULL,
+  last_heartbeat_ms INTEGER NOT NULL,
+  progress TEXT NOT NULL DEFAULT '{}'
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+absl::StatusOr<int> CurrentVersion(SqliteDb& db) {
+  RETURN_IF_ERROR(db.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+  ASSIGN_OR_RETURN(SqliteStatement stmt, db.Prepare("SELECT version FROM schema_version"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
+    RETURN_IF_ERROR(db.Exec("INSERT INTO schema_version(version) VALUES (0)"));
+    return 0;
+  }
+  return static_cast<int>(stmt.Int(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+absl::StatusOr<int> MigrateSchema(SqliteDb& db) {
+  // journal_mode is the first statement to read the file: a corrupt file fails here.
+  RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
+  RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"));
+  int version = 0;
+  {
+    ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(db));
+    ASSIGN_OR_RETURN(version, CurrentVersion(db));
+    RETURN_IF_ERROR(txn.Commit());
+  }
+  if (version > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("state database ", db.path(), " has schema version ", version,
+                     ", newer than this coordinator understands (", LatestSchemaVersion(),
+                     "): run a newer mkv-coordinator"));
+  }
+  for (int next = version + 1; next <= LatestSchemaVersion(); ++next) {
+    ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(db));
+    RETURN_IF_ERROR(db.Exec(Migrations()[next - 1]));
+    ASSIGN_OR_RETURN(SqliteStatement set, db.Prepare("UPDATE schema_version SET version = ?"));
+    RETURN_IF_ERROR(set.BindAll(next).Run());
+    RETURN_IF_ERROR(txn.Commit());
+  }
+  return LatestSchemaVersion();
+}
+
+}  // namespace mkvfleet::server
