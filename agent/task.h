@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,42 @@ struct StepRecord {
   std::string agent;
 };
 
-// A leased unit of work.
+// How the coordinator asks a whole-job task to chunk its encode (jobs.proto ChunkingRequest):
+// chunks >= 2 always splits into exactly that many, 1 never, 0 (auto) splits when `agents` >= 2
+// and the title is longer than min_seconds.
+struct ChunkingRequest {
+  int chunks = 0;
+  int agents = 0;  // agents that can take chunks now
+  double min_seconds = 0;
+  int chunks_per_agent = 3;
+  double min_chunk_seconds = 60;
+  double max_chunk_seconds = 600;
+};
+
+// Where a chunk of a chunked re-encode is, as the coordinator recorded it.
+enum class ChunkStatus { kPending, kRunning, kDone, kFailed };
+
+// One chunk of a chunked re-encode. In a StepResult only index, first_frame and frames are used.
+struct ChunkRecord {
+  int index = 0;
+  int64_t first_frame = 0;
+  int64_t frames = 0;
+  ChunkStatus status = ChunkStatus::kPending;
+  std::string agent;
+  int attempts = 0;
+  Checkpoint checkpoint;  // kDone: artifact "chunk" (shared) and its facts
+};
+
+// What a chunk task asks: encode chunk `index` of the manifest, nothing else of the job.
+struct ChunkAssignment {
+  int index = 0;
+  int64_t first_frame = 0;
+  int64_t frames = 0;
+  std::string manifest_path;          // coordinator namespace
+  std::string parameter_sets_sha256;  // of the chunks accepted so far, "" before the first
+};
+
+// A leased unit of work: a whole job (its steps from resume_from_step on) or one chunk of it.
 struct Task {
   int64_t task_id = 0;
   std::string lease_id;  // opaque; never interpreted
@@ -66,6 +102,10 @@ struct Task {
   int resume_from_step = 0;
   std::string resume_reason;
   std::vector<StepRecord> steps;  // as recorded so far (may be empty)
+  ChunkingRequest chunking;        // whole-job tasks
+  std::optional<ChunkAssignment> chunk;  // set for a chunk task
+  std::vector<ChunkRecord> chunks;       // a chunked job's chunks (assembling sees them all done)
+  std::string chunk_manifest;            // a chunked job's manifest (coordinator namespace)
 };
 
 }  // namespace mkvfleet::agent

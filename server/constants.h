@@ -24,6 +24,8 @@ inline constexpr size_t kEventQueueCapacity = 1024;
 inline constexpr absl::Duration kWatchPollInterval = absl::Milliseconds(500);
 // Longest accepted log line / error text from an agent; longer ones are truncated.
 inline constexpr size_t kMaxTextBytes = 16 * 1024;
+// The most chunks one re-encode may be split into (a 3-hour film in 20-second chunks).
+inline constexpr int kMaxChunksPerJob = 512;
 // Default coordinator address: loopback only.
 inline constexpr char kDefaultListen[] = "127.0.0.1:7450";
 

@@ -61,6 +61,15 @@ absl::StatusOr<CoordinatorConfig> LoadCoordinatorConfig(const config::ConfigLaye
   ASSIGN_OR_RETURN(c.watch.settle, GetSeconds(layers, "watch.settle_seconds", c.watch.settle));
   ASSIGN_OR_RETURN(c.watch.rescan, GetSeconds(layers, "watch.rescan_seconds", c.watch.rescan));
   ASSIGN_OR_RETURN(c.library_marker_file, layers.GetString("library.marker_file"));
+  ChunkingPolicy& ch = c.policy.chunking;
+  ASSIGN_OR_RETURN(ch.min_seconds, layers.GetDouble("chunking.min_seconds", ch.min_seconds));
+  ASSIGN_OR_RETURN(const int64_t per_agent,
+                   layers.GetInt("chunking.chunks_per_agent", ch.chunks_per_agent));
+  ch.chunks_per_agent = static_cast<int>(per_agent);
+  ASSIGN_OR_RETURN(ch.min_chunk_seconds,
+                   layers.GetDouble("chunking.min_chunk_seconds", ch.min_chunk_seconds));
+  ASSIGN_OR_RETURN(ch.max_chunk_seconds,
+                   layers.GetDouble("chunking.max_chunk_seconds", ch.max_chunk_seconds));
   return c;
 }
 
@@ -85,6 +94,13 @@ absl::Status ValidateCoordinatorConfig(const CoordinatorConfig& c) {
       c.policy.backoff_cap < c.policy.backoff_base) {
     return absl::InvalidArgumentError(
         "backoff_base_seconds must be >= 0 and backoff_cap_seconds >= backoff_base_seconds");
+  }
+  const ChunkingPolicy& ch = c.policy.chunking;
+  if (ch.min_seconds < 0 || ch.chunks_per_agent < 1 || ch.min_chunk_seconds <= 0 ||
+      ch.max_chunk_seconds < ch.min_chunk_seconds) {
+    return absl::InvalidArgumentError(
+        "chunking: min_seconds must be >= 0, chunks_per_agent >= 1, min_chunk_seconds > 0 and "
+        "max_chunk_seconds >= min_chunk_seconds");
   }
   if (c.watch.settle < absl::ZeroDuration() || c.watch.rescan < absl::Seconds(1)) {
     return absl::InvalidArgumentError(

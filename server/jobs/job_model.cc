@@ -3,40 +3,53 @@
 
 namespace mkvfleet::server {
 namespace {
-constexpr struct {
-  JobState state;
+
+template <typename E>
+struct Named {
+  E value;
   const char* name;
-} kJobStates[] = {
+};
+
+constexpr Named<JobState> kJobStates[] = {
     {JobState::kPending, "pending"},   {JobState::kRunning, "running"},
     {JobState::kCompleted, "completed"}, {JobState::kSkipped, "skipped"},
     {JobState::kFailed, "failed"},     {JobState::kFailedPermanent, "failed_permanent"},
     {JobState::kCancelled, "cancelled"},
 };
-constexpr struct {
-  StepState state;
-  const char* name;
-} kStepStates[] = {
+constexpr Named<StepState> kStepStates[] = {
     {StepState::kPending, "pending"}, {StepState::kRunning, "running"},
     {StepState::kDone, "done"},       {StepState::kFailed, "failed"},
     {StepState::kSkipped, "skipped"},
 };
-}  // namespace
+constexpr Named<ChunkState> kChunkStates[] = {
+    {ChunkState::kPending, "pending"}, {ChunkState::kRunning, "running"},
+    {ChunkState::kDone, "done"},       {ChunkState::kFailed, "failed"},
+};
 
-const char* JobStateName(JobState state) {
-  for (const auto& s : kJobStates) {
-    if (s.state == state) return s.name;
+template <typename E, size_t N>
+const char* NameIn(const Named<E> (&table)[N], E value) {
+  for (const auto& entry : table) {
+    if (entry.value == value) return entry.name;
   }
   return "unknown";
 }
 
-bool ParseJobState(const std::string& name, JobState* out) {
-  for (const auto& s : kJobStates) {
-    if (name == s.name) {
-      *out = s.state;
+template <typename E, size_t N>
+bool ParseIn(const Named<E> (&table)[N], const std::string& name, E* out) {
+  for (const auto& entry : table) {
+    if (name == entry.name) {
+      *out = entry.value;
       return true;
     }
   }
   return false;
+}
+
+}  // namespace
+
+const char* JobStateName(JobState state) { return NameIn(kJobStates, state); }
+bool ParseJobState(const std::string& name, JobState* out) {
+  return ParseIn(kJobStates, name, out);
 }
 
 bool IsTerminal(JobState state) {
@@ -44,21 +57,14 @@ bool IsTerminal(JobState state) {
          state == JobState::kFailedPermanent || state == JobState::kCancelled;
 }
 
-const char* StepStateName(StepState state) {
-  for (const auto& s : kStepStates) {
-    if (s.state == state) return s.name;
-  }
-  return "unknown";
+const char* StepStateName(StepState state) { return NameIn(kStepStates, state); }
+bool ParseStepState(const std::string& name, StepState* out) {
+  return ParseIn(kStepStates, name, out);
 }
 
-bool ParseStepState(const std::string& name, StepState* out) {
-  for (const auto& s : kStepStates) {
-    if (name == s.name) {
-      *out = s.state;
-      return true;
-    }
-  }
-  return false;
+const char* ChunkStateName(ChunkState state) { return NameIn(kChunkStates, state); }
+bool ParseChunkState(const std::string& name, ChunkState* out) {
+  return ParseIn(kChunkStates, name, out);
 }
 
 const char* AgentStatusName(AgentStatus status) {

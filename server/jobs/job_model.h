@@ -76,10 +76,39 @@ struct Lease {
   int64_t deadline_ms = 0;
 };
 
-// A unit of work of a job, leased to one agent. Today each job has exactly one task.
+// A unit of work of a job, leased to one agent: the whole job, or one chunk of its encode.
 struct Task {
   int64_t id = 0;
   Lease lease;
+};
+
+// Where one chunk of a chunked re-encode is (see chunk_rules.h for the transitions).
+enum class ChunkState {
+  kPending,  // waiting for an agent with a shared work dir
+  kRunning,  // leased to an agent
+  kDone,     // encoded, checked and accepted
+  kFailed,   // the last attempt failed; claimable again from Chunk::not_before_ms
+};
+// Spelling used in the database, logs and mkvctl: "pending", "running", "done", "failed".
+const char* ChunkStateName(ChunkState state);
+// Inverse of ChunkStateName; false for an unknown name.
+bool ParseChunkState(const std::string& name, ChunkState* out);
+
+// One chunk of a chunked re-encode: a frame range any agent encodes under its own lease.
+struct Chunk {
+  int index = 0;
+  int64_t first_frame = 0;
+  int64_t frames = 0;
+  ChunkState state = ChunkState::kPending;
+  std::string agent;  // holder of the lease, or last runner
+  int attempts = 0;   // claims so far (a released lease is not counted)
+  Progress progress;
+  std::string error;  // why the last attempt failed
+  Checkpoint checkpoint;  // kDone: the chunk file (artifact "chunk") and its facts
+  Task task;              // the task row carrying the chunk's lease
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+  int64_t not_before_ms = 0;  // kFailed: earliest retry
 };
 
 struct Job {
@@ -104,6 +133,9 @@ struct Job {
   Progress progress;
   Task task;
   std::vector<StepRecord> steps;  // sorted by index
+  int chunks_requested = 0;       // 0 = auto, 1 = never, N >= 2 = exactly N chunks
+  std::string chunk_manifest;     // a chunked job's manifest (coordinator namespace), else ""
+  std::vector<Chunk> chunks;      // a chunked job's chunks, in index order
 };
 
 enum class AgentStatus { kIdle, kBusy, kDraining, kStale };

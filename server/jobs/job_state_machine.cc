@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "server/jobs/chunk_rules.h"
 #include "server/jobs/retry_backoff.h"
 
 namespace mkvfleet::server {
@@ -207,13 +208,21 @@ absl::StatusOr<Note> ApplyStepReport(Job& job, const StepReport& r, const std::s
       RecordStepProgress(next, step, r);
       break;
     case StepEvent::kFinished:
-      note = FinishStep(next, step, r, now_ms);
+      if (r.outcome == TaskOutcome::kChunked) {
+        ASSIGN_OR_RETURN(note, StartChunks(next, r, now_ms));
+      } else {
+        note = FinishStep(next, step, r, now_ms);
+      }
       break;
     case StepEvent::kFailed:
-      note = FailStep(next, step, r, now_ms, policy, jitter);
+      if (!r.redo_chunks.empty()) {
+        ASSIGN_OR_RETURN(note, ReopenChunks(next, r, now_ms));
+      } else {
+        note = FailStep(next, step, r, now_ms, policy, jitter);
+      }
       break;
   }
-  if (next.state == JobState::kRunning) {
+  if (next.state == JobState::kRunning && !next.task.lease.id.empty()) {
     next.task.lease.deadline_ms = now_ms + Ms(policy.lease_duration);
   }
   job = std::move(next);
@@ -267,6 +276,7 @@ absl::StatusOr<Note> Reset(Job& job, int from_step, int64_t now_ms) {
                                                    " to restart from"));
   }
   const JobState was = job.state;
+  ResetChunks(job, from_step);
   job.steps.erase(std::remove_if(job.steps.begin(), job.steps.end(),
                                  [&](const StepRecord& s) { return s.index >= from_step; }),
                   job.steps.end());
@@ -298,6 +308,7 @@ absl::StatusOr<Note> Cancel(Job& job, int64_t now_ms) {
   const JobState was = job.state;
   job.state = JobState::kCancelled;
   ClearLease(job);
+  RevokeChunkLeases(job);
   job.updated_ms = now_ms;
   return absl::StrCat("cancelled by admin (was ", JobStateName(was), ")");
 }

@@ -7,6 +7,7 @@
 //                      running --ExpireLease / Release--> pending (finished steps kept)
 //   failed  --Claim (after not_before)--> running
 //   any     --Reset(from step N)--> pending;  non-terminal --Cancel--> cancelled
+//   running --Report FINISHED(chunked) on encode--> the chunk phase (chunk_rules.h)
 //
 // Each operation either succeeds and mutates `job` (returning a note for the job log, possibly
 // empty), or fails and leaves `job` untouched:
@@ -15,6 +16,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -24,16 +26,28 @@
 
 namespace mkvfleet::server {
 
+// [chunking] of the coordinator config: what whole-job tasks are told about chunking their
+// encode (the agent's encode step decides once it knows the title; see jobs.proto
+// ChunkingRequest).
+struct ChunkingPolicy {
+  double min_seconds = 1200;  // auto: only titles longer than this are chunked
+  int chunks_per_agent = 3;
+  double min_chunk_seconds = 60;
+  double max_chunk_seconds = 600;
+};
+
 // Knobs of the life cycle (from the coordinator config).
 struct JobPolicy {
   absl::Duration lease_duration = kDefaultLeaseDuration;
   int max_attempts = kDefaultMaxAttempts;
   absl::Duration backoff_base = kDefaultBackoffBase;
   absl::Duration backoff_cap = kDefaultBackoffCap;
+  ChunkingPolicy chunking;
 };
 
 enum class StepEvent { kStarted, kProgress, kFinished, kFailed };
-enum class TaskOutcome { kNone, kCompleted, kSkipped };
+// kChunked: the encode step split its work into chunks (see chunk_rules.h).
+enum class TaskOutcome { kNone, kCompleted, kSkipped, kChunked };
 
 // One ReportStep call in domain terms.
 struct StepReport {
@@ -51,6 +65,11 @@ struct StepReport {
   std::string plan;            // set once planned
   int64_t bytes_read = 0;      // kFinished/kFailed: storage I/O of the step (metrics only)
   int64_t bytes_written = 0;
+  std::vector<Chunk> chunks;   // outcome kChunked: the ranges (index, first_frame, frames)
+  std::string chunk_manifest;  // outcome kChunked
+  // kFailed on the encode step while assembling: the chunks whose files failed the assembly
+  // checks; they are redone and the job waits for them again instead of failing.
+  std::vector<int> redo_chunks;
 };
 
 // A note for the job log; empty when the operation is not worth a line (renewal, progress).

@@ -33,7 +33,7 @@ absl::StatusOr<Library> Library::Create(const std::vector<std::string>& roots,
 absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const Library& library,
                                                         const std::vector<std::string>& paths,
                                                         const std::string& plan_override,
-                                                        bool dry_run) {
+                                                        bool dry_run, int chunks_requested) {
   std::vector<EnqueueRecord> out(paths.size());
   std::vector<EnqueueItem> items;
   std::vector<size_t> slots;
@@ -50,6 +50,7 @@ absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const L
     item.output_path = OutputPathFor(*file, library.output_dir);
     item.file = std::move(*file);
     item.plan_override = plan_override;
+    item.chunks_requested = chunks_requested;
     items.push_back(std::move(item));
     slots.push_back(i);
   }

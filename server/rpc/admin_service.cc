@@ -24,7 +24,7 @@ grpc::Status AdminServiceImpl::Enqueue(grpc::ServerContext* context,
                                        v1::EnqueueResponse* response) {
   MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
   auto records = EnqueuePaths(store_, library_, Paths(request->paths()),
-                              request->plan_override(), /*dry_run=*/false);
+                              request->plan_override(), /*dry_run=*/false, request->chunks());
   if (!records.ok()) return ToGrpcStatus(records.status());
   ToProto(*records, response);
   return grpc::Status::OK;

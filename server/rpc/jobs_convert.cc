@@ -90,6 +90,24 @@ Checkpoint FromProto(const v1::Checkpoint& in) {
   return c;
 }
 
+void ToProto(const Chunk& in, v1::Chunk* out) {
+  static constexpr v1::ChunkState kStates[] = {v1::CHUNK_STATE_PENDING, v1::CHUNK_STATE_RUNNING,
+                                               v1::CHUNK_STATE_DONE, v1::CHUNK_STATE_FAILED};
+  out->set_index(in.index);
+  out->set_first_frame(in.first_frame);
+  out->set_frames(in.frames);
+  out->set_state(kStates[static_cast<int>(in.state)]);
+  out->set_agent(in.agent);
+  out->set_attempts(in.attempts);
+  ToProto(in.progress, out->mutable_progress());
+  out->set_error(in.error);
+  ToProto(in.checkpoint, out->mutable_checkpoint());
+  out->set_task_id(in.task.id);
+  out->set_started_ms(in.started_ms);
+  out->set_finished_ms(in.finished_ms);
+  out->set_not_before_ms(in.not_before_ms);
+}
+
 void ToProto(const Job& in, bool with_steps, v1::Job* out) {
   out->set_id(in.id);
   out->set_path(in.path);
@@ -109,7 +127,10 @@ void ToProto(const Job& in, bool with_steps, v1::Job* out) {
   out->set_not_before_ms(in.not_before_ms);
   out->set_lease_deadline_ms(in.task.lease.deadline_ms);
   ToProto(in.progress, out->mutable_progress());
+  out->set_chunks_requested(in.chunks_requested);
+  out->set_chunk_manifest(in.chunk_manifest);
   if (!with_steps) return;
+  for (const Chunk& c : in.chunks) ToProto(c, out->add_chunks());
   for (const StepRecord& s : in.steps) {
     auto* p = out->add_steps();
     p->set_index(s.index);

@@ -13,6 +13,8 @@ bool FromProto(v1::JobState state, JobState* out);  // false for UNSPECIFIED/unk
 void ToProto(const Progress& in, v1::Progress* out);
 Progress FromProto(const v1::Progress& in);
 void ToProto(const Checkpoint& in, v1::Checkpoint* out);
+// A chunk with its progress, checkpoint and lease-free facts (the lease id never leaves).
+void ToProto(const Chunk& in, v1::Chunk* out);
 Checkpoint FromProto(const v1::Checkpoint& in);
 // with_steps: GetJob/ClaimJob fill steps; lists leave them out.
 void ToProto(const Job& in, bool with_steps, v1::Job* out);

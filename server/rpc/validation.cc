@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "server/constants.h"
 
 namespace mkvfleet::server::validation {
 namespace {
@@ -73,6 +74,12 @@ absl::Status Validate(const v1::ReportStepRequest& r) {
       if (r.outcome() == v1::TASK_OUTCOME_SKIPPED && r.reason().empty()) {
         return Invalid("outcome SKIPPED needs a reason");
       }
+      if (r.outcome() == v1::TASK_OUTCOME_CHUNKED &&
+          (r.chunks_size() < 2 || r.chunks_size() > kMaxChunksPerJob ||
+           r.chunk_manifest().empty())) {
+        return Invalid(absl::StrCat("outcome CHUNKED needs 2..", kMaxChunksPerJob,
+                                    " chunks and the chunk_manifest"));
+      }
       break;
     case v1::STEP_EVENT_FAILED:
       if (r.error().empty()) return Invalid("event FAILED needs an error saying what went wrong");
@@ -99,6 +106,10 @@ absl::Status Validate(const v1::EnqueueRequest& r) {
   if (r.paths_size() == 0) return Invalid("no paths to enqueue");
   if (r.paths_size() > kMaxPathsPerRequest) {
     return Invalid(absl::StrCat("at most ", kMaxPathsPerRequest, " paths per call"));
+  }
+  if (r.chunks() < 0 || r.chunks() > kMaxChunksPerJob) {
+    return Invalid(absl::StrCat("chunks must be 0 (auto), 1 (never) or 2..", kMaxChunksPerJob,
+                                ", got ", r.chunks()));
   }
   return absl::OkStatus();
 }

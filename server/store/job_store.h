@@ -36,6 +36,7 @@ struct EnqueueItem {
   LibraryFile file;
   std::string output_path;
   std::string plan_override;
+  int chunks_requested = 0;  // 0 = auto, 1 = never, N >= 2 = exactly N chunks
 };
 
 enum class EnqueueOutcome { kCreated, kDuplicate, kRequeued, kRefused, kWouldCreate };
@@ -49,8 +50,13 @@ struct EnqueueRecord {
 
 // A task leased by Claim.
 struct ClaimedTask {
-  Job job;  // with steps and checkpoints, state running
-  ResumePoint resume;
+  Job job;  // with steps, checkpoints and chunks; state running
+  ResumePoint resume;    // whole-job tasks
+  int chunk_index = -1;  // >= 0: a chunk task (job.chunks[chunk_index] holds the lease)
+  // Whole-job tasks: the agents that could take chunks now (live, not drained, with a shared
+  // work dir) and the [chunking] policy, for the agent's chunking decision.
+  int chunk_agents = 0;
+  ChunkingPolicy chunking;
 };
 
 struct LeaseRenewal {
@@ -161,7 +167,20 @@ class JobStore {
   absl::Status CommitLocked(SqliteTransaction& txn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string NewLeaseIdLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The job owning task `task_id` (with steps). NotFound for an unknown task.
-  absl::StatusOr<Job> LoadTaskJobLocked(int64_t task_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The job owning task `task_id` (with steps and chunks) and the task's chunk (-1 for the
+  // whole-job task). NotFound for an unknown task or one the job no longer runs.
+  struct TaskJob {
+    Job job;
+    int chunk_index = -1;
+  };
+  absl::StatusOr<TaskJob> LoadTaskJobLocked(int64_t task_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Leases the best claimable chunk to `agent` (the next chunk of the job it last finished a
+  // chunk of first), or nullopt when none (job_store_chunk_ops.cc).
+  absl::StatusOr<std::optional<ClaimedTask>> ClaimChunkLocked(const AgentRecord& agent,
+                                                              int64_t now_ms)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Agents that can take chunks now: live, not drained, with a shared work dir.
+  absl::StatusOr<int> CountChunkAgentsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // The opening shared by the agent operations and the admin Reset/Cancel: queued events dropped,
   // BEGIN IMMEDIATE, then the agent (NotFound "not registered" unless may_be_new, which yields a
@@ -174,6 +193,7 @@ class JobStore {
   struct JobTxn {
     SqliteTransaction txn;
     Job job;
+    int chunk_index = -1;  // BeginTaskTxnLocked: the task's chunk, -1 for the whole-job task
   };
   absl::StatusOr<AgentTxn> BeginAgentTxnLocked(const std::string& name, bool may_be_new = false)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

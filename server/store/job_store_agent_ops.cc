@@ -6,6 +6,7 @@
 #include "common/status/status_macros.h"
 #include "server/constants.h"
 #include "server/store/job_store.h"
+#include "server/jobs/task_rules.h"
 #include "server/store/job_store_rows.h"
 #include "spdlog/spdlog.h"
 
@@ -23,14 +24,18 @@ absl::Status UnknownAgent(const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<Job> JobStore::LoadTaskJobLocked(int64_t task_id) {
-  ASSIGN_OR_RETURN(const int64_t job_id, rows::JobIdOfTask(*db_, task_id));
-  ASSIGN_OR_RETURN(Job job, rows::LoadJob(*db_, job_id));
-  if (job.task.id != task_id) {
+absl::StatusOr<JobStore::TaskJob> JobStore::LoadTaskJobLocked(int64_t task_id) {
+  ASSIGN_OR_RETURN(const rows::TaskRef ref, rows::TaskOf(*db_, task_id));
+  ASSIGN_OR_RETURN(Job job, rows::LoadJob(*db_, ref.job_id));
+  const bool known = ref.chunk_index < 0
+                         ? job.task.id == task_id
+                         : ref.chunk_index < static_cast<int>(job.chunks.size()) &&
+                               job.chunks[ref.chunk_index].task.id == task_id;
+  if (!known) {
     return absl::NotFoundError(
-        absl::StrCat("task ", task_id, " is not the active task of job ", job.id));
+        absl::StrCat("task ", task_id, " is not an active task of job ", job.id));
   }
-  return job;
+  return TaskJob{std::move(job), ref.chunk_index};
 }
 
 absl::StatusOr<JobStore::AgentTxn> JobStore::BeginAgentTxnLocked(const std::string& name,
@@ -45,8 +50,8 @@ absl::StatusOr<JobStore::AgentTxn> JobStore::BeginAgentTxnLocked(const std::stri
 absl::StatusOr<JobStore::JobTxn> JobStore::BeginTaskTxnLocked(int64_t task_id) {
   DropEventsLocked();
   ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
-  ASSIGN_OR_RETURN(Job job, LoadTaskJobLocked(task_id));
-  return JobTxn{std::move(txn), std::move(job)};
+  ASSIGN_OR_RETURN(TaskJob task, LoadTaskJobLocked(task_id));
+  return JobTxn{std::move(txn), std::move(task.job), task.chunk_index};
 }
 
 absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const std::string& version,
@@ -86,10 +91,23 @@ absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& ag
   RETURN_IF_ERROR(rows::SaveAgent(*db_, a));
   if (was_stale) QueueAgentEventLocked(a);
 
-  ASSIGN_OR_RETURN(SqliteStatement pick,
-                   db_->Prepare("SELECT id FROM jobs WHERE state = 'pending' OR (state = 'failed' "
-                                "AND not_before_ms <= ?) ORDER BY state = 'failed', id LIMIT 1"));
-  ASSIGN_OR_RETURN(const bool row, pick.BindAll(now).Step());
+  const bool shared_dir = !a.capabilities.shared_work_dir.empty();
+  if (shared_dir) {
+    ASSIGN_OR_RETURN(std::optional<ClaimedTask> chunk, ClaimChunkLocked(a, now));
+    if (chunk.has_value()) {
+      a.current_job_id = chunk->job.id;
+      QueueAgentEventLocked(a);
+      RETURN_IF_ERROR(CommitLocked(txn));
+      return chunk;
+    }
+  }
+  // A chunked job assembles from the shared work dir: only agents that have one may take it.
+  ASSIGN_OR_RETURN(
+      SqliteStatement pick,
+      db_->Prepare("SELECT id FROM jobs WHERE (state = 'pending' OR (state = 'failed' AND "
+                   "not_before_ms <= ?)) AND (chunk_manifest = '' OR ?) "
+                   "ORDER BY state = 'failed', id LIMIT 1"));
+  ASSIGN_OR_RETURN(const bool row, pick.BindAll(now, shared_dir ? 1 : 0).Step());
   if (!row) {
     RETURN_IF_ERROR(CommitLocked(txn));
     return std::optional<ClaimedTask>();
@@ -98,6 +116,8 @@ absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& ag
   const std::string lease_id = NewLeaseIdLocked();
   ASSIGN_OR_RETURN(const Note note, server::Claim(job, agent_name, lease_id, now, policy_));
   ClaimedTask claimed;
+  ASSIGN_OR_RETURN(claimed.chunk_agents, CountChunkAgentsLocked());
+  claimed.chunking = policy_.chunking;
   claimed.resume = ComputeResume(job.steps, agent_name);
   PrepareResume(job, claimed.resume.from_step);
   RETURN_IF_ERROR(rows::SaveJob(*db_, job));
@@ -129,12 +149,14 @@ absl::StatusOr<HeartbeatResult> JobStore::Heartbeat(const std::string& agent_nam
   HeartbeatResult result;
   result.drained = a.drained;
   for (const LeaseRenewal& l : leases) {
-    auto job = LoadTaskJobLocked(l.task_id);
-    absl::Status st = job.ok() ? absl::OkStatus() : job.status();
-    if (st.ok() && job->task.lease.agent != agent_name) {
+    auto task = LoadTaskJobLocked(l.task_id);
+    absl::Status st = task.ok() ? absl::OkStatus() : task.status();
+    if (st.ok() && TaskLease(task->job, task->chunk_index).agent != agent_name) {
       st = absl::FailedPreconditionError("lease held by another agent");
     }
-    if (st.ok()) st = Renew(*job, l.lease_id, now, policy_, &l.progress);
+    if (st.ok()) {
+      st = RenewTask(task->job, task->chunk_index, l.lease_id, now, policy_, &l.progress);
+    }
     if (!st.ok()) {
       if (!absl::IsFailedPrecondition(st) && !absl::IsNotFound(st)) return st;
       result.revoked_lease_ids.push_back(l.lease_id);
@@ -142,9 +164,10 @@ absl::StatusOr<HeartbeatResult> JobStore::Heartbeat(const std::string& agent_nam
                    std::string(st.message()));
       continue;
     }
-    RETURN_IF_ERROR(rows::SaveJob(*db_, *job));
-    RETURN_IF_ERROR(QueueJobEventLocked(job->id));
-    result.renewed_deadlines_ms[l.lease_id] = job->task.lease.deadline_ms;
+    Job& job = task->job;
+    RETURN_IF_ERROR(rows::SaveJob(*db_, job));
+    RETURN_IF_ERROR(QueueJobEventLocked(job.id));
+    result.renewed_deadlines_ms[l.lease_id] = TaskLease(job, task->chunk_index).deadline_ms;
     a.progress = l.progress;
   }
   if (leases.empty()) a.progress = Progress{};
@@ -163,11 +186,11 @@ absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& repo
   ASSIGN_OR_RETURN(JobTxn t, BeginTaskTxnLocked(task_id));
   SqliteTransaction& txn = t.txn;
   Job& job = t.job;
-  const std::string agent = job.task.lease.agent;
+  const std::string agent = TaskLease(job, t.chunk_index).agent;
   StepReport r = report;
   r.error = Truncated(r.error);
   const double jitter = absl::Uniform(rng_, 0.0, 1.0);
-  auto note = ApplyStepReport(job, r, agent, clock_->NowMs(), policy_, jitter);
+  auto note = ApplyTaskReport(job, t.chunk_index, r, clock_->NowMs(), policy_, jitter);
   if (!note.ok()) {
     spdlog::warn("report refused job={} task={} step={} reason=\"{}\"", job.id, task_id,
                  report.step_index, std::string(note.status().message()));
@@ -182,7 +205,10 @@ absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& repo
   RETURN_IF_ERROR(CommitLocked(txn));
   totals_.bytes_read += report.bytes_read;
   totals_.bytes_written += report.bytes_written;
-  if (failed && job.state == JobState::kFailed) ++totals_.retries;  // the retry path
+  if (failed && (job.state == JobState::kFailed ||
+                 (t.chunk_index >= 0 && job.state == JobState::kRunning))) {
+    ++totals_.retries;  // the retry path (of the job, or of one chunk)
+  }
   if (!note->empty()) {
     spdlog::info("step report job={} step={} name={} agent={} state={} note=\"{}\"", job.id,
                  report.step_index, report.step_name, agent, JobStateName(job.state), *note);
@@ -196,8 +222,8 @@ absl::StatusOr<Job> JobStore::Release(int64_t task_id, const std::string& lease_
   ASSIGN_OR_RETURN(JobTxn t, BeginTaskTxnLocked(task_id));
   SqliteTransaction& txn = t.txn;
   Job& job = t.job;
-  ASSIGN_OR_RETURN(const Note note,
-                   server::Release(job, lease_id, Truncated(reason), clock_->NowMs()));
+  ASSIGN_OR_RETURN(const Note note, ReleaseTask(job, t.chunk_index, lease_id, Truncated(reason),
+                                                clock_->NowMs()));
   RETURN_IF_ERROR(rows::SaveJob(*db_, job));
   RETURN_IF_ERROR(LogLocked(job.id, "info", note));
   RETURN_IF_ERROR(QueueJobEventLocked(job.id));
@@ -213,10 +239,10 @@ absl::Status JobStore::AppendLog(int64_t task_id, const std::string& lease_id,
   SqliteTransaction& txn = t.txn;
   const Job& job = t.job;
   const int64_t now = clock_->NowMs();
-  RETURN_IF_ERROR(CheckLease(job, lease_id, now));
+  RETURN_IF_ERROR(CheckTaskLease(job, t.chunk_index, lease_id, now));
   for (LogLine line : lines) {
     if (line.time_ms == 0) line.time_ms = now;
-    line.source = job.task.lease.agent;  // the lease says who is talking
+    line.source = TaskLease(job, t.chunk_index).agent;  // the lease says who is talking
     if (line.level.empty()) line.level = "info";
     line.text = Truncated(line.text);
     RETURN_IF_ERROR(rows::InsertLog(*db_, job.id, line));
@@ -238,24 +264,27 @@ absl::StatusOr<std::vector<Job>> JobStore::ExpireLeases() {
   ASSIGN_OR_RETURN(
       SqliteStatement s,
       db_->Prepare(
-          "SELECT job_id FROM tasks WHERE lease_id != '' AND lease_deadline_ms <= ? ORDER BY id"));
+          "SELECT id FROM tasks WHERE lease_id != '' AND lease_deadline_ms <= ? ORDER BY id"));
   s.BindAll(now);
-  std::vector<int64_t> ids;
+  std::vector<int64_t> task_ids;
   while (true) {
     ASSIGN_OR_RETURN(const bool row, s.Step());
     if (!row) break;
-    ids.push_back(s.Int(0));
+    task_ids.push_back(s.Int(0));
   }
   std::vector<Job> changed;
-  for (int64_t id : ids) {
-    ASSIGN_OR_RETURN(Job job, rows::LoadJob(*db_, id));
-    const std::string agent = job.task.lease.agent;
-    auto note = ExpireLease(job, now, policy_);
+  for (int64_t task_id : task_ids) {
+    auto task = LoadTaskJobLocked(task_id);
+    if (!task.ok()) continue;  // a lease left on a task the job no longer runs
+    Job& job = task->job;
+    const std::string agent = TaskLease(job, task->chunk_index).agent;
+    auto note = ExpireTask(job, task->chunk_index, now, policy_);
     if (!note.ok()) continue;  // e.g. a lease left on a non-running job: nothing to end
     RETURN_IF_ERROR(rows::SaveJob(*db_, job));
-    RETURN_IF_ERROR(LogLocked(id, "warn", *note));
-    RETURN_IF_ERROR(QueueJobEventLocked(id));
-    spdlog::warn("lease expired job={} agent={} state={}", id, agent, JobStateName(job.state));
+    RETURN_IF_ERROR(LogLocked(job.id, "warn", *note));
+    RETURN_IF_ERROR(QueueJobEventLocked(job.id));
+    spdlog::warn("lease expired job={} chunk={} agent={} state={}", job.id, task->chunk_index,
+                 agent, JobStateName(job.state));
     changed.push_back(std::move(job));
   }
   RETURN_IF_ERROR(CommitLocked(txn));

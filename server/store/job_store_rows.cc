@@ -31,7 +31,7 @@ constexpr char kJobColumns[] =
     "j.error, j.output, j.plan, j.plan_override, j.agent, j.size_bytes, j.mtime_ms, "
     "j.created_ms, j.updated_ms, j.not_before_ms, j.progress, "
     "COALESCE(t.id, 0), COALESCE(t.lease_id, ''), COALESCE(t.lease_agent, ''), "
-    "COALESCE(t.lease_deadline_ms, 0)";
+    "COALESCE(t.lease_deadline_ms, 0), j.chunks_requested, j.chunk_manifest";
 constexpr char kJobFrom[] =
     " FROM jobs j LEFT JOIN tasks t ON t.id = (SELECT MIN(id) FROM tasks WHERE job_id = j.id)";
 
@@ -58,6 +58,8 @@ Job JobFromRow(const SqliteStatement& s) {
   j.progress = ProgressFromJson(s.Text(18));
   j.task.id = s.Int(19);
   j.task.lease = Lease{s.Text(20), s.Text(21), s.Int(22)};
+  j.chunks_requested = static_cast<int>(s.Int(23));
+  j.chunk_manifest = s.Text(24);
   return j;
 }
 
@@ -168,6 +170,7 @@ absl::StatusOr<Job> LoadJob(SqliteDb& db, int64_t id) {
     step.message = s.Text(8);
     job.steps.push_back(std::move(step));
   }
+  ASSIGN_OR_RETURN(job.chunks, LoadChunks(db, id));
   return job;
 }
 
@@ -193,9 +196,11 @@ absl::Status InsertJob(SqliteDb& db, Job& job) {
       SqliteStatement s,
       db.Prepare(
           "INSERT INTO jobs(path, library_root, output_path, state, max_attempts, plan_override, "
-          "size_bytes, mtime_ms, created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+          "size_bytes, mtime_ms, created_ms, updated_ms, chunks_requested) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
   s.BindAll(job.path, job.library_root, job.output_path, JobStateName(job.state), job.max_attempts,
-            job.plan_override, job.size_bytes, job.mtime_ms, job.created_ms, job.updated_ms);
+            job.plan_override, job.size_bytes, job.mtime_ms, job.created_ms, job.updated_ms,
+            job.chunks_requested);
   RETURN_IF_ERROR(s.Run());
   job.id = db.LastInsertRowId();
   ASSIGN_OR_RETURN(SqliteStatement t, db.Prepare("INSERT INTO tasks(job_id) VALUES (?)"));
@@ -204,15 +209,16 @@ absl::Status InsertJob(SqliteDb& db, Job& job) {
   return absl::OkStatus();
 }
 
-absl::Status SaveJob(SqliteDb& db, const Job& job) {
+absl::Status SaveJob(SqliteDb& db, Job& job) {
   ASSIGN_OR_RETURN(
       SqliteStatement s,
       db.Prepare(
           "UPDATE jobs SET state=?, step=?, attempts=?, max_attempts=?, error=?, output=?, plan=?, "
-          "plan_override=?, agent=?, updated_ms=?, not_before_ms=?, progress=? WHERE id=?"));
+          "plan_override=?, agent=?, updated_ms=?, not_before_ms=?, progress=?, "
+          "chunks_requested=?, chunk_manifest=? WHERE id=?"));
   s.BindAll(JobStateName(job.state), job.step, job.attempts, job.max_attempts, job.error,
             job.output, job.plan, job.plan_override, job.agent, job.updated_ms, job.not_before_ms,
-            ToJson(job.progress), job.id);
+            ToJson(job.progress), job.chunks_requested, job.chunk_manifest, job.id);
   RETURN_IF_ERROR(s.Run());
   ASSIGN_OR_RETURN(
       SqliteStatement t,
@@ -231,14 +237,15 @@ absl::Status SaveJob(SqliteDb& db, const Job& job) {
                 step.message);
     RETURN_IF_ERROR(ins.Run());
   }
-  return absl::OkStatus();
+  return SaveChunks(db, job);
 }
 
-absl::StatusOr<int64_t> JobIdOfTask(SqliteDb& db, int64_t task_id) {
-  ASSIGN_OR_RETURN(SqliteStatement s, db.Prepare("SELECT job_id FROM tasks WHERE id = ?"));
+absl::StatusOr<TaskRef> TaskOf(SqliteDb& db, int64_t task_id) {
+  ASSIGN_OR_RETURN(SqliteStatement s,
+                   db.Prepare("SELECT job_id, chunk_index FROM tasks WHERE id = ?"));
   ASSIGN_OR_RETURN(bool row, s.BindAll(task_id).Step());
   if (!row) return absl::NotFoundError(absl::StrCat("task ", task_id, " does not exist"));
-  return s.Int(0);
+  return TaskRef{s.Int(0), static_cast<int>(s.Int(1))};
 }
 
 absl::Status InsertLog(SqliteDb& db, int64_t job_id, const LogLine& line) {

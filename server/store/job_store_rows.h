@@ -29,10 +29,23 @@ absl::StatusOr<std::vector<Job>> LoadJobs(SqliteDb& db, const std::string& where
                                           const std::vector<std::string>& args, int limit);
 // Inserts a new job (id assigned into job.id) with one task (job.task.id assigned).
 absl::Status InsertJob(SqliteDb& db, Job& job);
-// Writes the job row, its task's lease and replaces its steps.
-absl::Status SaveJob(SqliteDb& db, const Job& job);
-// The job id owning task `task_id`; NotFound when none.
-absl::StatusOr<int64_t> JobIdOfTask(SqliteDb& db, int64_t task_id);
+// Writes the job row, its task's lease, replaces its steps and saves its chunks (SaveChunks).
+absl::Status SaveJob(SqliteDb& db, Job& job);
+
+// What a task row belongs to: the job, and the chunk (-1 for the whole-job task).
+struct TaskRef {
+  int64_t job_id = 0;
+  int chunk_index = -1;
+};
+// NotFound when there is no task `task_id`.
+absl::StatusOr<TaskRef> TaskOf(SqliteDb& db, int64_t task_id);
+
+// The job's chunk tasks in index order (job_store_chunk_rows.cc).
+absl::StatusOr<std::vector<Chunk>> LoadChunks(SqliteDb& db, int64_t job_id);
+// Writes the job's chunks: their task rows are updated in place; when the job has new chunks
+// (task id 0, after StartChunks) or none, the old chunk rows are deleted first and the new ones
+// inserted, their task ids assigned into job.chunks.
+absl::Status SaveChunks(SqliteDb& db, Job& job);
 
 absl::Status InsertLog(SqliteDb& db, int64_t job_id, const LogLine& line);
 

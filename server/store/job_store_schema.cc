@@ -86,6 +86,28 @@ CREATE TABLE agents (
   progress TEXT NOT NULL DEFAULT '{}'
 );
 )sql",
+      // 2: chunked re-encodes. A chunk is a task row with chunk_index >= 0 carrying its own
+      //    lease, state, attempts, progress and checkpoint; the job row records what chunking was
+      //    asked for at enqueue and the manifest of a chunked job.
+      R"sql(
+ALTER TABLE jobs ADD COLUMN chunks_requested INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN chunk_manifest TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN chunk_index INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE tasks ADD COLUMN first_frame INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN frames INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN chunk_state TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN progress TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE tasks ADD COLUMN checkpoint TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE tasks ADD COLUMN error TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN started_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN finished_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN not_before_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tasks_claimable_chunks ON tasks(chunk_state, not_before_ms, job_id, chunk_index)
+  WHERE chunk_index >= 0;
+CREATE INDEX tasks_by_chunk_agent ON tasks(agent, finished_ms) WHERE chunk_index >= 0;
+)sql",
   };
   return kMigrations;
 }

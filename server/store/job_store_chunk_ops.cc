@@ -1,0 +1,62 @@
+// JobStore's chunk claims: which chunk an agent with a shared work dir gets, and how many agents
+// could take chunks (what a whole-job task's auto chunking decides with).
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "server/jobs/chunk_rules.h"
+#include "server/store/job_store.h"
+#include "server/store/job_store_rows.h"
+#include "spdlog/spdlog.h"
+
+namespace mkvfleet::server {
+
+absl::StatusOr<std::optional<ClaimedTask>> JobStore::ClaimChunkLocked(const AgentRecord& agent,
+                                                                      int64_t now_ms) {
+  // The job this agent last finished a chunk of goes first: its source is warm in that
+  // agent's cache and the title finishes sooner.
+  ASSIGN_OR_RETURN(SqliteStatement last,
+                   db_->Prepare("SELECT job_id FROM tasks WHERE chunk_index >= 0 AND agent = ? "
+                                "AND chunk_state = 'done' ORDER BY finished_ms DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(const bool has_last, last.BindAll(agent.name).Step());
+  const int64_t preferred_job = has_last ? last.Int(0) : 0;
+  ASSIGN_OR_RETURN(
+      SqliteStatement pick,
+      db_->Prepare("SELECT t.job_id, t.chunk_index FROM tasks t JOIN jobs j ON j.id = t.job_id "
+                   "WHERE t.chunk_index >= 0 AND j.state = 'running' AND j.chunk_manifest != '' "
+                   "AND (t.chunk_state = 'pending' OR (t.chunk_state = 'failed' AND "
+                   "t.not_before_ms <= ?)) "
+                   "ORDER BY t.job_id != ?, t.job_id, t.chunk_index LIMIT 1"));
+  ASSIGN_OR_RETURN(const bool row, pick.BindAll(now_ms, preferred_job).Step());
+  if (!row) return std::optional<ClaimedTask>();
+  const int64_t job_id = pick.Int(0);
+  const int index = static_cast<int>(pick.Int(1));
+  ASSIGN_OR_RETURN(Job job, rows::LoadJob(*db_, job_id));
+  const std::string lease_id = NewLeaseIdLocked();
+  auto note = ClaimChunk(job, index, agent.name, lease_id, now_ms, policy_);
+  if (!note.ok()) {
+    // The job holds a whole-job lease (it is assembling or preparing): nothing to hand out.
+    spdlog::warn("chunk not claimable job={} chunk={} reason=\"{}\"", job_id, index,
+                 std::string(note.status().message()));
+    return std::optional<ClaimedTask>();
+  }
+  RETURN_IF_ERROR(rows::SaveJob(*db_, job));
+  RETURN_IF_ERROR(LogLocked(job.id, "info", *note));
+  RETURN_IF_ERROR(QueueJobEventLocked(job.id));
+  spdlog::info("chunk claimed job={} chunk={} task={} agent={} attempt={}", job.id, index,
+               job.chunks[index].task.id, agent.name, job.chunks[index].attempts);
+  ClaimedTask claimed;
+  claimed.chunk_index = index;
+  claimed.resume.reason = absl::StrCat("chunk ", index, " of ", job.chunks.size());
+  claimed.job = std::move(job);
+  return std::optional<ClaimedTask>(std::move(claimed));
+}
+
+absl::StatusOr<int> JobStore::CountChunkAgentsLocked() {
+  ASSIGN_OR_RETURN(std::vector<AgentRecord> agents, rows::LoadAgents(*db_));
+  int count = 0;
+  for (const AgentRecord& a : agents) {
+    if (!a.stale && !a.drained && !a.capabilities.shared_work_dir.empty()) ++count;
+  }
+  return count;
+}
+
+}  // namespace mkvfleet::server
