@@ -5,7 +5,12 @@
 //   work_dir          local folder for per-job temp files       (flag --work-dir)
 //   agent_token       bearer token (env MKVFLEET_AGENT_TOKEN); "" = none
 //   path_map          list of "COORDINATOR_PREFIX=LOCAL_PREFIX" (env: ':'-separated)
-//   shared_work_dir   work dir every agent mounts, "" = none (coordinator namespace path)
+//   shared_work_dir   this agent's path of a folder every agent mounts (flag --shared-work-dir),
+//                     "" = none; must be an existing writable directory (CheckSharedWorkDir).
+//                     Chunked re-encodes keep their manifests and chunk files there; the
+//                     coordinator sees it through path_map, like every other path
+//   chunk_stall_seconds  a chunk's tools are killed (and the chunk retried) when x265 reports no
+//                     progress for this long (default 600)
 //   pipeline          "media" (default), "placeholder", or a test pipeline ("test-sleep") for tests
 //   test_step_ms      how long each test-pipeline step sleeps (default 300)
 //   claim_poll_ms     pause between claims while idle (default 1000)
@@ -34,6 +39,8 @@ namespace mkvfleet::agent {
 
 // How long a running step may finish after SIGTERM unless stop_grace_seconds says otherwise.
 inline constexpr absl::Duration kDefaultStopGrace = absl::Seconds(60);
+// How long a chunk's x265 may go without progress unless chunk_stall_seconds says otherwise.
+inline constexpr absl::Duration kDefaultChunkStall = absl::Seconds(600);
 
 struct AgentConfig {
   std::string server;
@@ -41,7 +48,8 @@ struct AgentConfig {
   std::string work_dir;
   std::string token;  // never logged
   std::vector<PathMapping> path_map;
-  std::string shared_work_dir;
+  std::string shared_work_dir;  // local path, "" = none
+  absl::Duration chunk_stall = kDefaultChunkStall;
   std::string pipeline = "media";
   absl::Duration test_step_duration = absl::Milliseconds(300);
   absl::Duration claim_poll_interval = absl::Seconds(1);
@@ -56,7 +64,14 @@ struct AgentConfig {
 };
 
 // Reads every key above. InvalidArgument naming the key and its origin when a value has the wrong
-// type, when server, name or work_dir is missing, or when path_map is malformed.
+// type, when server, name or work_dir is missing, when path_map is malformed, when
+// shared_work_dir is not absolute or chunk_stall_seconds is not positive.
 absl::StatusOr<AgentConfig> LoadAgentConfig(const config::ConfigLayers& layers);
+
+// OK when `dir` is "" (no shared work dir) or an existing directory this process can create files
+// in (checked by creating and removing a probe file, which also catches read-only mounts).
+// FailedPrecondition naming the folder and what to do when it is missing, not a directory or not
+// writable.
+absl::Status CheckSharedWorkDir(const std::string& dir);
 
 }  // namespace mkvfleet::agent

@@ -47,8 +47,8 @@ class StopGate final : public TaskReporter {
     return inner_.StepFinished(index, name, result);
   }
   absl::Status StepFailed(int index, const std::string& name, const std::string& error,
-                          bool retryable) override {
-    return inner_.StepFailed(index, name, error, retryable);
+                          bool retryable, const std::vector<int>& redo_chunks) override {
+    return inner_.StepFailed(index, name, error, retryable, redo_chunks);
   }
   void Log(LogLevel level, const std::string& text) override { inner_.Log(level, text); }
   void UpdateProgress(const std::string& step, const Progress& progress) override {
@@ -62,9 +62,11 @@ class StopGate final : public TaskReporter {
 
 }  // namespace
 
-AgentDaemon::AgentDaemon(AgentConfig config, std::unique_ptr<Pipeline> pipeline)
+AgentDaemon::AgentDaemon(AgentConfig config, std::unique_ptr<Pipeline> pipeline,
+                         std::unique_ptr<Step> chunk_step)
     : config_(std::move(config)),
       pipeline_(std::move(pipeline)),
+      chunk_step_(std::move(chunk_step)),
       client_(ConnectOptions(config_), config_.token),
       keeper_(client_, config_.name, config_.work_dir),
       work_dirs_(config_.work_dir),
@@ -113,7 +115,9 @@ absl::Status AgentDaemon::RegisterOnce() {
   auto free_bytes = FreeBytes(config_.work_dir);
   info.free_temp_bytes = free_bytes.ok() ? *free_bytes : 0;
   info.work_dir = config_.work_dir;
-  info.shared_work_dir = config_.shared_work_dir;
+  info.shared_work_dir = config_.shared_work_dir.empty()
+                             ? ""
+                             : ToCoordinatorPath(config_.shared_work_dir, config_.path_map);
   ASSIGN_OR_RETURN(auto reply, client_.Register(info));
   for (const auto& t : info.tools) {
     if (t.problem.empty()) {
@@ -131,13 +135,16 @@ absl::Status AgentDaemon::RegisterOnce() {
 
 absl::Status AgentDaemon::Run() {
   RETURN_IF_ERROR(work_dirs_.Prepare());
+  RETURN_IF_ERROR(CheckSharedWorkDir(config_.shared_work_dir));
   const std::optional<int64_t> last = work_dirs_.LastHeldJob();
   if (int removed = work_dirs_.RemoveAllExcept(last); removed > 0) {
     spdlog::info("removed leftover job folders count={} kept_job={}", removed, last.value_or(0));
   }
-  spdlog::info("agent starting name={} server={} pipeline={} work_dir={} token={}", config_.name,
-               config_.server, pipeline_->name(), config_.work_dir,
-               config_.token.empty() ? "none" : "set");
+  spdlog::info(
+      "agent starting name={} server={} pipeline={} work_dir={} shared_work_dir={} token={}",
+      config_.name, config_.server, pipeline_->name(), config_.work_dir,
+      config_.shared_work_dir.empty() ? "none" : config_.shared_work_dir,
+      config_.token.empty() ? "none" : "set");
   if (pipeline_->name() == "placeholder") {
     spdlog::warn("running the placeholder pipeline: jobs are read and checksummed, not converted");
   }
@@ -214,6 +221,24 @@ absl::Status AgentDaemon::Run() {
   return exit_status;
 }
 
+RunSummary AgentDaemon::RunChunk(const Task& task, TaskReporter& reporter) {
+  const int index = ChunkStepIndex(task, pipeline_.get(), "encode");
+  if (!chunk_step_) {
+    const std::string error =
+        absl::StrCat("agent ", config_.name, " cannot run chunk tasks (no chunk runner)");
+    absl::Status s = reporter.StepFailed(index, "encode", error, /*retryable=*/true, {});
+    return RunSummary{s.ok() ? RunOutcome::kFailedRetryable : RunOutcome::kUndelivered, index,
+                      error};
+  }
+  RunnerEnvironment env;
+  env.agent_name = config_.name;
+  env.source_path = ToLocalPath(task.source_path, config_.path_map);
+  env.shared_work_dir = config_.shared_work_dir;
+  env.path_map = &config_.path_map;
+  env.file_exists = [](const std::string& p) { return std::filesystem::exists(p); };
+  return RunChunkTask(*chunk_step_, index, task, env, reporter, &task_cancel_);
+}
+
 void AgentDaemon::RunTask(const Task& task) {
   task_cancel_ = stopping_.load();  // a stop that raced the claim: hand back without starting
   task_running_ = true;
@@ -221,48 +246,60 @@ void AgentDaemon::RunTask(const Task& task) {
     std::atomic<bool>& flag;
     ~NotRunning() { flag = false; }
   } not_running{task_running_};
-  spdlog::info("task claimed job={} task={} path=\"{}\" resume_from={} attempts={}", task.job_id,
-               task.task_id, task.source_path, task.resume_from_step, task.attempts);
-  work_dirs_.RemoveAllExcept(task.job_id);
-  auto dir = work_dirs_.ForJob(task.job_id);
+  const bool chunk_task = task.chunk.has_value();
+  spdlog::info("task claimed job={} task={} path=\"{}\" resume_from={} attempts={} chunk={}",
+               task.job_id, task.task_id, task.source_path, task.resume_from_step, task.attempts,
+               chunk_task ? absl::StrCat(task.chunk->index) : std::string("none"));
   keeper_.Hold(task, &task_cancel_);
   CoordinatorReporter coordinator_reporter(client_, keeper_, task, config_.name, &task_cancel_);
   StopGate reporter(coordinator_reporter, stopping_);
-  if (!dir.ok()) {
-    (void)reporter.StepFailed(std::max(0, task.resume_from_step), "",
-                              std::string(dir.status().message()), true);
-    keeper_.Drop();
-    return;
+  RunSummary summary;
+  if (chunk_task) {
+    summary = RunChunk(task, reporter);
+  } else {
+    work_dirs_.RemoveAllExcept(task.job_id);
+    auto dir = work_dirs_.ForJob(task.job_id);
+    if (!dir.ok()) {
+      (void)reporter.StepFailed(std::max(0, task.resume_from_step), "",
+                                std::string(dir.status().message()), true, {});
+      keeper_.Drop();
+      return;
+    }
+    RunnerEnvironment env;
+    env.agent_name = config_.name;
+    env.source_path = ToLocalPath(task.source_path, config_.path_map);
+    env.job_work_dir = *dir;
+    env.shared_work_dir = config_.shared_work_dir;
+    env.path_map = &config_.path_map;
+    env.file_exists = [](const std::string& p) { return std::filesystem::exists(p); };
+    summary = RunPipeline(*pipeline_, task, env, reporter, &task_cancel_);
   }
-  RunnerEnvironment env;
-  env.agent_name = config_.name;
-  env.source_path = ToLocalPath(task.source_path, config_.path_map);
-  env.job_work_dir = *dir;
-  env.path_map = &config_.path_map;
-  env.file_exists = [](const std::string& p) { return std::filesystem::exists(p); };
-  RunSummary summary = RunPipeline(*pipeline_, task, env, reporter, &task_cancel_);
   const bool revoked = keeper_.revoked();
   keeper_.Drop();
-  spdlog::info("task ended job={} outcome={} revoked={} message=\"{}\"", task.job_id,
-               RunOutcomeName(summary.outcome), revoked, summary.message);
+  spdlog::info("task ended job={} task={} outcome={} revoked={} message=\"{}\"", task.job_id,
+               task.task_id, RunOutcomeName(summary.outcome), revoked, summary.message);
 
+  // A chunk task owns no work folder: the job's folder (if this agent prepared the job) stays
+  // for the assembly.
+  const bool owns_folder = !chunk_task;
   switch (summary.outcome) {
     case RunOutcome::kCompleted:
     case RunOutcome::kSkipped:
     case RunOutcome::kFailedPermanent:
     case RunOutcome::kRefused:
-      work_dirs_.Remove(task.job_id);
+      if (owns_folder) work_dirs_.Remove(task.job_id);
       break;
     case RunOutcome::kFailedRetryable:
+    case RunOutcome::kChunked:
       break;  // the job may come back here and resume from the folder
     case RunOutcome::kCancelled:
     case RunOutcome::kUndelivered:
       if (revoked) {
-        work_dirs_.Remove(task.job_id);
+        if (owns_folder) work_dirs_.Remove(task.job_id);
       } else if (stopping_.load()) {
         absl::Status s = client_.ReleaseTask(task.lease_id, task.task_id, "agent stopping");
-        spdlog::info("lease handed back job={} ok={} step_cancelled={}", task.job_id, s.ok(),
-                     summary.outcome == RunOutcome::kCancelled);
+        spdlog::info("lease handed back job={} ok={} step_cancelled={} task={}", task.job_id,
+                     s.ok(), summary.outcome == RunOutcome::kCancelled, task.task_id);
       }
       break;
   }

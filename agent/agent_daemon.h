@@ -8,6 +8,12 @@
 // further step, and hand the lease back (ReleaseTask) so another agent can continue at once. When
 // the grace period ends first (or on a second RequestStop()), the running step is cancelled: the
 // steps finished before it stay checkpointed, and the lease is handed back just the same.
+//
+// Chunk tasks (Task::chunk set) run the chunk step (encode/chunk_runner.h) alone instead of the
+// pipeline, reported as the job's "encode" step under the chunk task's id and lease, with the same
+// heartbeats, revocation, cancellation and graceful stop. They use no job work folder and leave
+// those of other jobs alone. A whole-job task whose encode step chunked the job (kChunked) keeps
+// its work folder: the job comes back to assemble, maybe here.
 #pragma once
 
 #include <atomic>
@@ -21,6 +27,7 @@
 #include "agent/coordinator_client.h"
 #include "agent/lease_keeper.h"
 #include "agent/pipeline.h"
+#include "agent/step_runner.h"
 #include "agent/task.h"
 #include "agent/work_dirs.h"
 #include "common/notify/notifier.h"
@@ -33,10 +40,13 @@ inline constexpr absl::Duration kReconnectMax = absl::Seconds(10);
 
 class AgentDaemon {
  public:
-  AgentDaemon(AgentConfig config, std::unique_ptr<Pipeline> pipeline);
+  // `chunk_step` runs chunk tasks; null = this agent fails them (retryable) with a clear message.
+  AgentDaemon(AgentConfig config, std::unique_ptr<Pipeline> pipeline,
+              std::unique_ptr<Step> chunk_step = nullptr);
 
   // Runs until RequestStop(). OK after a clean stop; an error (for a non-zero exit) when the work
-  // dir is unusable or the coordinator refuses the agent token.
+  // dir or the shared work dir is unusable (CheckSharedWorkDir) or the coordinator refuses the
+  // agent token.
   absl::Status Run();
   ~AgentDaemon();
 
@@ -47,11 +57,14 @@ class AgentDaemon {
  private:
   absl::Status RegisterOnce();
   void RunTask(const Task& task);
+  // The chunk-task part of RunTask: runs chunk_step_ and says how it ended.
+  RunSummary RunChunk(const Task& task, TaskReporter& reporter);
   // Sleeps `d` or until RequestStop().
   void Pause(absl::Duration d);
 
   const AgentConfig config_;
   const std::unique_ptr<Pipeline> pipeline_;
+  const std::unique_ptr<Step> chunk_step_;
   CoordinatorClient client_;
   LeaseKeeper keeper_;
   WorkDirs work_dirs_;

@@ -156,25 +156,10 @@ absl::Status CoordinatorClient::ReportStep(const StepReport& r) {
       break;
   }
   ProgressToProto(r.progress, req.mutable_progress());
-  if (r.event == StepReport::Event::kFinished) {
-    CheckpointToProto(r.result.checkpoint, req.mutable_checkpoint());
-    switch (r.result.outcome) {
-      case StepResult::Outcome::kContinue:
-        req.set_outcome(v1::TASK_OUTCOME_UNSPECIFIED);
-        break;
-      case StepResult::Outcome::kCompleted:
-        req.set_outcome(v1::TASK_OUTCOME_COMPLETED);
-        break;
-      case StepResult::Outcome::kSkipped:
-        req.set_outcome(v1::TASK_OUTCOME_SKIPPED);
-        break;
-    }
-    req.set_output_path(r.result.output_path);
-    req.set_reason(r.result.reason);
-    req.set_plan(r.result.plan);
-  }
+  if (r.event == StepReport::Event::kFinished) StepResultToProto(r.result, &req);
   req.set_error(r.error);
   req.set_retryable(r.retryable);
+  for (int index : r.redo_chunks) req.add_redo_chunks(index);
   req.set_bytes_read(r.bytes_read);
   req.set_bytes_written(r.bytes_written);
   v1::ReportStepResponse resp;

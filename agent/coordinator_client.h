@@ -62,9 +62,12 @@ struct StepReport {
   std::string step_name;
   Event event = Event::kStarted;
   Progress progress;
-  StepResult result;  // kFinished: checkpoint, outcome, output_path (coordinator ns), reason, plan
+  // kFinished: checkpoint, outcome, output_path and chunk_manifest (coordinator ns), reason,
+  // plan, chunks
+  StepResult result;
   std::string error;  // kFailed
   bool retryable = true;
+  std::vector<int> redo_chunks;  // kFailed: chunks to encode again (assembly found them unusable)
   int64_t bytes_read = 0;     // kFinished/kFailed: storage I/O during the step; 0 = not measured
   int64_t bytes_written = 0;
 };

@@ -104,12 +104,14 @@ absl::Status CoordinatorReporter::StepFinished(int index, const std::string& nam
 }
 
 absl::Status CoordinatorReporter::StepFailed(int index, const std::string& name,
-                                             const std::string& error, bool retryable) {
+                                             const std::string& error, bool retryable,
+                                             const std::vector<int>& redo_chunks) {
   spdlog::warn("step failed job={} step={} retryable={} error=\"{}\"", task_.job_id, name,
                retryable, error);
   StepReport r = NewReport(StepReport::Event::kFailed, index, name);
   r.error = error;
   r.retryable = retryable;
+  r.redo_chunks = redo_chunks;
   AddStepIo(r);
   return Deliver(r);
 }

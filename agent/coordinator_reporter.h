@@ -37,7 +37,7 @@ class CoordinatorReporter final : public TaskReporter {
   absl::Status StepStarted(int index, const std::string& name) override;
   absl::Status StepFinished(int index, const std::string& name, const StepResult& result) override;
   absl::Status StepFailed(int index, const std::string& name, const std::string& error,
-                          bool retryable) override;
+                          bool retryable, const std::vector<int>& redo_chunks) override;
   void Log(LogLevel level, const std::string& text) override;
   void UpdateProgress(const std::string& step, const Progress& progress) override;
 

@@ -1,7 +1,8 @@
 // mkv-agent: parses flags, loads the config, runs the AgentDaemon until SIGINT/SIGTERM (the first
 // signal stops gracefully, a second one cancels the running step at once), or with --check runs
 // the doctor checks and exits (1 when any check is an error).
-//   mkv-agent --server HOST:PORT --name NAME --work-dir DIR [--config FILE] [--check [--json]]
+//   mkv-agent --server HOST:PORT --name NAME --work-dir DIR [--shared-work-dir DIR]
+//             [--config FILE] [--check [--json]]
 // Token: MKVFLEET_AGENT_TOKEN (env) or agent_token (config).
 #include <signal.h>
 
@@ -13,6 +14,7 @@
 #include "agent/agent_check.h"
 #include "agent/agent_config.h"
 #include "agent/agent_daemon.h"
+#include "agent/encode/chunk_runner.h"
 #include "agent/pipeline_registry.h"
 #include "common/config/config_layers.h"
 #include "common/doctor/check_report.h"
@@ -28,13 +30,15 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   CLI::App app{"mkv-agent: claims mkvfleet jobs from the coordinator and runs them"};
-  std::string config_file, server, name, work_dir, pipeline, log_level;
+  std::string config_file, server, name, work_dir, shared_work_dir, pipeline, log_level;
   int64_t test_step_ms = 0, claim_poll_ms = 0, stop_grace_seconds = -1;
   bool check = false, json = false;
   app.add_option("--config", config_file, "TOML config file");
   app.add_option("--server", server, "coordinator HOST:PORT");
   app.add_option("--name", name, "unique agent name");
   app.add_option("--work-dir", work_dir, "folder for per-job temp files");
+  app.add_option("--shared-work-dir", shared_work_dir,
+                 "folder every agent mounts, for chunked re-encodes (must exist, writable)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
   app.add_option("--claim-poll-ms", claim_poll_ms, "pause between claims while idle");
   app.add_option("--stop-grace-seconds", stop_grace_seconds,
@@ -54,6 +58,7 @@ int main(int argc, char** argv) {
   if (!server.empty()) layers->SetFlag("server", server);
   if (!name.empty()) layers->SetFlag("name", name);
   if (!work_dir.empty()) layers->SetFlag("work_dir", work_dir);
+  if (!shared_work_dir.empty()) layers->SetFlag("shared_work_dir", shared_work_dir);
   if (!log_level.empty()) layers->SetFlag("log_level", log_level);
   if (!pipeline.empty()) layers->SetFlag("pipeline", pipeline);
   if (test_step_ms > 0) layers->SetFlag("test_step_ms", std::to_string(test_step_ms));
@@ -83,7 +88,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  mkvfleet::agent::AgentDaemon daemon(*std::move(config), *std::move(pipe));
+  auto chunk_settings =
+      mkvfleet::agent::encode::ChunkRunnerSettingsFromConfig(&*layers, config->chunk_stall);
+  if (!chunk_settings.ok()) {
+    std::cerr << "mkv-agent: " << chunk_settings.status().message() << "\n";
+    return 1;
+  }
+
+  mkvfleet::agent::AgentDaemon daemon(*std::move(config), *std::move(pipe),
+                                      mkvfleet::agent::encode::MakeChunkStep(*chunk_settings));
   std::atomic<bool> run_ended{false};
   std::thread signal_thread([&] {
     while (true) {

@@ -1,5 +1,10 @@
-// StepContext helpers and the failure classification of pipeline.h.
+// StepContext helpers, the failure classification and the redo-chunks payload of pipeline.h.
 #include "agent/pipeline.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace mkvfleet::agent {
 
@@ -26,6 +31,28 @@ void StepContext::ReportProgress(const Progress& p) const {
 void StepContext::Log(LogLevel level, const std::string& text) const {
   std::lock_guard<std::mutex> lock(hooks_mu_);
   if (hooks_.log) hooks_.log(level, text);
+}
+
+namespace {
+constexpr char kRedoChunksPayload[] = "type.mkvfleet/agent.redo_chunks";
+}  // namespace
+
+absl::Status WithRedoChunks(absl::Status status, const std::vector<int>& chunks) {
+  if (!status.ok() && !chunks.empty()) {
+    status.SetPayload(kRedoChunksPayload, absl::Cord(absl::StrJoin(chunks, ",")));
+  }
+  return status;
+}
+
+std::vector<int> RedoChunksOf(const absl::Status& status) {
+  std::vector<int> chunks;
+  const auto payload = status.GetPayload(kRedoChunksPayload);
+  if (!payload) return chunks;
+  for (absl::string_view part : absl::StrSplit(std::string(*payload), ',', absl::SkipEmpty())) {
+    int index = 0;
+    if (absl::SimpleAtoi(part, &index)) chunks.push_back(index);
+  }
+  return chunks;
 }
 
 bool IsPermanentFailure(const absl::Status& status) {

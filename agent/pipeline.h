@@ -35,12 +35,17 @@ struct StepResult {
     kContinue,   // more steps follow (the runner treats it as kCompleted after the last step)
     kCompleted,  // output published at output_path
     kSkipped,    // nothing to do; reason says why
+    // The encode step split its work into chunks (chunks, chunk_manifest): the runner reports
+    // it and ends the task; other agents encode the chunks, then the job comes back to assemble.
+    kChunked,
   };
   Checkpoint checkpoint;
   Outcome outcome = Outcome::kContinue;
   std::string output_path;  // kCompleted: local path; the runner translates it for the coordinator
   std::string reason;       // kSkipped
   std::string plan;         // set by the step that chooses the plan
+  std::vector<ChunkRecord> chunks;  // kChunked: the ranges (index, first_frame, frames)
+  std::string chunk_manifest;       // kChunked: local path; the runner translates it
 };
 
 // Everything a step may use. Built by the StepRunner; valid during Run() only. Methods are safe to
@@ -77,6 +82,10 @@ class StepContext {
 
   std::string ToLocal(absl::string_view coordinator_path) const;
   std::string ToCoordinator(absl::string_view local_path) const;
+  // The agent's shared work dir as this agent mounts it (a local path), "" when it has none:
+  // where a chunked re-encode's files go. Set by the runner with set_shared_work_dir.
+  const std::string& shared_work_dir() const { return shared_work_dir_; }
+  void set_shared_work_dir(std::string local_path) { shared_work_dir_ = std::move(local_path); }
 
   // Progress of this step, sent with the next heartbeat.
   void ReportProgress(const Progress& p) const;
@@ -88,7 +97,7 @@ class StepContext {
 
  private:
   const Task& task_;
-  std::string agent_name_, source_path_, work_dir_;
+  std::string agent_name_, source_path_, work_dir_, shared_work_dir_;
   const std::vector<PathMapping>* path_map_;
   std::vector<StepRecord> earlier_steps_;
   const std::atomic<bool>* cancel_;
@@ -121,5 +130,12 @@ class Pipeline {
 
 // True when a step failure with this status cannot be fixed by retrying (see top of file).
 bool IsPermanentFailure(const absl::Status& status);
+
+// A step failure that names chunks of a chunked re-encode to encode again (the assembling encode
+// step found their files missing, truncated or changed): `status` with the indices attached as a
+// payload, which the runner reports as ReportStepRequest.redo_chunks. RedoChunksOf reads them
+// back (empty when there are none).
+absl::Status WithRedoChunks(absl::Status status, const std::vector<int>& chunks);
+std::vector<int> RedoChunksOf(const absl::Status& status);
 
 }  // namespace mkvfleet::agent

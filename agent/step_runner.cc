@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <variant>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -125,7 +126,8 @@ RunSummary StopAfterStepFailure(int index, const std::string& name, const absl::
   std::string message = std::string(error.message());
   reporter.Log(LogLevel::kError,
                absl::StrCat("step ", name, " failed after ", took, ": ", message));
-  if (absl::Status s = reporter.StepFailed(index, name, message, !permanent); !s.ok()) {
+  if (absl::Status s = reporter.StepFailed(index, name, message, !permanent, RedoChunksOf(error));
+      !s.ok()) {
     return StopOnReportError(s, first, std::string(s.message()));
   }
   return Stop(permanent ? RunOutcome::kFailedPermanent : RunOutcome::kFailedRetryable, first,
@@ -143,10 +145,76 @@ std::optional<RunSummary> ReportStepFinished(int index, const std::string& name,
   if (!absl::IsInvalidArgument(s)) return StopOnReportError(s, first, std::string(s.message()));
   std::string error =
       absl::StrCat("coordinator rejected the result of step ", name, ": ", s.message());
-  if (absl::Status f = reporter.StepFailed(index, name, error, /*retryable=*/true); !f.ok()) {
+  if (absl::Status f = reporter.StepFailed(index, name, error, /*retryable=*/true, {}); !f.ok()) {
     return StopOnReportError(f, first, error);
   }
   return Stop(RunOutcome::kFailedRetryable, first, error);
+}
+
+// A step reported as finished: its result with paths in the coordinator's namespace, and the
+// local paths they came from.
+struct Finished {
+  StepResult result;
+  std::string local_output;    // result.output_path before translation
+  std::string local_manifest;  // result.chunk_manifest before translation
+};
+// How one step ended: finished (the run goes on or ends by the outcome), or the end of the run.
+using StepEnd = std::variant<Finished, RunSummary>;
+
+// Puts the result's local paths (output_path, chunk_manifest) in the coordinator's namespace.
+Finished Translated(StepResult r, const RunnerEnvironment& env) {
+  Finished done{std::move(r), "", ""};
+  done.local_output = done.result.output_path;
+  done.local_manifest = done.result.chunk_manifest;
+  if (env.path_map != nullptr) {
+    if (!done.local_output.empty()) {
+      done.result.output_path = ToCoordinatorPath(done.local_output, *env.path_map);
+    }
+    if (!done.local_manifest.empty()) {
+      done.result.chunk_manifest = ToCoordinatorPath(done.local_manifest, *env.path_map);
+    }
+  }
+  return done;
+}
+
+// Step `index` of a run that began at `first`: reports STARTED, checks the free space (when
+// `needs` is set) and runs the step, then reports FAILED or FINISHED. kContinue from the `last`
+// step of a pipeline is reported as kCompleted.
+StepEnd RunReportedStep(Step& step, int index, int first, const Task& task,
+                        const RunnerEnvironment& env, const std::string& source,
+                        std::vector<StepRecord> earlier, const StepNeeds* needs, bool last,
+                        TaskReporter& reporter, const std::atomic<bool>* cancel) {
+  const std::string name = step.name();
+  auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
+  if (cancelled()) return Stop(RunOutcome::kCancelled, first, "cancelled before step " + name);
+  if (absl::Status s = reporter.StepStarted(index, name); !s.ok()) {
+    return StopOnReportError(s, first, std::string(s.message()));
+  }
+  StepContext ctx(task, env.agent_name, source, env.job_work_dir, env.path_map, std::move(earlier),
+                  cancel,
+                  {[&reporter, name](const Progress& p) { reporter.UpdateProgress(name, p); },
+                   [&reporter](LogLevel l, const std::string& t) { reporter.Log(l, t); }});
+  ctx.set_shared_work_dir(env.shared_work_dir);
+  const absl::Time started = absl::Now();
+  absl::StatusOr<StepResult> result =
+      needs != nullptr ? CheckSpaceAndRun(step, name, *needs, env, reporter, ctx) : step.Run(ctx);
+  const std::string took =
+      absl::FormatDuration(absl::Trunc(absl::Now() - started, absl::Milliseconds(1)));
+  if (cancelled() || (!result.ok() && absl::IsCancelled(result.status()))) {
+    return Stop(RunOutcome::kCancelled, first, absl::StrCat("cancelled during step ", name));
+  }
+  if (!result.ok()) {
+    return StopAfterStepFailure(index, name, result.status(), took, first, reporter);
+  }
+  if (result->outcome == StepResult::Outcome::kContinue && last) {
+    result->outcome = StepResult::Outcome::kCompleted;
+  }
+  Finished done = Translated(*std::move(result), env);
+  if (auto stop = ReportStepFinished(index, name, done.result, first, reporter)) {
+    return *std::move(stop);
+  }
+  reporter.Log(LogLevel::kInfo, absl::StrCat("step ", name, " finished in ", took));
+  return done;
 }
 
 }  // namespace
@@ -189,6 +257,8 @@ const char* RunOutcomeName(RunOutcome outcome) {
       return "completed";
     case RunOutcome::kSkipped:
       return "skipped";
+    case RunOutcome::kChunked:
+      return "chunked";
     case RunOutcome::kFailedRetryable:
       return "failed";
     case RunOutcome::kFailedPermanent:
@@ -207,14 +277,19 @@ int EffectiveResumeStep(const Task& task, const Pipeline& pipeline, const Runner
                         std::string* why) {
   const int n = static_cast<int>(pipeline.steps().size());
   int start = std::clamp(task.resume_from_step, 0, std::max(0, n - 1));
+  // Assembling a chunked job reads only the shared chunk folder: what the steps before encode
+  // left on the agent that prepared it is not needed here.
+  bool artifacts_unneeded = !task.chunks.empty();
   for (int i = 0; i < start; ++i) {
     const StepRecord* rec = RecordAt(task, i);
     const std::string& name = pipeline.steps()[i]->name();
+    if (name == "encode") artifacts_unneeded = false;
     std::string reason;
     if (rec == nullptr || rec->name != name ||
         (rec->status != StepStatus::kDone && rec->status != StepStatus::kSkipped)) {
       reason = absl::StrCat("step ", i, " (", name, ") is not recorded as done");
-    } else if (std::string missing = UnreachableArtifact(*rec, env); !missing.empty()) {
+    } else if (std::string missing = artifacts_unneeded ? "" : UnreachableArtifact(*rec, env);
+               !missing.empty()) {
       reason = absl::StrCat("artifact ", missing, " of step ", i, " (", name,
                             ") is not reachable from agent ", env.agent_name);
     }
@@ -237,48 +312,61 @@ RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerE
   const int first = EffectiveResumeStep(task, pipeline, env, &why);
   LogRunStart(pipeline, task, env, first, why, reporter);
   std::vector<StepRecord> earlier = RecordsBefore(task, first);
-  auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
 
   for (int i = first; i < n; ++i) {
     const std::string name = steps[i]->name();
-    if (cancelled()) return Stop(RunOutcome::kCancelled, first, "cancelled before step " + name);
-    if (absl::Status s = reporter.StepStarted(i, name); !s.ok()) {
-      return StopOnReportError(s, first, std::string(s.message()));
-    }
     const StepNeeds needs = NeedsOf(name, earlier);
-    StepContext ctx(task, env.agent_name, needs.source.empty() ? env.source_path : needs.source,
-                    env.job_work_dir, env.path_map, earlier, cancel,
-                    {[&reporter, name](const Progress& p) { reporter.UpdateProgress(name, p); },
-                     [&reporter](LogLevel l, const std::string& t) { reporter.Log(l, t); }});
-    const absl::Time started = absl::Now();
-    absl::StatusOr<StepResult> result =
-        CheckSpaceAndRun(*steps[i], name, needs, env, reporter, ctx);
-    const std::string took =
-        absl::FormatDuration(absl::Trunc(absl::Now() - started, absl::Milliseconds(1)));
-    if (cancelled() || (!result.ok() && absl::IsCancelled(result.status()))) {
-      return Stop(RunOutcome::kCancelled, first, absl::StrCat("cancelled during step ", name));
-    }
-    if (!result.ok()) return StopAfterStepFailure(i, name, result.status(), took, first, reporter);
-    StepResult r = std::move(*result);
-    if (r.outcome == StepResult::Outcome::kContinue && i == n - 1) {
-      r.outcome = StepResult::Outcome::kCompleted;
-    }
-    std::string local_output = r.output_path;
-    if (!r.output_path.empty() && env.path_map) {
-      r.output_path = ToCoordinatorPath(r.output_path, *env.path_map);
-    }
-    if (auto stop = ReportStepFinished(i, name, r, first, reporter)) return *std::move(stop);
-    reporter.Log(LogLevel::kInfo, absl::StrCat("step ", name, " finished in ", took));
-    if (r.outcome == StepResult::Outcome::kCompleted) {
-      return Stop(RunOutcome::kCompleted, first, local_output);
-    }
-    if (r.outcome == StepResult::Outcome::kSkipped) {
-      return Stop(RunOutcome::kSkipped, first, r.reason);
+    StepEnd end = RunReportedStep(*steps[i], i, first, task, env,
+                                  needs.source.empty() ? env.source_path : needs.source, earlier,
+                                  &needs, /*last=*/i == n - 1, reporter, cancel);
+    if (auto* stop = std::get_if<RunSummary>(&end)) return *std::move(stop);
+    Finished& done = std::get<Finished>(end);
+    switch (done.result.outcome) {
+      case StepResult::Outcome::kCompleted:
+        return Stop(RunOutcome::kCompleted, first, done.local_output);
+      case StepResult::Outcome::kSkipped:
+        return Stop(RunOutcome::kSkipped, first, done.result.reason);
+      case StepResult::Outcome::kChunked:
+        reporter.Log(LogLevel::kInfo,
+                     absl::StrCat("step ", name, " split the job into ", done.result.chunks.size(),
+                                  " chunks (manifest ", done.local_manifest,
+                                  "); agents with the shared work dir encode them"));
+        return Stop(RunOutcome::kChunked, first, done.local_manifest);
+      case StepResult::Outcome::kContinue:
+        break;
     }
     earlier.push_back(
-        StepRecord{i, name, StepStatus::kDone, std::move(r.checkpoint), env.agent_name});
+        StepRecord{i, name, StepStatus::kDone, std::move(done.result.checkpoint), env.agent_name});
   }
   return Stop(RunOutcome::kCompleted, first, "");  // unreachable: the last step completes
+}
+
+RunSummary RunChunkTask(Step& step, int step_index, const Task& task, const RunnerEnvironment& env,
+                        TaskReporter& reporter, const std::atomic<bool>* cancel) {
+  const int chunk = task.chunk ? task.chunk->index : -1;
+  reporter.Log(LogLevel::kInfo,
+               absl::StrCat("agent ", env.agent_name, " runs chunk ", chunk, " of job ",
+                            task.job_id, " (step ", step_index, ", ", step.name(), ")"));
+  StepEnd end = RunReportedStep(step, step_index, step_index, task, env, env.source_path, {},
+                                /*needs=*/nullptr, /*last=*/false, reporter, cancel);
+  if (auto* stop = std::get_if<RunSummary>(&end)) return *std::move(stop);
+  const Finished& done = std::get<Finished>(end);
+  std::string message = absl::StrCat("chunk ", chunk, " done");
+  for (const Artifact& a : done.result.checkpoint.artifacts)
+    absl::StrAppend(&message, ": ", a.path);
+  return Stop(RunOutcome::kCompleted, step_index, std::move(message));
+}
+
+int ChunkStepIndex(const Task& task, const Pipeline* pipeline, const std::string& name) {
+  for (const StepRecord& s : task.steps) {
+    if (s.name == name) return s.index;
+  }
+  if (pipeline != nullptr) {
+    for (size_t i = 0; i < pipeline->steps().size(); ++i) {
+      if (pipeline->steps()[i]->name() == name) return static_cast<int>(i);
+    }
+  }
+  return 0;
 }
 
 }  // namespace mkvfleet::agent

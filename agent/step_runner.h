@@ -1,8 +1,10 @@
 // Runs a Pipeline for one leased task: starts at the step the coordinator named (earlier if this
 // agent cannot reach an earlier step's artifacts), reports STARTED / FINISHED(checkpoint) /
 // FAILED(retryable or not) for each step, and stops at once when a report is refused (stale lease)
-// or the cancel flag is set (lease revoked, agent stopping). Before each step it logs the free space
-// where the step writes and fails the step early when an earlier step declared more is needed.
+// or the cancel flag is set (lease revoked, agent stopping). Before each step it logs the free
+// space where the step writes and fails the step early when an earlier step declared more is
+// needed. A chunk task (Task::chunk set) runs one step alone under the same reports
+// (RunChunkTask).
 #pragma once
 
 #include <atomic>
@@ -26,11 +28,13 @@ class TaskReporter {
  public:
   virtual ~TaskReporter() = default;
   virtual absl::Status StepStarted(int index, const std::string& name) = 0;
-  // result.output_path is already in the coordinator's namespace.
+  // result.output_path and result.chunk_manifest are already in the coordinator's namespace.
   virtual absl::Status StepFinished(int index, const std::string& name,
                                     const StepResult& result) = 0;
+  // `redo_chunks`: the chunks a failed (assembling) step found unusable (pipeline.h
+  // RedoChunksOf), reported as ReportStepRequest.redo_chunks; empty otherwise.
   virtual absl::Status StepFailed(int index, const std::string& name, const std::string& error,
-                                  bool retryable) = 0;
+                                  bool retryable, const std::vector<int>& redo_chunks) = 0;
   // Best effort: a job log line. Must not block for long.
   virtual void Log(LogLevel level, const std::string& text) = 0;
   // Best effort: the latest progress of the running step (sent with heartbeats).
@@ -60,6 +64,7 @@ struct RunnerEnvironment {
   std::string agent_name;
   std::string source_path;  // local (translated)
   std::string job_work_dir;
+  std::string shared_work_dir;  // local, "" = none (StepContext::shared_work_dir)
   const std::vector<PathMapping>* path_map = nullptr;
   // Whether a local file exists; injected so tests need no files.
   std::function<bool(const std::string&)> file_exists;
@@ -80,8 +85,10 @@ StepNeeds NeedsOf(const std::string& step, const std::vector<StepRecord>& earlie
 
 // How a run ended.
 enum class RunOutcome {
-  kCompleted,        // the task's output is published
+  kCompleted,        // the task's output is published (a chunk task: its chunk file is in place)
   kSkipped,          // nothing to do
+  kChunked,          // the encode step split the job into chunks: this task is over, the job
+                     // comes back (maybe here) to assemble them
   kFailedRetryable,  // a step failed; the coordinator retries later
   kFailedPermanent,  // a step failed in a way retrying cannot fix
   kRefused,          // a report was refused: the lease is stale; discard everything
@@ -92,21 +99,39 @@ enum class RunOutcome {
 struct RunSummary {
   RunOutcome outcome = RunOutcome::kFailedRetryable;
   int first_step = 0;  // where the run started
-  std::string message;  // error, skip reason, or output path
+  std::string message;  // error, skip reason, output path, or (kChunked) the local manifest
 };
 
 // The first step to run: task.resume_from_step, moved earlier to the first step that is not
 // recorded as done (or skipped) under the same name, or whose artifacts this agent cannot reach
-// (agent-local artifacts of another agent, or files that are gone). Clamped to the last step.
+// (agent-local artifacts of another agent, or files that are gone; not checked before "encode"
+// when the task assembles a chunked job's chunks). Clamped to the last step.
 // `why` (optional) gets a sentence for the job log when the start moved.
 int EffectiveResumeStep(const Task& task, const Pipeline& pipeline, const RunnerEnvironment& env,
                         std::string* why);
 
 // Runs the pipeline for `task` (see the file comment). REQUIRES: pipeline has at least one step.
+// A failing step's status may name chunks to redo (pipeline.h WithRedoChunks): they go with its
+// FAILED report.
+// A step returning Outcome::kChunked is reported FINISHED with its chunks and its chunk_manifest
+// (translated to the coordinator's namespace) and ends the run (kChunked): no further step runs,
+// and the lease is not handed back (the coordinator ended it with that report).
 RunSummary RunPipeline(const Pipeline& pipeline, const Task& task, const RunnerEnvironment& env,
                        TaskReporter& reporter, const std::atomic<bool>* cancel);
 
-// "completed", "refused", ... for logs.
+// Runs `step` alone for a chunk task, reported as step `step_index` (the index of the step named
+// step.name() in the job): STARTED, then FINISHED with the step's result (outcome kCompleted of
+// the run) or FAILED (retryable unless IsPermanentFailure), with the same refusal, cancel and
+// log handling as RunPipeline. The step's context has env.source_path and env.job_work_dir (may
+// be "") and no earlier steps. No free-space check: the step checks its own folder.
+RunSummary RunChunkTask(Step& step, int step_index, const Task& task, const RunnerEnvironment& env,
+                        TaskReporter& reporter, const std::atomic<bool>* cancel);
+
+// The index to report a chunk task's step `name` under: the recorded step of that name in
+// task.steps, else its position in `pipeline` (may be null), else 0.
+int ChunkStepIndex(const Task& task, const Pipeline* pipeline, const std::string& name);
+
+// "completed", "chunked", "refused", ... for logs.
 const char* RunOutcomeName(RunOutcome outcome);
 
 }  // namespace mkvfleet::agent

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "ctl/chunks_option.h"
 #include "ctl/commands.h"
 #include "ctl/output_format.h"
 
@@ -46,17 +47,27 @@ int PrintJob(const CtlCommandContext& ctx, const v1::Job& job, bool with_steps) 
 }
 
 void AddEnqueue(CLI::App& app, CtlCommandContext& ctx) {
-  auto paths = std::make_shared<std::vector<std::string>>();
-  auto plan = std::make_shared<std::string>();
+  struct Opts {
+    std::vector<std::string> paths;
+    std::string plan;
+    int32_t chunks = 0;  // EnqueueRequest.chunks: 0 auto, 1 never, N >= 2 exactly N
+  };
+  auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("enqueue", "queue .mkv files (paths under a library root)");
-  cmd->add_option("paths", *paths, "files to queue")->required();
-  cmd->add_option("--plan", *plan, "force a plan (dv-convert, dv-reencode, standard)");
-  cmd->callback([&ctx, paths, plan] {
-    ctx.action = [&ctx, paths, plan] {
+  cmd->add_option("paths", o->paths, "files to queue")->required();
+  cmd->add_option("--plan", o->plan, "force a plan (dv-convert, dv-reencode, standard)");
+  cmd->add_option("--chunks", o->chunks,
+                  "split a re-encode across agents: auto (default: when several agents can take "
+                  "chunks and the title is long), 1 (never) or N >= 2 (exactly N chunks)")
+      ->transform(ChunksOptionValidator())
+      ->type_name("N|auto");
+  cmd->callback([&ctx, o] {
+    ctx.action = [&ctx, o] {
       return WithClient(ctx, [&](AdminClient& c) {
         v1::EnqueueRequest req;
-        for (const auto& p : *paths) req.add_paths(Absolute(p));
-        req.set_plan_override(*plan);
+        for (const auto& p : o->paths) req.add_paths(Absolute(p));
+        req.set_plan_override(o->plan);
+        req.set_chunks(o->chunks);
         v1::EnqueueResponse resp;
         auto rpc = c.Context();
         grpc::Status s = c.stub().Enqueue(rpc.get(), req, &resp);
@@ -173,7 +184,7 @@ void AddJobCommands(CLI::App& app, CtlCommandContext& ctx) {
   AddEnqueue(app, ctx);
   AddScan(app, ctx);
   AddList(app, ctx);
-  AddJobVerb(app, ctx, "show", "one job with its steps",
+  AddJobVerb(app, ctx, "show", "one job with its steps (and chunks)",
              [](AdminClient& c, const CtlCommandContext& ctx, int64_t id, int) {
                v1::GetJobRequest req;
                req.set_id(id);

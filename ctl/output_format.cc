@@ -25,11 +25,6 @@ nlohmann::json ProgressJson(const v1::Progress& p) {
           {"eta_ms", p.eta_ms()}};
 }
 
-nlohmann::json TimeJson(int64_t ms) {
-  if (ms == 0) return nullptr;
-  return FormatTime(ms);
-}
-
 nlohmann::json StepToJson(const v1::Step& s) {
   nlohmann::json j = {{"index", s.index()},
                       {"name", s.name()},
@@ -44,18 +39,7 @@ nlohmann::json StepToJson(const v1::Step& s) {
     j["frames_done"] = s.progress().frames_done();
     j["frames_total"] = s.progress().frames_total();
   }
-  nlohmann::json artifacts = nlohmann::json::array();
-  for (const auto& a : s.checkpoint().artifacts()) {
-    artifacts.push_back({{"name", a.name()},
-                         {"path", a.path()},
-                         {"location", a.location() == v1::ARTIFACT_LOCATION_SHARED ? "shared"
-                                                                                  : "agent_local"},
-                         {"agent", a.agent()},
-                         {"size_bytes", a.size_bytes()}});
-  }
-  nlohmann::json facts = nlohmann::json::object();
-  for (const auto& [k, v] : s.checkpoint().facts()) facts[k] = v;
-  j["checkpoint"] = {{"artifacts", artifacts}, {"facts", facts}};
+  j["checkpoint"] = CheckpointJson(s.checkpoint());
   return j;
 }
 
@@ -65,6 +49,33 @@ std::string FormatEta(int64_t ms) {
 }
 
 }  // namespace
+
+nlohmann::json TimeJson(int64_t ms) {
+  if (ms == 0) return nullptr;
+  return FormatTime(ms);
+}
+
+nlohmann::json CheckpointJson(const v1::Checkpoint& c) {
+  nlohmann::json artifacts = nlohmann::json::array();
+  for (const auto& a : c.artifacts()) {
+    artifacts.push_back({{"name", a.name()},
+                         {"path", a.path()},
+                         {"location", a.location() == v1::ARTIFACT_LOCATION_SHARED ? "shared"
+                                                                                  : "agent_local"},
+                         {"agent", a.agent()},
+                         {"size_bytes", a.size_bytes()}});
+  }
+  nlohmann::json facts = nlohmann::json::object();
+  for (const auto& [k, v] : c.facts()) facts[k] = v;
+  return {{"artifacts", artifacts}, {"facts", facts}};
+}
+
+std::string RateText(const v1::Progress& p) {
+  std::string out;
+  if (p.fps() > 0) absl::StrAppend(&out, absl::StrFormat(" %.1f fps", p.fps()));
+  if (p.eta_ms() > 0) absl::StrAppend(&out, " eta ", FormatEta(p.eta_ms()));
+  return out;
+}
 
 std::string JobStateName(v1::JobState state) {
   switch (state) {
@@ -135,10 +146,16 @@ nlohmann::json JobToJson(const v1::Job& job, bool with_steps) {
                       {"created", TimeJson(job.created_ms())},
                       {"updated", TimeJson(job.updated_ms())},
                       {"not_before", TimeJson(job.not_before_ms())},
-                      {"progress", ProgressJson(job.progress())}};
+                      {"progress", ProgressJson(job.progress())},
+                      {"chunks_requested", job.chunks_requested()},
+                      {"chunk_manifest", job.chunk_manifest()}};
   if (with_steps) {
     j["steps"] = nlohmann::json::array();
     for (const auto& s : job.steps()) j["steps"].push_back(StepToJson(s));
+  }
+  if (with_steps || job.chunks_size() > 0) {
+    j["chunks"] = nlohmann::json::array();
+    for (const auto& c : job.chunks()) j["chunks"].push_back(ChunkToJson(c));
   }
   return j;
 }
@@ -225,7 +242,9 @@ std::string JobDetail(const v1::Job& job) {
   kv("attempts:", absl::StrCat(job.attempts(), "/", job.max_attempts()));
   kv("plan:", job.plan().empty() ? job.plan_override() : job.plan());
   kv("agent:", job.agent());
-  kv("progress:", ProgressBar(job.progress(), 20));
+  kv("progress:", ProgressBar(job.progress(), 20) +
+                      (job.state() == v1::JOB_STATE_RUNNING ? RateText(job.progress()) : ""));
+  kv("chunks:", ChunkingText(job));
   kv("error:", job.error());
   kv("output:", job.output());
   kv("created:", FormatTime(job.created_ms()));
@@ -245,6 +264,7 @@ std::string JobDetail(const v1::Job& job) {
                                "MESSAGE"},
                               rows);
   }
+  if (job.chunks_size() > 0) out += "\n" + ChunksTable(job);
   return out;
 }
 
@@ -297,13 +317,15 @@ std::string WatchLine(const v1::Job& job, int bar_width) {
   std::string line = absl::StrFormat("#%-5d %-16s %-10s", job.id(), JobStateName(job.state()),
                                      job.step());
   if (job.state() == v1::JOB_STATE_RUNNING) {
-    absl::StrAppend(&line, " ", ProgressBar(job.progress(), bar_width));
-    if (job.progress().fps() > 0) absl::StrAppend(&line, absl::StrFormat(" %.1f fps", job.progress().fps()));
-    if (job.progress().eta_ms() > 0) absl::StrAppend(&line, " eta ", FormatEta(job.progress().eta_ms()));
+    absl::StrAppend(&line, " ", ProgressBar(job.progress(), bar_width), RateText(job.progress()));
     if (!job.agent().empty()) absl::StrAppend(&line, " @", job.agent());
   }
   if (!job.error().empty() && job.state() != v1::JOB_STATE_RUNNING) {
     absl::StrAppend(&line, " (", job.error(), ")");
+  }
+  if (job.chunks_size() > 0 &&
+      (job.state() == v1::JOB_STATE_RUNNING || job.state() == v1::JOB_STATE_PENDING)) {
+    absl::StrAppend(&line, " chunks ", ChunkSummary(job));
   }
   absl::StrAppend(&line, "  ", job.path());
   return line;

@@ -2,7 +2,8 @@
 // active job. On a terminal the block of lines is redrawn in place; otherwise a line is printed
 // whenever a job's state or step changes. --job ID follows one job and exits when it is terminal
 // (exit 0 when completed or skipped, 3 otherwise); --until-idle exits when no job is pending,
-// running or failed-awaiting-retry. Ctrl-C ends it at any time.
+// running or failed-awaiting-retry. Ctrl-C ends it at any time. A chunked job's line also says
+// how its chunks stand ("chunks 3/8 done, 2 running: a1 45%, a2 12%").
 #include <unistd.h>
 
 #include <iostream>
@@ -32,6 +33,20 @@ bool IsTerminal(v1::JobState s) {
          s == v1::JOB_STATE_FAILED_PERMANENT || s == v1::JOB_STATE_CANCELLED;
 }
 
+// Lists and events may carry no chunks: a job that comes without them keeps the ones last seen
+// while it is active and not re-chunked (a different chunk_manifest).
+void KeepChunks(const v1::Job& last, v1::Job* next) {
+  if (next->chunks_size() > 0 || last.chunks_size() == 0 || IsTerminal(next->state())) return;
+  if (!next->chunk_manifest().empty() && next->chunk_manifest() != last.chunk_manifest()) return;
+  *next->mutable_chunks() = last.chunks();
+}
+
+// A chunked job whose list entry came without its chunks (GetJob has them).
+bool NeedsChunks(const v1::Job& job) {
+  return job.state() == v1::JOB_STATE_RUNNING && !job.chunk_manifest().empty() &&
+         job.chunks_size() == 0;
+}
+
 struct WatchOptions {
   int64_t job = 0;
   bool until_idle = false;
@@ -43,9 +58,12 @@ class WatchState {
   void Update(const v1::Job& job) {
     absl::MutexLock lock(&mu_);
     v1::Job& slot = jobs_[job.id()];
-    v1::Progress keep = slot.progress();
-    slot = job;
-    if (!job.has_progress() && job.state() == v1::JOB_STATE_RUNNING) *slot.mutable_progress() = keep;
+    v1::Job next = job;
+    if (!job.has_progress() && job.state() == v1::JOB_STATE_RUNNING) {
+      *next.mutable_progress() = slot.progress();
+    }
+    KeepChunks(slot, &next);
+    slot = std::move(next);
   }
   // Replaces the set of active jobs with `active`; returns ids that left it.
   std::vector<int64_t> ReplaceActive(const std::vector<v1::Job>& active) {
@@ -58,9 +76,11 @@ class WatchState {
     }
     for (auto& [id, job] : next) {
       auto it = jobs_.find(id);
-      if (it != jobs_.end() && it->second.state() == job.state() && !job.has_progress()) {
+      if (it == jobs_.end()) continue;
+      if (it->second.state() == job.state() && !job.has_progress()) {
         *job.mutable_progress() = it->second.progress();
       }
+      KeepChunks(it->second, &job);
     }
     for (int64_t id : left) next[id] = jobs_[id];  // kept until its final state is known
     jobs_ = std::move(next);
@@ -131,7 +151,15 @@ class WatchPrinter {
       return;
     }
     for (const auto& j : jobs) {
-      std::string key = absl::StrCat(JobStateName(j.state()), "/", j.step());
+      // A chunked job prints again when a chunk starts, ends or fails, not on every percent.
+      int running = 0, done = 0, failed = 0;
+      for (const auto& c : j.chunks()) {
+        running += c.state() == v1::CHUNK_STATE_RUNNING;
+        done += c.state() == v1::CHUNK_STATE_DONE;
+        failed += c.state() == v1::CHUNK_STATE_FAILED;
+      }
+      std::string key = absl::StrCat(JobStateName(j.state()), "/", j.step(), "/", running, "/",
+                                     done, "/", failed);
       if (printed_[j.id()] == key) continue;
       printed_[j.id()] = key;
       std::cout << WatchLine(j, kBarWidth) << std::endl;
@@ -201,6 +229,14 @@ absl::StatusOr<bool> Poll(AdminClient& c, const WatchOptions& o, WatchState& sta
   grpc::Status s = c.stub().ListJobs(rpc.get(), req, &resp);
   if (!s.ok()) return c.Explain(s, "watch");
   std::vector<v1::Job> active(resp.jobs().begin(), resp.jobs().end());
+  for (v1::Job& job : active) {
+    if (!NeedsChunks(job)) continue;
+    v1::GetJobRequest get;
+    get.set_id(job.id());
+    v1::Job full;
+    auto ctx = c.Context();
+    if (c.stub().GetJob(ctx.get(), get, &full).ok()) *job.mutable_chunks() = full.chunks();
+  }
   for (int64_t id : state.ReplaceActive(active)) {
     v1::GetJobRequest get;
     get.set_id(id);

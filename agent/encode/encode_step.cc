@@ -1,5 +1,8 @@
 // The re-encode plans' encode step: ffmpeg | x265, and by default x265's stdout straight into the
-// remuxer, so the output part file is the only full-size write (see reencode_steps.h).
+// remuxer, so the output part file is the only full-size write (see reencode_steps.h). For
+// dv-reencode it first decides whether to chunk the encode across agents: then it prepares the
+// chunks (chunk_prepare.h), and when the job comes back with its chunks done it assembles them
+// (chunk_assemble.h).
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -7,11 +10,15 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "agent/encode/chunk_assemble.h"
+#include "agent/encode/chunk_plan.h"
+#include "agent/encode/chunk_prepare.h"
 #include "agent/encode/encoder_pipe.h"
 #include "agent/encode/reencode_output.h"
 #include "agent/encode/reencode_steps.h"
@@ -88,6 +95,7 @@ class EncodeStep final : public Step {
 
   absl::StatusOr<StepResult> Run(StepContext& ctx) override {
     ASSIGN_OR_RETURN(const media::MediaInfo info, media::ProbedInfo(ctx));
+    if (dolby_vision_ && !ctx.task().chunks.empty()) return AssembleChunks(ctx, FreeSpace());
     EncodeJob job;
     job.ffmpeg = settings_->Tool("ffmpeg");
     job.x265 = settings_->Tool("x265");
@@ -101,6 +109,8 @@ class EncodeStep final : public Step {
         return absl::UnavailableError(absl::StrCat("RPU file ", rpu, " is gone; rerun rpu"));
       }
       job.rpu_path = std::move(rpu);
+      ASSIGN_OR_RETURN(std::optional<StepResult> chunked, MaybeChunk(ctx, info, job.rpu_path));
+      if (chunked) return *std::move(chunked);
     }
     ASSIGN_OR_RETURN(const EncodeCommands cmds, BuildEncodeCommands(info, options_.profile, job));
     ctx.Log(
@@ -117,6 +127,23 @@ class EncodeStep final : public Step {
  private:
   media::FreeSpaceFn FreeSpace() const {
     return options_.free_space ? options_.free_space : media::RealFreeSpace();
+  }
+  // Prepares a chunked encode when DecideChunking says so; nullopt = encode the whole title here.
+  absl::StatusOr<std::optional<StepResult>> MaybeChunk(StepContext& ctx,
+                                                       const media::MediaInfo& info,
+                                                       const std::string& rpu_path) const {
+    ChunkPrepareRequest req;
+    req.decision = DecideChunking(ctx.task().chunking, !ctx.shared_work_dir().empty(),
+                                  TitleSeconds(info));
+    ctx.Log(LogLevel::kInfo,
+            absl::StrCat("encode: ", req.decision.chunk ? "chunking" : "not chunking", ": ",
+                         req.decision.reason));
+    if (!req.decision.chunk) return std::optional<StepResult>();
+    req.settings = settings_.get();
+    req.profile = options_.profile;
+    req.free_space = FreeSpace();
+    req.rpu_path = rpu_path;
+    return PrepareChunkedEncode(ctx, info, req);
   }
   PipeRequest MakeRequest(const EncodeCommands& cmds) const {
     PipeRequest req;

@@ -55,6 +55,7 @@ absl::StatusOr<PipeResult> RunDecodeEncodePipe(const PipeRequest& req) {
     enc.stdout_sink.fd = encode_out.fd;
   }
   enc.on_stderr_line = [&req](absl::string_view line) {
+    if (req.on_encode_stderr_line) req.on_encode_stderr_line(line);
     if (!req.on_progress) return;
     if (std::optional<ToolProgress> p = ParseX265Progress(line)) req.on_progress(*p);
   };

@@ -24,6 +24,8 @@ struct PipeRequest {
   absl::Duration timeout = absl::Hours(4);
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const ToolProgress&)> on_progress;  // called on the waiting thread
+  // Optional: every line x265 writes to stderr (before progress parsing), on the waiting thread.
+  std::function<void(absl::string_view)> on_encode_stderr_line;
 };
 
 // How both ended.

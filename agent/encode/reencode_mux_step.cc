@@ -1,6 +1,7 @@
 // The re-encode plans' mux step (see reencode_steps.h). By default the encode step already muxed
 // x265's output as it came, and this step only says so; with checkpoint_encoded_video it muxes
-// the work dir's encoded.hevc on the source's timestamps with every other track of the source.
+// the work dir's encoded.hevc, and after a chunked encode the joined stream in the shared work
+// dir, on the source's timestamps with every other track of the source.
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -24,7 +25,10 @@ class ReencodeMuxStep final : public Step {
     std::string hevc;
     for (const Artifact& a : encoded->artifacts) {
       if (a.name == media::kArtifactOutput) return AlreadyMuxed(ctx, *encoded, a);
-      if (a.name == kArtifactEncoded) hevc = a.path;
+      if (a.name == kArtifactEncoded) {
+        // kShared: a chunked encode's joined stream in the shared work dir.
+        hevc = a.location == ArtifactLocation::kShared ? ctx.ToLocal(a.path) : a.path;
+      }
     }
     if (hevc.empty()) return absl::FailedPreconditionError("step encode recorded no encoded_bl");
     return MuxFile(ctx, hevc);

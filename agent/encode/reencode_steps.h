@@ -8,6 +8,11 @@
 // With checkpoint_encoded_video, encode writes x265's stream to the work dir (artifact
 // "encoded_bl") and mux does the remux, so a crash during the mux does not redo the encode, at
 // the price of one more full-size write.
+// Chunked dv-reencode (CHUNK_DESIGN.md): when the coordinator's ChunkingRequest and the agent's
+// shared work dir allow it (chunk_plan.h DecideChunking), encode prepares chunks in the shared
+// work dir and ends the task (outcome kChunked; chunk_prepare.h); other agents encode them; when
+// the job comes back with Task::chunks all done, encode assembles them into a shared
+// "encoded_bl" (chunk_assemble.h), which mux muxes as it muxes checkpoint_encoded_video's.
 // Checkpoints: rpu records artifact "rpu" and fact "rpu_count"; encode records facts "frames",
 // "pix_fmt" and either the output (what media/step_support.h asks of a mux) or "encoded_bl";
 // mux records the output; verify records "ssim".
@@ -47,11 +52,13 @@ struct ReencodeOptions {
 // differs from the probed frame count.
 std::unique_ptr<Step> MakeRpuStep(media::SharedSettings settings);
 // encode: ffmpeg | x265 | remux into the part file beside the destination (or x265 into the
-// work dir with checkpoint_encoded_video); with `dolby_vision` x265 carries the rpu step's RPUs.
+// work dir with checkpoint_encoded_video); with `dolby_vision` x265 carries the rpu step's RPUs,
+// and the encode may be chunked (prepare, later assemble: see above).
 std::unique_ptr<Step> MakeEncodeStep(media::SharedSettings settings, ReencodeOptions options,
                                      bool dolby_vision);
-// mux: hands on the encode step's output, or (checkpoint_encoded_video) muxes encoded.hevc into
-// the part file beside the destination.
+// mux: hands on the encode step's output, or muxes its "encoded_bl" (checkpoint_encoded_video's
+// encoded.hevc in the work dir, or a chunked encode's joined stream in the shared work dir, whose
+// coordinator-namespace path it translates) into the part file beside the destination.
 std::unique_ptr<Step> MakeReencodeMuxStep(media::SharedSettings settings, ReencodeOptions options,
                                           bool dolby_vision);
 

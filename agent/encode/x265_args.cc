@@ -101,31 +101,40 @@ absl::StatusOr<std::string> MasterDisplayArg(const std::string& text) {
   return out;
 }
 
-absl::StatusOr<EncodeCommands> BuildEncodeCommands(const media::MediaInfo& src,
-                                                   const EncodeProfile& profile,
-                                                   const EncodeJob& job) {
-  if (src.width <= 0 || src.height <= 0) {
-    return absl::InvalidArgumentError("the source's video size is unknown (probe found none)");
-  }
-  if (src.frame_count <= 0) {
-    return absl::InvalidArgumentError("the source's frame count is unknown: cannot encode it");
-  }
-  const bool dv = !job.rpu_path.empty();
-  const bool hdr = dv || IsHdrTransfer(src.color_transfer);
-  EncodeCommands c;
-  c.output_depth = hdr || MoreThan8Bits(src.pix_fmt) ? 10 : 8;
-  c.pix_fmt = c.output_depth == 10 ? "yuv420p10le" : "yuv420p";
-  c.decode = {job.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-              "-i", job.source_path, "-map", "0:v:0",
-              "-fps_mode", "passthrough",  // one y4m frame per source frame, no dups/drops
-              "-pix_fmt", c.pix_fmt, "-strict", "-1", "-f", "yuv4mpegpipe", "-"};
+PictureFormat ChoosePictureFormat(const media::MediaInfo& src, bool dolby_vision) {
+  const bool hdr = dolby_vision || IsHdrTransfer(src.color_transfer);
+  PictureFormat f;
+  f.output_depth = hdr || MoreThan8Bits(src.pix_fmt) ? 10 : 8;
+  f.pix_fmt = f.output_depth == 10 ? "yuv420p10le" : "yuv420p";
+  return f;
+}
 
-  Argv& a = c.encode;
-  a = {job.x265, "--input", "-", "--y4m", "--frames", absl::StrCat(src.frame_count),
-       "--preset", profile.preset, "--crf", absl::StrCat(profile.crf),
-       "--output-depth", absl::StrCat(c.output_depth),
-       "--profile", c.output_depth == 10 ? "main10" : "main",
-       "--range", "limited"};
+Argv DecoderGlobalArgs() { return {"-nostdin", "-hide_banner", "-loglevel", "error"}; }
+
+Argv DecoderOutputArgs(const std::string& pix_fmt) {
+  return {"-map", "0:v:0",
+          "-fps_mode", "passthrough",  // one y4m frame per source frame, no dups/drops
+          "-pix_fmt", pix_fmt, "-strict", "-1", "-f", "yuv4mpegpipe"};
+}
+
+VbvKbps ChooseVbv(const media::MediaInfo& src, const EncodeProfile& profile, bool dolby_vision) {
+  VbvKbps v{profile.vbv_maxrate_kbps, profile.vbv_bufsize_kbps};
+  if (dolby_vision) {
+    const int automatic = src.width > 1920 ? kDvVbvKbpsUhd : kDvVbvKbpsHd;
+    if (v.maxrate == 0) v.maxrate = automatic;
+    if (v.bufsize == 0) v.bufsize = v.maxrate;
+  }
+  return v.enabled() ? v : VbvKbps{};
+}
+
+absl::StatusOr<Argv> X265PictureArgs(const media::MediaInfo& src, const EncodeProfile& profile,
+                                     bool dolby_vision) {
+  const bool hdr = dolby_vision || IsHdrTransfer(src.color_transfer);
+  const PictureFormat format = ChoosePictureFormat(src, dolby_vision);
+  Argv a = {"--preset", profile.preset, "--crf", absl::StrCat(profile.crf),
+            "--output-depth", absl::StrCat(format.output_depth),
+            "--profile", format.output_depth == 10 ? "main10" : "main",
+            "--range", "limited"};
   if (KnownPrimaries().contains(src.color_primaries)) {
     a.insert(a.end(), {"--colorprim", src.color_primaries});
   }
@@ -144,19 +153,50 @@ absl::StatusOr<EncodeCommands> BuildEncodeCommands(const media::MediaInfo& src,
       a.insert(a.end(),
                {"--max-cll", absl::StrCat(src.hdr10.max_cll, ",", src.hdr10.max_fall)});
     }
-    if (src.color_transfer == "smpte2084" || dv) a.insert(a.end(), {"--hdr10", "--hdr10-opt"});
+    if (src.color_transfer == "smpte2084" || dolby_vision) {
+      a.insert(a.end(), {"--hdr10", "--hdr10-opt"});
+    }
   }
-  int maxrate = profile.vbv_maxrate_kbps;
-  int bufsize = profile.vbv_bufsize_kbps;
-  if (dv) {
-    const int automatic = src.width > 1920 ? kDvVbvKbpsUhd : kDvVbvKbpsHd;
-    if (maxrate == 0) maxrate = automatic;
-    if (bufsize == 0) bufsize = maxrate;
-    a.insert(a.end(), {"--dolby-vision-profile", "8.1", "--dolby-vision-rpu", job.rpu_path});
+  return a;
+}
+
+absl::StatusOr<Argv> X265CommonArgs(const media::MediaInfo& src, const EncodeProfile& profile,
+                                    bool dolby_vision) {
+  ASSIGN_OR_RETURN(Argv a, X265PictureArgs(src, profile, dolby_vision));
+  a.insert(a.end(), profile.extra_args.begin(), profile.extra_args.end());
+  return a;
+}
+
+absl::StatusOr<EncodeCommands> BuildEncodeCommands(const media::MediaInfo& src,
+                                                   const EncodeProfile& profile,
+                                                   const EncodeJob& job) {
+  if (src.width <= 0 || src.height <= 0) {
+    return absl::InvalidArgumentError("the source's video size is unknown (probe found none)");
   }
-  if (maxrate > 0 && bufsize > 0) {
-    a.insert(a.end(), {"--vbv-maxrate", absl::StrCat(maxrate), "--vbv-bufsize",
-                       absl::StrCat(bufsize)});
+  if (src.frame_count <= 0) {
+    return absl::InvalidArgumentError("the source's frame count is unknown: cannot encode it");
+  }
+  const bool dv = !job.rpu_path.empty();
+  const PictureFormat format = ChoosePictureFormat(src, dv);
+  EncodeCommands c;
+  c.output_depth = format.output_depth;
+  c.pix_fmt = format.pix_fmt;
+  c.decode = {job.ffmpeg};
+  const Argv global = DecoderGlobalArgs();
+  c.decode.insert(c.decode.end(), global.begin(), global.end());
+  c.decode.insert(c.decode.end(), {"-i", job.source_path});
+  const Argv output = DecoderOutputArgs(c.pix_fmt);
+  c.decode.insert(c.decode.end(), output.begin(), output.end());
+  c.decode.push_back("-");
+
+  Argv& a = c.encode;
+  a = {job.x265, "--input", "-", "--y4m", "--frames", absl::StrCat(src.frame_count)};
+  ASSIGN_OR_RETURN(const Argv picture, X265PictureArgs(src, profile, dv));
+  a.insert(a.end(), picture.begin(), picture.end());
+  if (dv) a.insert(a.end(), {"--dolby-vision-profile", "8.1", "--dolby-vision-rpu", job.rpu_path});
+  if (const VbvKbps vbv = ChooseVbv(src, profile, dv); vbv.enabled()) {
+    a.insert(a.end(), {"--vbv-maxrate", absl::StrCat(vbv.maxrate), "--vbv-bufsize",
+                       absl::StrCat(vbv.bufsize)});
   }
   a.insert(a.end(), profile.extra_args.begin(), profile.extra_args.end());
   a.insert(a.end(), {"--output", job.output_hevc});

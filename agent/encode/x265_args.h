@@ -37,7 +37,51 @@ struct EncodeCommands {
   std::string pix_fmt;  // what ffmpeg hands x265: yuv420p10le or yuv420p
 };
 
-// Builds the commands. HDR (PQ/HLG) and Dolby Vision sources are encoded 10-bit with --hdr10
+// How the decoded picture reaches x265: the y4m pixel format ffmpeg writes and x265's output
+// depth. HDR (PQ/HLG) and Dolby Vision sources are 10-bit; SDR keeps the source's depth (10-bit if
+// the source has more than 8 bits, else 8).
+struct PictureFormat {
+  int output_depth = 10;
+  std::string pix_fmt;  // yuv420p10le or yuv420p
+};
+PictureFormat ChoosePictureFormat(const media::MediaInfo& source, bool dolby_vision);
+
+// ffmpeg's global options of every decode: no stdin, no banner, errors only.
+Argv DecoderGlobalArgs();
+// ffmpeg's options between `-i SOURCE` and the output "-": the first video stream, one y4m frame
+// per decoded frame (no duplicates or drops), `pix_fmt`, y4m on stdout.
+Argv DecoderOutputArgs(const std::string& pix_fmt);
+
+// VBV of an encode (kbit/s and kbit); both 0 when there is none.
+struct VbvKbps {
+  int maxrate = 0;
+  int bufsize = 0;
+  bool enabled() const { return maxrate > 0 && bufsize > 0; }
+};
+// The profile's VBV; with Dolby Vision (x265 refuses it without VBV) an unset maxrate becomes
+// kDvVbvKbpsUhd / kDvVbvKbpsHd by width and an unset bufsize the maxrate. {0, 0} when the result
+// is not a complete pair.
+VbvKbps ChooseVbv(const media::MediaInfo& source, const EncodeProfile& profile, bool dolby_vision);
+
+// The x265 options that describe the picture and its quality, from the source and the profile:
+// --preset --crf --output-depth --profile --range, the colour description x265 knows, and for
+// HDR the mastering display, content light level and (PQ or Dolby Vision) --hdr10 --hdr10-opt.
+// Not included: input, output, frame count, Dolby Vision, VBV and the profile's extra arguments.
+// Errors: InvalidArgument when the mastering display text cannot be read.
+absl::StatusOr<Argv> X265PictureArgs(const media::MediaInfo& source, const EncodeProfile& profile,
+                                     bool dolby_vision);
+
+// The x265 options every chunk of a chunked encode shares: X265PictureArgs then the profile's
+// extra arguments; exactly what BuildEncodeCommands passes minus input, output, frame count,
+// Dolby Vision and VBV (which the chunk manifest holds apart). Errors: X265PictureArgs'.
+absl::StatusOr<Argv> X265CommonArgs(const media::MediaInfo& source, const EncodeProfile& profile,
+                                    bool dolby_vision);
+
+// Builds the commands, composed of the functions above:
+//   decode: ffmpeg DecoderGlobalArgs -i SOURCE DecoderOutputArgs -
+//   encode: x265 --input - --y4m --frames N X265PictureArgs [--dolby-vision-profile 8.1
+//           --dolby-vision-rpu RPU] [--vbv-maxrate M --vbv-bufsize B] extra_args --output OUT
+// HDR (PQ/HLG) and Dolby Vision sources are encoded 10-bit with --hdr10
 // --hdr10-opt (PQ only), the mastering display and content light level of the source; SDR keeps
 // the source's depth (10-bit if the source has more than 8 bits, else 8) and BT.709 or whatever
 // colour description it has. Errors: InvalidArgument when the source has no video size or frame

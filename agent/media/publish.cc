@@ -132,6 +132,27 @@ absl::StatusOr<std::string> MoveToBackup(const std::string& source, const std::s
   return target;
 }
 
+std::string ChunkFolderFor(const std::string& shared_work_dir, int64_t job_id) {
+  return (fs::path(shared_work_dir) / "mkvfleet-chunks" / absl::StrCat("job-", job_id)).string();
+}
+
+absl::Status RemoveChunkFolder(const std::string& folder, int64_t job_id) {
+  fs::path p = fs::path(folder).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();  // a trailing '/'
+  if (p.filename() != absl::StrCat("job-", job_id) ||
+      p.parent_path().filename() != "mkvfleet-chunks") {
+    return absl::InvalidArgumentError(absl::StrCat("refusing to remove ", folder, ": not the ",
+                                                   "chunk folder mkvfleet-chunks/job-", job_id));
+  }
+  std::error_code ec;
+  fs::remove_all(p, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot remove chunk folder ", p.string(), ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
 FreeSpaceFn RealFreeSpace() {
   return [](const std::string& folder) -> absl::StatusOr<int64_t> {
     fs::path p = folder.empty() ? fs::path(".") : fs::path(folder);

@@ -2,7 +2,8 @@
 // or touching the source: outputs are written under a hidden temporary name in the destination
 // folder, fsynced, and renamed; an existing destination is kept unless the policy says otherwise;
 // the optional replace policy moves the source into a backup folder only after the output is in
-// place. Plain filesystem calls; tests run them on temp folders.
+// place; a chunked job's shared chunk folder goes once its output is published. Plain filesystem
+// calls; tests run them on temp folders.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +47,16 @@ absl::Status SyncFile(const std::string& path);
 // fsync + unlink. Returns the backup path. Errors: FailedPrecondition when the backup file already
 // exists; Internal naming the file for I/O errors (the source is then still in place).
 absl::StatusOr<std::string> MoveToBackup(const std::string& source, const std::string& backup_dir);
+
+// The folder of chunked job `job_id`'s shared files (manifest, RPU slices, chunk outputs, the
+// joined stream): "<shared_work_dir>/mkvfleet-chunks/job-<job_id>".
+std::string ChunkFolderFor(const std::string& shared_work_dir, int64_t job_id);
+
+// Removes `folder` with everything in it, once job `job_id` is published. Only a folder named as
+// ChunkFolderFor names it ("job-<job_id>" inside "mkvfleet-chunks") is touched. OK when it is
+// already gone. Errors: InvalidArgument naming a folder named otherwise (nothing removed);
+// Internal naming the folder when it cannot be removed (what could be removed is gone).
+absl::Status RemoveChunkFolder(const std::string& folder, int64_t job_id);
 
 // Free bytes for an unprivileged writer in the filesystem holding `folder` (or its nearest
 // existing ancestor). Injected into steps so tests can fake a full disk.

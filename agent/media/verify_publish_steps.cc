@@ -133,6 +133,7 @@ class PublishStep final : public Step {
         result.checkpoint.facts["backup"] = *backup;
       }
     }
+    RemoveChunks(ctx);
     result.outcome = StepResult::Outcome::kCompleted;
     result.output_path = dest;
     result.checkpoint.facts["output"] = dest;
@@ -140,6 +141,19 @@ class PublishStep final : public Step {
   }
 
  private:
+  // A chunked job's shared folder (the manifest's) is of no use once the output is published;
+  // failing to remove it costs space, not the job.
+  static void RemoveChunks(const StepContext& ctx) {
+    if (ctx.task().chunk_manifest.empty()) return;
+    const std::string folder =
+        std::filesystem::path(ctx.ToLocal(ctx.task().chunk_manifest)).parent_path().string();
+    if (absl::Status s = RemoveChunkFolder(folder, ctx.task().job_id); !s.ok()) {
+      ctx.Log(LogLevel::kWarn, absl::StrCat("publish: chunk files left in place: ", s.message()));
+      return;
+    }
+    ctx.Log(LogLevel::kInfo, absl::StrCat("publish: removed the chunk folder ", folder));
+  }
+
   SharedSettings settings_;
 };
 

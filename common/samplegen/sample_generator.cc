@@ -54,8 +54,13 @@ absl::StatusOr<std::string> MakeVideo(const SampleSpec& spec, const fs::ScratchD
   std::string rpu_path;
   if (IsDolbyVision(spec.kind)) {
     Step(options, absl::StrCat("build ", spec.frame_count(), " RPUs (", SampleKindName(spec.kind),
-                               ", per-frame L1)"));
-    ASSIGN_OR_RETURN(std::vector<uint8_t> rpus, BuildSampleRpuFile(spec.kind, spec.frame_count()));
+                               ", per-frame L1",
+                               spec.scene_every > 0
+                                   ? absl::StrCat(", a scene every ", spec.scene_every, " frames")
+                                   : "",
+                               ")"));
+    ASSIGN_OR_RETURN(std::vector<uint8_t> rpus,
+                     BuildSampleRpuFile(spec.kind, spec.frame_count(), spec.scene_every));
     rpu_path = dir.File("rpu.bin");
     RETURN_IF_ERROR(fs::WriteWholeFile(rpu_path, std::string(rpus.begin(), rpus.end())));
   }

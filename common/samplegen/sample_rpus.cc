@@ -18,7 +18,13 @@ dovi::DmLevel1 SampleLevel1(int frame) {
   return l1;
 }
 
-absl::StatusOr<std::vector<uint8_t>> BuildSampleRpuFile(SampleKind kind, int frames) {
+absl::StatusOr<std::vector<uint8_t>> BuildSampleRpuFile(SampleKind kind, int frames,
+                                                        int scene_every) {
+  if (scene_every < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("scene interval ", scene_every, " is negative"));
+  }
+  SampleSpec scenes;
+  scenes.scene_every = scene_every;
   absl::Span<const uint8_t> file;
   switch (kind) {
     case SampleKind::kP7Mel:
@@ -45,6 +51,7 @@ absl::StatusOr<std::vector<uint8_t>> BuildSampleRpuFile(SampleKind kind, int fra
   for (int f = 0; f < frames; ++f) {
     dovi::DmLevel1 l1 = SampleLevel1(f);
     rpu.vdr_dm_data->SetLevel1(l1.min_pq, l1.max_pq, l1.avg_pq);
+    rpu.vdr_dm_data->scene_refresh_flag = scenes.IsSceneStart(f) ? 1 : 0;
     ASSIGN_OR_RETURN(std::vector<uint8_t> payload, dovi::WriteRpu(rpu));
     dovi::AppendRpuToFile(out, payload);
   }

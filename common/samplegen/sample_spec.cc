@@ -69,6 +69,10 @@ absl::Status ValidateSampleSpec(const SampleSpec& s) {
   if (s.fps < 1 || s.fps > 120) {
     return absl::InvalidArgumentError(absl::StrCat("fps ", s.fps, " is outside 1 .. 120"));
   }
+  if (s.scene_every < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scene interval ", s.scene_every, " is negative (0 = one scene)"));
+  }
   for (absl::string_view p : kPresets) {
     if (p == s.x265_preset) return absl::OkStatus();
   }

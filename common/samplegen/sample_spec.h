@@ -38,8 +38,14 @@ struct SampleSpec {
   int fps = 24;
   // x265 --preset; fast presets keep tests and 4K benchmark inputs quick.
   std::string x265_preset = "ultrafast";
+  // A Dolby Vision scene starts every `scene_every` frames (frames 0, N, 2N, ...: their RPUs
+  // have scene_refresh_flag set, as chunked re-encodes cut there); 0 = only frame 0.
+  int scene_every = 0;
 
   int frame_count() const { return seconds * fps; }
+  bool IsSceneStart(int frame) const {
+    return frame == 0 || (scene_every > 0 && frame % scene_every == 0);
+  }
   // The enhancement layer of dual-layer kinds: half width, half height.
   int el_width() const { return width / 2; }
   int el_height() const { return height / 2; }
@@ -49,7 +55,8 @@ struct SampleSpec {
 absl::Status ParseFrameSize(absl::string_view text, int& width, int& height);
 
 // Checks the limits the encoders and the half-size EL need: width and height multiples of 4
-// (so the EL is still 4:2:0), 64x64 .. 7680x4320, 1..3600 seconds, 1..120 fps, a known preset.
+// (so the EL is still 4:2:0), 64x64 .. 7680x4320, 1..3600 seconds, 1..120 fps, a known preset,
+// scene_every >= 0.
 // Errors: InvalidArgument saying which value is wrong and what is allowed.
 absl::Status ValidateSampleSpec(const SampleSpec& spec);
 

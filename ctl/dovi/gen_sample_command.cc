@@ -20,6 +20,7 @@ struct GenArgs {
   int seconds = 2;
   int fps = 24;
   std::string preset = "ultrafast";
+  int scene_every = 0;
   bool quiet = false;
 };
 
@@ -30,6 +31,7 @@ absl::Status RunGenSample(const GenArgs& a) {
   spec.seconds = a.seconds;
   spec.fps = a.fps;
   spec.x265_preset = a.preset;
+  spec.scene_every = a.scene_every;
   RETURN_IF_ERROR(samplegen::ValidateSampleSpec(spec));
   samplegen::GenerateOptions options;
   if (!a.quiet) {
@@ -61,6 +63,9 @@ void AddGenSampleCommand(CLI::App& app, VerbAction& action) {
   c->add_option("--seconds", a->seconds, "Duration in seconds (default 2)");
   c->add_option("--fps", a->fps, "Frames per second (default 24)");
   c->add_option("--preset", a->preset, "x265 preset (default ultrafast)");
+  c->add_option("--scene-every", a->scene_every,
+                "Dolby Vision kinds: a scene starts every N frames (scene_refresh_flag in their "
+                "RPUs; default 0 = one scene from frame 0)");
   c->add_flag("--quiet,-q", a->quiet, "Print nothing on success");
   c->callback(Verb(action, [a] { return RunGenSample(*a); }));
 }

@@ -54,12 +54,27 @@ absl::StatusOr<v1::ListJobsRequest> ListRequest(const httplib::Request& req) {
   return list;
 }
 
+// An active chunked job as a list gives it, without its chunks: the list's "chunked N" column
+// needs them, and GetJob has them (a few jobs at a time, one per chunked title being encoded).
+bool NeedsChunks(const v1::Job& job) {
+  return (job.state() == v1::JOB_STATE_RUNNING || job.state() == v1::JOB_STATE_PENDING) &&
+         !job.chunk_manifest().empty() && job.chunks_size() == 0;
+}
+
 // GET /api/jobs[?state=a,b&q=text&limit=N]
 absl::StatusOr<nlohmann::json> ListJobs(const httplib::Request& req, RouteContext& ctx) {
   ASSIGN_OR_RETURN(const v1::ListJobsRequest list, ListRequest(req));
-  ASSIGN_OR_RETURN(const std::vector<v1::Job> jobs, ctx.backend.ListJobs(list));
+  ASSIGN_OR_RETURN(std::vector<v1::Job> jobs, ctx.backend.ListJobs(list));
   nlohmann::json out = nlohmann::json::array();
-  for (const v1::Job& j : jobs) out.push_back(JobToJson(j));
+  for (v1::Job& j : jobs) {
+    if (NeedsChunks(j)) {
+      // A job gone or unreadable since the list still lists, without its chunks.
+      if (absl::StatusOr<v1::Job> full = ctx.backend.GetJob(j.id()); full.ok()) {
+        *j.mutable_chunks() = full->chunks();
+      }
+    }
+    out.push_back(JobToJson(j));
+  }
   return out;
 }
 

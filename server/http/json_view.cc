@@ -1,6 +1,7 @@
 // mkvfleet.v1 messages → dashboard JSON; see json_view.h.
 #include "server/http/json_view.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace mkvfleet::http {
@@ -80,6 +81,21 @@ std::string StepStateName(v1::StepState state) {
   }
 }
 
+std::string ChunkStateName(v1::ChunkState state) {
+  switch (state) {
+    case v1::CHUNK_STATE_PENDING:
+      return "pending";
+    case v1::CHUNK_STATE_RUNNING:
+      return "running";
+    case v1::CHUNK_STATE_DONE:
+      return "done";
+    case v1::CHUNK_STATE_FAILED:
+      return "failed";
+    default:
+      return "unspecified";
+  }
+}
+
 namespace {
 
 nlohmann::json ProgressToJson(const v1::Progress& p) {
@@ -111,11 +127,60 @@ nlohmann::json StepToJson(const v1::Step& s) {
           {"progress", ProgressToJson(s.progress())}};
 }
 
+nlohmann::json ChunkCounts(const v1::Job& job) {
+  int pending = 0, running = 0, done = 0, failed = 0;
+  for (const v1::Chunk& c : job.chunks()) {
+    switch (c.state()) {
+      case v1::CHUNK_STATE_RUNNING:
+        ++running;
+        break;
+      case v1::CHUNK_STATE_DONE:
+        ++done;
+        break;
+      case v1::CHUNK_STATE_FAILED:
+        ++failed;
+        break;
+      default:
+        ++pending;
+    }
+  }
+  return {{"total", job.chunks_size()},
+          {"pending", pending},
+          {"running", running},
+          {"done", done},
+          {"failed", failed}};
+}
+
 }  // namespace
+
+nlohmann::json ChunkToJson(const v1::Chunk& c) {
+  nlohmann::json progress = ProgressToJson(c.progress());
+  if (c.state() == v1::CHUNK_STATE_DONE) {
+    progress["percent"] = 100.0;
+  } else if (c.progress().frames_total() <= 0 && c.frames() > 0) {
+    progress["percent"] = std::min(100.0, 100.0 * static_cast<double>(c.progress().frames_done()) /
+                                              static_cast<double>(c.frames()));
+  }
+  return {{"index", c.index()},
+          {"first_frame", c.first_frame()},
+          {"frames", c.frames()},
+          {"state", ChunkStateName(c.state())},
+          {"agent", c.agent()},
+          {"attempts", c.attempts()},
+          {"retries", c.attempts() > 1 ? c.attempts() - 1 : 0},
+          {"error", c.error()},
+          {"task_id", c.task_id()},
+          {"started_ms", c.started_ms()},
+          {"finished_ms", c.finished_ms()},
+          {"not_before_ms", c.not_before_ms()},
+          {"progress", progress}};
+}
 
 nlohmann::json JobToJson(const v1::Job& job) {
   nlohmann::json steps = nlohmann::json::array();
   for (const v1::Step& s : job.steps()) steps.push_back(StepToJson(s));
+  nlohmann::json chunks = nlohmann::json::array();
+  for (const v1::Chunk& c : job.chunks()) chunks.push_back(ChunkToJson(c));
   return {{"id", job.id()},
           {"path", job.path()},
           {"state", JobStateName(job.state())},
@@ -131,7 +196,11 @@ nlohmann::json JobToJson(const v1::Job& job) {
           {"updated_ms", job.updated_ms()},
           {"not_before_ms", job.not_before_ms()},
           {"progress", ProgressToJson(job.progress())},
-          {"steps", steps}};
+          {"steps", steps},
+          {"chunks_requested", job.chunks_requested()},
+          {"chunk_manifest", job.chunk_manifest()},
+          {"chunks", chunks},
+          {"chunk_counts", ChunkCounts(job)}};
 }
 
 nlohmann::json AgentToJson(const v1::Agent& agent) {

@@ -5,12 +5,16 @@
 
 namespace mkvfleet::server {
 
-ResumePoint ComputeResume(const std::vector<StepRecord>& steps, const std::string& agent) {
+ResumePoint ComputeResume(const std::vector<StepRecord>& steps, const std::string& agent,
+                          bool assembling_chunks) {
   int next = 0;
+  bool before_encode = assembling_chunks;
   for (const StepRecord& step : steps) {
     if (step.index != next) break;
+    if (step.name == "encode") before_encode = false;
     if (step.state != StepState::kDone && step.state != StepState::kSkipped) break;
     for (const Artifact& a : step.checkpoint.artifacts) {
+      if (before_encode) break;
       if (a.location == ArtifactLocation::kAgentLocal && a.agent != agent) {
         return {next, absl::StrCat("agent ", agent, " starts at step ", next, " (", step.name,
                                    "): artifact '", a.name, "' of that step is local to agent ",

@@ -20,7 +20,10 @@ struct ResumePoint {
 };
 
 // `steps` sorted by index. Steps that are DONE or SKIPPED count as finished; a missing index, or a
-// step in any other state, ends the prefix.
-ResumePoint ComputeResume(const std::vector<StepRecord>& steps, const std::string& agent);
+// step in any other state, ends the prefix. With `assembling_chunks` (a chunked job whose chunks
+// are all done) the steps before "encode" count as reachable whatever their artifacts: assembling
+// reads only the shared chunk folder, so no agent redoes the RPU extraction to join the chunks.
+ResumePoint ComputeResume(const std::vector<StepRecord>& steps, const std::string& agent,
+                          bool assembling_chunks = false);
 
 }  // namespace mkvfleet::server

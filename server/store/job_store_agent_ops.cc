@@ -118,7 +118,8 @@ absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& ag
   ClaimedTask claimed;
   ASSIGN_OR_RETURN(claimed.chunk_agents, CountChunkAgentsLocked());
   claimed.chunking = policy_.chunking;
-  claimed.resume = ComputeResume(job.steps, agent_name);
+  const bool assembling = !job.chunks.empty();  // claimable only once every chunk is done
+  claimed.resume = ComputeResume(job.steps, agent_name, assembling);
   PrepareResume(job, claimed.resume.from_step);
   RETURN_IF_ERROR(rows::SaveJob(*db_, job));
   RETURN_IF_ERROR(LogLocked(job.id, "info", note));

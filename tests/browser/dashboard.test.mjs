@@ -1,6 +1,7 @@
 // Drives the mkvfleet dashboard in headless Debian chromium through puppeteer-core: log in with the
-// admin token, watch a running job's progress advance live (no reload), reset a failed job from
-// its detail page, and see an agent go stale. The server is tests/browser/fixture_server (the real
+// admin token, watch a running job's progress advance live (no reload), see a chunked job's chunks
+// in the list and on its page (with a chunk error rendered as text), reset a failed job from its
+// detail page, and see an agent go stale. The server is tests/browser/fixture_server (the real
 // DashboardServer over a scripted in-memory backend).
 //
 // Usage: node --test dashboard.test.mjs   with FIXTURE_SERVER=/path/to/browser_fixture_server,
@@ -86,7 +87,33 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
     assert.equal(await page.$eval('#jobs tr[data-job-id="1"] .state', (e) => e.textContent), 'running');
     if (shots) await page.screenshot({path: path.join(shots, 'jobs.png')});
 
-    // 3. Reset the failed job from its detail page.
+    // 3. A chunked job: "chunked 3" in the list, its chunks on its page, updated live.
+    await page.waitForFunction(() => {
+      const note = document.querySelector('#jobs tr[data-job-id="4"] .chunk-note');
+      return note && note.textContent === 'chunked 3 · 1/3 done, 1 running, 1 failed';
+    }, WAIT);
+    assert.equal(await page.$eval('#jobs tr[data-job-id="4"] .agent', (e) => e.textContent), 'vm3');
+    await page.goto(base + '/#/job/4');
+    await page.waitForSelector('#job-chunks tbody tr[data-chunk="2"]', WAIT);
+    assert.equal(await page.$eval('#job-chunks-section', (e) => e.hidden), false);
+    assert.equal(await page.$eval('#job-chunks tr[data-chunk="1"] .agent', (e) => e.textContent), 'vm3');
+    assert.equal(await page.$eval('#job-chunks tr[data-chunk="1"]', (e) => e.dataset.state), 'running');
+    assert.equal(await page.$eval('#job-chunks tr[data-chunk="1"] .retries', (e) => e.textContent), '1 retry');
+    assert.equal(await page.$eval('#job-chunks tr[data-chunk="0"] .frames', (e) => e.textContent), '0..9999');
+    assert.equal(await page.$eval('#job-chunks tr[data-chunk="2"] .error', (e) => e.textContent),
+      '<img src=x onerror=alert(1)> RPU 12 differs');
+    assert.equal(await page.$('#job-chunks img'), null, 'a chunk error is text, not markup');
+    const chunkBar = '#job-chunks tr[data-chunk="1"] .progress-bar';
+    const chunkFirst = Number(await page.$eval(chunkBar, (e) => e.dataset.percent));
+    await page.waitForFunction((sel, p) => {
+      const e = document.querySelector(sel);
+      return e && Number(e.dataset.percent) !== p;
+    }, WAIT, chunkBar, chunkFirst);
+    if (shots) await page.screenshot({path: path.join(shots, 'chunked-job.png'), fullPage: true});
+    await page.goto(base + '/#/jobs');
+    await page.waitForSelector('#jobs tr[data-job-id="2"]', WAIT);
+
+    // 4. Reset the failed job from its detail page.
     assert.equal(await page.$eval('#jobs tr[data-job-id="2"]', (e) => e.dataset.state), 'failed_permanent');
     // Rows are re-rendered by every live update, so click inside the page in one step (a
     // puppeteer element handle could be replaced between finding it and clicking it).
@@ -104,7 +131,7 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
       return row && row.dataset.state === 'pending';
     }, WAIT);
 
-    // 4. An agent that stops heartbeating turns stale on the agents page.
+    // 5. An agent that stops heartbeating turns stale on the agents page.
     await page.click('#nav-agents');
     await page.waitForSelector('#agents tr[data-agent="vm2"][data-status="idle"]', WAIT);
     await page.waitForFunction(() => document.querySelector('#live').textContent === 'live', WAIT);

@@ -1,6 +1,8 @@
 // The dashboard on 127.0.0.1 over a scripted in-memory backend, for the browser test
 // (dashboard.test.mjs): job 1 runs and its progress advances, job 2 failed permanently and waits
-// for a reset, agent vm1 works on job 1, agent vm2 goes stale when this process gets SIGUSR1.
+// for a reset, agent vm1 works on job 1, agent vm2 goes stale when this process gets SIGUSR1,
+// job 4 is a chunked re-encode (3 chunks: one done, one advancing on vm3 (a retry), one failed
+// with an error that carries markup, to show it is rendered as text).
 // Prints "PORT <n>" on stdout once serving; exits on SIGTERM/SIGINT.
 #include <signal.h>
 
@@ -36,6 +38,43 @@ Job MakeJob(int64_t id, const std::string& name, mkvfleet::v1::JobState state) {
     s->set_index(i);
     s->set_name(steps[i]);
     s->set_state(mkvfleet::v1::STEP_STATE_PENDING);
+  }
+  return j;
+}
+
+// Job 4: a dv-reencode in its chunk phase.
+Job MakeChunkedJob() {
+  Job j = MakeJob(4, "Oppenheimer (2023)", mkvfleet::v1::JOB_STATE_RUNNING);
+  j.set_plan("dv-reencode");
+  j.set_step("encode");
+  j.set_attempts(1);
+  j.set_chunk_manifest("/shared/mkvfleet-chunks/job-4/manifest.json");
+  for (int i = 0; i < 3; ++i) j.mutable_steps(i)->set_state(mkvfleet::v1::STEP_STATE_DONE);
+  j.mutable_steps(3)->set_state(mkvfleet::v1::STEP_STATE_RUNNING);
+  j.mutable_steps(3)->set_started_ms(NowMs() - 120000);
+  j.mutable_progress()->set_frames_total(30000);
+  j.mutable_progress()->set_frames_done(10000);
+  const struct {
+    mkvfleet::v1::ChunkState state;
+    const char* agent;
+    int attempts;
+    const char* error;
+  } chunks[] = {
+      {mkvfleet::v1::CHUNK_STATE_DONE, "vm1", 1, ""},
+      {mkvfleet::v1::CHUNK_STATE_RUNNING, "vm3", 2, ""},
+      {mkvfleet::v1::CHUNK_STATE_FAILED, "vm1", 1, "<img src=x onerror=alert(1)> RPU 12 differs"},
+  };
+  for (int i = 0; i < 3; ++i) {
+    auto* c = j.add_chunks();
+    c->set_index(i);
+    c->set_first_frame(i * 10000);
+    c->set_frames(10000);
+    c->set_state(chunks[i].state);
+    c->set_agent(chunks[i].agent);
+    c->set_attempts(chunks[i].attempts);
+    c->set_error(chunks[i].error);
+    c->mutable_progress()->set_frames_total(10000);
+    if (i == 0) c->mutable_progress()->set_frames_done(10000);
   }
   return j;
 }
@@ -94,6 +133,8 @@ int main() {
   Job done = MakeJob(3, "Arrival (2016)", mkvfleet::v1::JOB_STATE_COMPLETED);
   done.set_output("/library/Movies/Arrival (2016).DV81.mkv");
   backend.PutJob(done);
+  Job chunked = MakeChunkedJob();
+  backend.PutJob(chunked);
   backend.PutAgent(MakeAgent("vm1", mkvfleet::v1::AGENT_STATUS_BUSY, 1));
   backend.PutAgent(MakeAgent("vm2", mkvfleet::v1::AGENT_STATUS_IDLE, 0));
 
@@ -125,6 +166,17 @@ int main() {
       e.set_kind(mkvfleet::v1::EVENT_KIND_JOB_CHANGED);
       *e.mutable_job() = running;
       e.mutable_job()->clear_steps();
+      backend.Emit(e);
+      // Job 4's running chunk advances; the event carries no chunks, as a list entry.
+      auto* chunk = chunked.mutable_chunks(1);
+      chunk->mutable_progress()->set_frames_done((chunk->progress().frames_done() + 100) % 10000);
+      chunk->mutable_progress()->set_fps(24.0);
+      chunked.mutable_progress()->set_frames_done(10000 + chunk->progress().frames_done());
+      chunked.set_updated_ms(NowMs());
+      backend.PutJob(chunked);
+      *e.mutable_job() = chunked;
+      e.mutable_job()->clear_steps();
+      e.mutable_job()->clear_chunks();
       backend.Emit(e);
       // Job 2 as the backend has it now (pending once the browser reset it).
       if (auto j2 = backend.GetJob(2); j2.ok()) {

@@ -78,6 +78,29 @@ async function api(method, path, body) {
   return data;
 }
 
+// "3/8 done, 2 running, 1 failed" for a chunked job, '' otherwise.
+function chunkCountsText(c) {
+  if (!c || !c.total) return '';
+  let text = c.done + '/' + c.total + ' done';
+  if (c.running) text += ', ' + c.running + ' running';
+  if (c.failed) text += ', ' + c.failed + ' failed';
+  return text;
+}
+
+// The list's note under a chunked job's progress: "chunked 8 · 3/8 done, 2 running".
+function chunkNote(j) {
+  const c = j.chunk_counts || {};
+  if (c.total) return el('div', {class: 'chunk-note'}, 'chunked ' + c.total + ' · ' + chunkCountsText(c));
+  if (j.chunk_manifest) return el('div', {class: 'chunk-note'}, 'chunked');
+  return '';
+}
+
+// The agents encoding a chunked job's chunks now: "vm1, vm3".
+function chunkAgents(j) {
+  const names = (j.chunks || []).filter((c) => c.state === 'running' && c.agent).map((c) => c.agent);
+  return [...new Set(names)].join(', ');
+}
+
 // ---- jobs list ----
 function jobRow(j) {
   const p = j.progress || {};
@@ -88,10 +111,10 @@ function jobRow(j) {
     el('td', {class: 'state'}, badge(j.state)),
     el('td', {}, j.plan || ''),
     el('td', {class: 'step'}, j.step || ''),
-    el('td', {}, progressBar(p, j.state)),
+    el('td', {class: 'progress'}, progressBar(p, j.state), chunkNote(j)),
     el('td', {class: 'num fps'}, running && p.fps > 0 ? p.fps.toFixed(1) : ''),
     el('td', {class: 'num'}, running && p.eta_ms > 0 ? duration(p.eta_ms) : ''),
-    el('td', {}, j.agent || ''),
+    el('td', {class: 'agent'}, j.agent || chunkAgents(j)),
     el('td', {class: 'num'}, j.attempts + (j.max_attempts ? '/' + j.max_attempts : '')),
     el('td', {class: 'num age', 'data-since': j.created_ms}, ago(j.created_ms)));
   tr.addEventListener('click', () => { location.hash = '#/job/' + j.id; });
@@ -155,6 +178,39 @@ function renderJob(j) {
   select.replaceChildren(...options.map((s) => el('option', {value: s.index}, s.index + ' ' + s.name)));
   if (chosen && options.some((s) => String(s.index) === chosen)) select.value = chosen;
   $('#job-cancel').disabled = ['completed', 'skipped', 'failed_permanent', 'cancelled'].includes(j.state);
+  renderChunks(j);
+}
+
+// What the job asked for at enqueue, for the summary before it is chunked.
+function chunkingText(j) {
+  if (j.chunk_counts && j.chunk_counts.total) return 'chunked ' + j.chunk_counts.total + ': ' + chunkCountsText(j.chunk_counts);
+  if (j.chunks_requested === 1) return 'never';
+  if (j.chunks_requested >= 2) return j.chunks_requested + ' requested';
+  return '';
+}
+
+function chunkRow(c) {
+  const p = c.progress || {};
+  const running = c.state === 'running';
+  return el('tr', {'data-chunk': c.index, 'data-state': c.state},
+    el('td', {class: 'num'}, c.index),
+    el('td', {class: 'num frames'}, c.first_frame + '..' + (c.first_frame + Math.max(c.frames, 1) - 1)),
+    el('td', {class: 'state'}, badge(c.state)),
+    el('td', {class: 'agent'}, c.agent || ''),
+    el('td', {class: 'num retries', title: c.attempts + ' attempt(s)'}, c.retries ? c.retries + ' retr' + (c.retries > 1 ? 'ies' : 'y') : ''),
+    el('td', {}, progressBar(p, c.state)),
+    el('td', {class: 'num fps'}, running && p.fps > 0 ? p.fps.toFixed(1) : ''),
+    el('td', {class: 'num'}, running && p.eta_ms > 0 ? duration(p.eta_ms) : ''),
+    el('td', {class: 'error'}, c.error || ''));
+}
+
+function renderChunks(j) {
+  const chunks = j.chunks || [];
+  $('#job-chunks-section').hidden = chunks.length === 0;
+  $('#job-chunk-counts').textContent = chunkCountsText(j.chunk_counts);
+  $('#job-chunks tbody').replaceChildren(...chunks.map(chunkRow));
+  const text = chunkingText(j);
+  if (text) $('#job-summary').append(el('dt', {}, 'Chunks'), el('dd', {class: 'chunking'}, text));
 }
 
 // The list event carries no steps: refetch the open job, at most every 2 s.
@@ -279,6 +335,13 @@ function connect() {
     const j = JSON.parse(e.data).job;
     const known = jobs.get(j.id);
     if (known && known.steps && known.steps.length && !(j.steps && j.steps.length)) j.steps = known.steps;
+    // Events may come without chunks: keep the ones known while the job is still the same chunking.
+    if (known && known.chunks && known.chunks.length && !(j.chunks && j.chunks.length) &&
+        (!j.chunk_manifest || j.chunk_manifest === known.chunk_manifest) &&
+        ['pending', 'running'].includes(j.state)) {
+      j.chunks = known.chunks;
+      j.chunk_counts = known.chunk_counts;
+    }
     jobs.set(j.id, j);
     updateJobRow(j);
     if (j.id === detailId) { renderJob(j); refreshDetailSoon(); }

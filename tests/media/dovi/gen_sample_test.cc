@@ -7,9 +7,12 @@
 #include <array>
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "common/dovi/rpu.h"
+#include "common/dovi/rpu_file_bytes.h"
 #include "common/samplegen/sample_rpus.h"
 #include "common/samplegen/sample_spec.h"
 #include "tests/media/dovi/cli_runner.h"
@@ -194,6 +197,41 @@ TEST_CASE("gen-sample makes real media for every kind") {
       CHECK(entries == (e.dv_profile != 0 ? 2 : 1));
     }
   }
+}
+
+TEST_CASE("gen-sample --scene-every sets scene_refresh_flag on exactly those frames") {
+  std::string dir = MakeTempDir("gen-sample-scenes");
+  std::string mkv = dir + "/scenes.mkv";
+  CommandResult r = RunMkvctl({"gen-sample", "--kind", "p8.1", "-o", mkv, "--seconds", "3",
+                               "--scene-every", "24", "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // The RPUs as they are in the file (our extract-rpu, display order), parsed by common/dovi.
+  CommandResult ex = RunMkvctl({"dovi", "extract-rpu", mkv, "-o", dir + "/rpus.bin"});
+  INFO(ex.err);
+  REQUIRE(ex.exit_code == 0);
+  const std::string bytes = ReadFileOrFail(dir + "/rpus.bin");
+  const std::vector<uint8_t> file(bytes.begin(), bytes.end());
+  auto payloads = dovi::ParseRpuFile(file);
+  REQUIRE(payloads.ok());
+  REQUIRE(payloads->size() == 72);
+  std::vector<int> scene_starts;
+  std::set<std::vector<uint8_t>> distinct;
+  for (size_t f = 0; f < payloads->size(); ++f) {
+    auto rpu = dovi::ParseRpu((*payloads)[f]);
+    REQUIRE(rpu.ok());
+    REQUIRE(rpu->vdr_dm_data.has_value());
+    if (rpu->vdr_dm_data->scene_refresh_flag != 0) scene_starts.push_back(static_cast<int>(f));
+    distinct.emplace((*payloads)[f].begin(), (*payloads)[f].end());
+  }
+  CHECK(scene_starts == std::vector<int>{0, 24, 48});
+  CHECK(distinct.size() == 72);  // every frame still has its own RPU
+  // `dovi info` counts the same scene cuts; ffprobe sees 72 frames.
+  nlohmann::json info = RunJson({MkvctlPath(), "dovi", "info", "--json", mkv});
+  CHECK(info["scene_cuts"] == 3);
+  nlohmann::json probe = RunJson({"ffprobe", "-v", "error", "-count_packets", "-select_streams",
+                                  "v:0", "-show_streams", "-of", "json", mkv});
+  CHECK(probe["streams"][0]["nb_read_packets"] == "72");
 }
 
 TEST_CASE("gen-sample rejects bad options with one line and no output") {

@@ -3,8 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
 #include <string>
+#include <vector>
 
+#include "common/dovi/rpu.h"
+#include "common/dovi/rpu_file_bytes.h"
 #include "common/samplegen/sample_commands.h"
 #include "common/samplegen/sample_rpus.h"
 #include "common/samplegen/sample_spec.h"
@@ -99,6 +103,53 @@ TEST_CASE("per-frame RPU files have one RPU per frame with changing L1") {
     CHECK(l1.max_pq < 4096);
   }
   CHECK_FALSE(BuildSampleRpuFile(SampleKind::kHdr10, 5).ok());
+}
+
+// The frames whose RPU has scene_refresh_flag set, and whether every RPU is distinct.
+std::vector<int> SceneFlags(const std::vector<uint8_t>& file, bool* distinct) {
+  auto payloads = dovi::ParseRpuFile(file);
+  REQUIRE(payloads.ok());
+  std::vector<int> flagged;
+  std::set<std::vector<uint8_t>> seen;
+  for (size_t f = 0; f < payloads->size(); ++f) {
+    auto rpu = dovi::ParseRpu((*payloads)[f]);
+    REQUIRE(rpu.ok());
+    REQUIRE(rpu->vdr_dm_data.has_value());
+    if (rpu->vdr_dm_data->scene_refresh_flag != 0) flagged.push_back(static_cast<int>(f));
+    seen.emplace((*payloads)[f].begin(), (*payloads)[f].end());
+  }
+  *distinct = seen.size() == payloads->size();
+  return flagged;
+}
+
+TEST_CASE("scene starts: scene_refresh_flag on frames 0, N, 2N ... only, RPUs still distinct") {
+  for (SampleKind kind : {SampleKind::kP81, SampleKind::kP7Mel, SampleKind::kP7Fel}) {
+    INFO(SampleKindName(kind));
+    bool distinct = false;
+    auto every24 = BuildSampleRpuFile(kind, 72, 24);
+    REQUIRE(every24.ok());
+    CHECK(SceneFlags(*every24, &distinct) == std::vector<int>{0, 24, 48});
+    CHECK(distinct);
+    // Default: one scene, from frame 0.
+    auto one = BuildSampleRpuFile(kind, 72);
+    REQUIRE(one.ok());
+    CHECK(SceneFlags(*one, &distinct) == std::vector<int>{0});
+    CHECK(distinct);
+  }
+  bool distinct = false;
+  auto odd = BuildSampleRpuFile(SampleKind::kP81, 10, 3);
+  REQUIRE(odd.ok());
+  CHECK(SceneFlags(*odd, &distinct) == std::vector<int>{0, 3, 6, 9});
+  CHECK_FALSE(BuildSampleRpuFile(SampleKind::kP81, 10, -1).ok());
+
+  SampleSpec spec;
+  spec.scene_every = 24;
+  CHECK(spec.IsSceneStart(0));
+  CHECK(spec.IsSceneStart(48));
+  CHECK_FALSE(spec.IsSceneStart(47));
+  CHECK(ValidateSampleSpec(spec).ok());
+  spec.scene_every = -2;
+  CHECK_THAT(std::string(ValidateSampleSpec(spec).message()), Catch::Contains("negative"));
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "catch2/catch.hpp"
-#include "common/process/subprocess.h"
+#include "tests/media/pipeline/daemon_child.h"
 #include "tests/media/pipeline/samples.h"
 #include "tests/test_paths.h"
 
@@ -23,32 +23,6 @@ using nlohmann::json;
 namespace {
 std::string Bin(const std::string& rel) { return BinaryDir() + "/" + rel; }
 }  // namespace
-
-// A daemon child whose stderr is drained by a thread and whose stdout goes to a file; SIGKILLed
-// when destroyed.
-class Child {
- public:
-  Child(std::vector<std::string> argv, const std::string& stdout_file) {
-    process::ProcessSpec spec;
-    spec.argv = std::move(argv);
-    spec.stdout_sink.kind = process::StdoutSink::Kind::kFile;
-    spec.stdout_sink.path = stdout_file;
-    spec.timeout = absl::InfiniteDuration();
-    auto p = process::Subprocess::Start(std::move(spec));
-    INFO(p.status().ToString());
-    REQUIRE(p.ok());
-    proc_ = *std::move(p);
-    waiter_ = std::thread([this] { (void)proc_->Wait(); });
-  }
-  ~Child() {
-    proc_->Kill();
-    waiter_.join();
-  }
-
- private:
-  std::unique_ptr<process::Subprocess> proc_;
-  std::thread waiter_;
-};
 
 MediaFleet::MediaFleet() : root_(MakeTempDir("pipeline-e2e")) {
   library_ = root_ + "/library";

@@ -14,7 +14,7 @@
 
 namespace mkvfleet::testing {
 
-class Child;
+class Child;  // daemon_child.h
 
 // Not thread-safe; one per test process (see Fleet()).
 class MediaFleet {

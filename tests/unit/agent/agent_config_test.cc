@@ -3,7 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
+
+#include "tests/test_paths.h"
 
 namespace mkvfleet::agent {
 namespace {
@@ -75,6 +79,60 @@ TEST_CASE("missing required values and bad path maps are named") {
   auto c2 = LoadAgentConfig(*bad);
   REQUIRE_FALSE(c2.ok());
   CHECK(c2.status().message().find("nomapping") != std::string::npos);
+}
+
+config::ConfigLayers Layers(const std::string& toml) {
+  auto layers = config::ConfigLayers::Parse(
+      "server=\"s:1\"\nname=\"a\"\nwork_dir=\"/w\"\n" + toml, "agent.toml", FakeEnv({}));
+  REQUIRE(layers.ok());
+  return *std::move(layers);
+}
+
+TEST_CASE("shared work dir and chunk stall: defaults, values, flag, and bad values named") {
+  auto defaults = LoadAgentConfig(Layers(""));
+  REQUIRE(defaults.ok());
+  CHECK(defaults->shared_work_dir.empty());
+  CHECK(defaults->chunk_stall == absl::Seconds(600));
+
+  config::ConfigLayers layers =
+      Layers("shared_work_dir = \"/mnt/shared/\"\nchunk_stall_seconds = 90\n");
+  auto c = LoadAgentConfig(layers);
+  REQUIRE(c.ok());
+  CHECK(c->shared_work_dir == "/mnt/shared");  // trailing '/' dropped
+  CHECK(c->chunk_stall == absl::Seconds(90));
+  layers.SetFlag("shared_work_dir", "/flag/shared");  // mkv-agent --shared-work-dir
+  CHECK(LoadAgentConfig(layers)->shared_work_dir == "/flag/shared");
+
+  auto relative = LoadAgentConfig(Layers("shared_work_dir = \"shared\"\n"));
+  REQUIRE_FALSE(relative.ok());
+  CHECK(relative.status().message().find("shared_work_dir must be an absolute path") !=
+        std::string::npos);
+  auto zero = LoadAgentConfig(Layers("chunk_stall_seconds = 0\n"));
+  REQUIRE_FALSE(zero.ok());
+  CHECK(zero.status().message().find("chunk_stall_seconds must be positive") !=
+        std::string::npos);
+}
+
+TEST_CASE("the shared work dir must be an existing writable directory") {
+  CHECK(CheckSharedWorkDir("").ok());  // none
+  const std::string dir = testing::MakeTempDir("mkvfleet-shared");
+  CHECK(CheckSharedWorkDir(dir).ok());
+  CHECK(std::filesystem::is_empty(dir));  // the probe file is gone
+
+  absl::Status missing = CheckSharedWorkDir(dir + "/not-mounted");
+  CHECK(absl::IsFailedPrecondition(missing));
+  CHECK(missing.message().find(dir + "/not-mounted does not exist") != std::string::npos);
+
+  const std::string file = dir + "/a-file";
+  std::ofstream(file) << "x";
+  absl::Status not_dir = CheckSharedWorkDir(file);
+  CHECK(absl::IsFailedPrecondition(not_dir));
+  CHECK(not_dir.message().find("is not a directory") != std::string::npos);
+
+  // /proc refuses new files even to root.
+  absl::Status read_only = CheckSharedWorkDir("/proc");
+  CHECK(absl::IsFailedPrecondition(read_only));
+  CHECK(read_only.message().find("/proc is not writable") != std::string::npos);
 }
 
 }  // namespace

@@ -42,10 +42,11 @@ class RecordingReporter final : public TaskReporter {
     return absl::OkStatus();
   }
   absl::Status StepFailed(int index, const std::string& name, const std::string& error,
-                          bool retryable) override {
+                          bool retryable, const std::vector<int>& redo) override {
     events.push_back(
         absl::StrCat("failed ", index, " ", name, retryable ? " retryable" : " permanent"));
     last_error = error;
+    redo_chunks = redo;
     return absl::OkStatus();
   }
   void Log(LogLevel, const std::string& text) override { logs.push_back(text); }
@@ -64,6 +65,7 @@ class RecordingReporter final : public TaskReporter {
   std::vector<std::string> events, logs;
   StepResult last_result;
   std::string last_error;
+  std::vector<int> redo_chunks;  // of the last StepFailed
   int progress_updates = 0;
 };
 

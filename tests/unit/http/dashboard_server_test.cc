@@ -246,6 +246,58 @@ TEST_CASE("JSON API: lists, detail, errors mapped to HTTP statuses, bearer actio
   CHECK(c.Get("/api/jobs", auth)->status == 503);
 }
 
+// A running dv-reencode job in its chunk phase: chunk 0 done on vm1, chunk 1 on vm2 (a retry).
+v1::Job ChunkedJob(int64_t id) {
+  v1::Job j = MakeJob(id, v1::JOB_STATE_RUNNING);
+  j.set_plan("dv-reencode");
+  j.set_step("encode");
+  j.set_chunks_requested(0);
+  j.set_chunk_manifest("/shared/mkvfleet-chunks/job-" + std::to_string(id) + "/manifest.json");
+  for (int i = 0; i < 2; ++i) {
+    v1::Chunk* c = j.add_chunks();
+    c->set_index(i);
+    c->set_first_frame(i * 500);
+    c->set_frames(500);
+    c->set_state(i == 0 ? v1::CHUNK_STATE_DONE : v1::CHUNK_STATE_RUNNING);
+    c->set_agent(i == 0 ? "vm1" : "vm2");
+    c->set_attempts(i + 1);
+    c->mutable_progress()->set_frames_done(i == 0 ? 500 : 125);
+    c->mutable_progress()->set_frames_total(500);
+  }
+  return j;
+}
+
+TEST_CASE("JSON API: a chunked job's chunks in its detail and in the list") {
+  Fixture f;
+  f.backend.PutJob(ChunkedJob(4));
+  auto c = f.Client();
+  const auto auth = Fixture::Bearer();
+
+  auto detail = c.Get("/api/jobs/4", auth);
+  REQUIRE(detail);
+  REQUIRE(detail->status == 200);
+  const auto job = nlohmann::json::parse(detail->body);
+  REQUIRE(job["chunks"].size() == 2);
+  CHECK(job["chunks"][1]["state"] == "running");
+  CHECK(job["chunks"][1]["agent"] == "vm2");
+  CHECK(job["chunks"][1]["retries"] == 1);
+  CHECK(job["chunks"][1]["progress"]["percent"] == 25.0);
+  CHECK(job["chunk_counts"]["done"] == 1);
+
+  // The list leaves chunks out; the API fills them in for active chunked jobs only.
+  const int gets_before = f.backend.get_job_calls();
+  auto list = c.Get("/api/jobs", auth);
+  REQUIRE(list);
+  REQUIRE(list->status == 200);
+  const auto jobs = nlohmann::json::parse(list->body);
+  REQUIRE(jobs.size() == 4);
+  CHECK(jobs[0]["id"] == 4);
+  CHECK(jobs[0]["chunk_counts"]["total"] == 2);
+  CHECK(jobs[0]["chunks"][0]["state"] == "done");
+  CHECK(jobs[1]["chunks"] == nlohmann::json::array());
+  CHECK(f.backend.get_job_calls() == gets_before + 1);
+}
+
 TEST_CASE("live events reach an open /events stream") {
   Fixture f;
   std::promise<std::string> got;

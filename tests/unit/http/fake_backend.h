@@ -35,6 +35,10 @@ class FakeBackend final : public http::DashboardBackend {
     absl::MutexLock lock(&mu_);
     list_error_ = std::move(s);
   }
+  int get_job_calls() {
+    absl::MutexLock lock(&mu_);
+    return get_job_calls_;
+  }
   std::vector<Action> actions() {
     absl::MutexLock lock(&mu_);
     return actions_;
@@ -60,12 +64,14 @@ class FakeBackend final : public http::DashboardBackend {
         continue;
       }
       j.clear_steps();
+      j.clear_chunks();  // as the admin API's lists: chunks come with GetJob only
       out.push_back(j);
     }
     return out;
   }
   absl::StatusOr<v1::Job> GetJob(int64_t id) override {
     absl::MutexLock lock(&mu_);
+    ++get_job_calls_;
     auto it = jobs_.find(id);
     if (it == jobs_.end()) return absl::NotFoundError("no job " + std::to_string(id));
     return it->second;
@@ -170,6 +176,7 @@ class FakeBackend final : public http::DashboardBackend {
   int next_sink_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status health_ ABSL_GUARDED_BY(mu_);
   absl::Status list_error_ ABSL_GUARDED_BY(mu_);
+  int get_job_calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace mkvfleet::testing

@@ -165,6 +165,89 @@ TEST_CASE("jobs, agents and events become the dashboard's JSON") {
   CHECK(sse.find('\n') == sse.find("\ndata:"));  // one data line: JSON has no newlines
 }
 
+TEST_CASE("a chunked job's JSON has its chunks, their counts, and what was asked") {
+  v1::Job job;
+  job.set_id(9);
+  job.set_state(v1::JOB_STATE_RUNNING);
+  job.set_chunks_requested(3);
+  job.set_chunk_manifest("/shared/mkvfleet-chunks/job-9/manifest.json");
+  v1::Chunk* done = job.add_chunks();
+  done->set_index(0);
+  done->set_first_frame(0);
+  done->set_frames(400);
+  done->set_state(v1::CHUNK_STATE_DONE);
+  done->set_agent("vm1");
+  done->set_attempts(1);
+  done->set_task_id(31);
+  done->set_started_ms(1000);
+  done->set_finished_ms(9000);
+  v1::Chunk* running = job.add_chunks();
+  running->set_index(1);
+  running->set_first_frame(400);
+  running->set_frames(400);
+  running->set_state(v1::CHUNK_STATE_RUNNING);
+  running->set_agent("vm2 <b>");
+  running->set_attempts(3);
+  running->mutable_progress()->set_frames_done(100);
+  running->mutable_progress()->set_fps(12.5);
+  running->mutable_progress()->set_eta_ms(24000);
+  v1::Chunk* failed = job.add_chunks();
+  failed->set_index(2);
+  failed->set_first_frame(800);
+  failed->set_frames(200);
+  failed->set_state(v1::CHUNK_STATE_FAILED);
+  failed->set_attempts(1);
+  failed->set_error("x265 made no progress for 600 s");
+  failed->set_not_before_ms(20000);
+
+  const nlohmann::json j = JobToJson(job);
+  CHECK(j["chunks_requested"] == 3);
+  CHECK(j["chunk_manifest"] == "/shared/mkvfleet-chunks/job-9/manifest.json");
+  CHECK(j["chunk_counts"] ==
+        nlohmann::json{{"total", 3}, {"pending", 0}, {"running", 1}, {"done", 1}, {"failed", 1}});
+  REQUIRE(j["chunks"].size() == 3);
+  CHECK(j["chunks"][0] == nlohmann::json{{"index", 0},
+                                         {"first_frame", 0},
+                                         {"frames", 400},
+                                         {"state", "done"},
+                                         {"agent", "vm1"},
+                                         {"attempts", 1},
+                                         {"retries", 0},
+                                         {"error", ""},
+                                         {"task_id", 31},
+                                         {"started_ms", 1000},
+                                         {"finished_ms", 9000},
+                                         {"not_before_ms", 0},
+                                         {"progress",
+                                          {{"frames_done", 0},
+                                           {"frames_total", 0},
+                                           {"fps", 0.0},
+                                           {"eta_ms", 0},
+                                           {"percent", 100.0}}}});
+  const nlohmann::json& r = j["chunks"][1];
+  CHECK(r["state"] == "running");
+  CHECK(r["agent"] == "vm2 <b>");  // raw in JSON; the page renders it as text
+  CHECK(r["retries"] == 2);
+  CHECK(r["progress"]["percent"] == 25.0);  // no total reported yet: over the chunk's frames
+  CHECK(r["progress"]["fps"] == 12.5);
+  CHECK(r["progress"]["eta_ms"] == 24000);
+  CHECK(j["chunks"][2]["state"] == "failed");
+  CHECK(j["chunks"][2]["error"] == "x265 made no progress for 600 s");
+  CHECK(j["chunks"][2]["not_before_ms"] == 20000);
+  CHECK(j["chunks"][2]["progress"]["percent"] == 0.0);
+
+  // A job without chunks: an empty list and zero counts, never missing keys.
+  const nlohmann::json plain = JobToJson(v1::Job());
+  CHECK(plain["chunks"] == nlohmann::json::array());
+  CHECK(plain["chunk_counts"]["total"] == 0);
+  CHECK(plain["chunks_requested"] == 0);
+  CHECK(plain["chunk_manifest"] == "");
+
+  CHECK(ChunkStateName(v1::CHUNK_STATE_PENDING) == "pending");
+  CHECK(ChunkStateName(v1::CHUNK_STATE_UNSPECIFIED) == "unspecified");
+  CHECK(ChunkToJson(v1::Chunk())["progress"]["percent"] == -1.0);  // nothing known
+}
+
 TEST_CASE("event hub: every listener gets events; an overflowing one is told to resync") {
   EventHub hub(/*capacity=*/2);
   auto fast = hub.Connect();

@@ -67,6 +67,15 @@ TEST_CASE("resume rule") {
     steps.erase(steps.begin() + 1);
     CHECK(ComputeResume(steps, "a").from_step == 1);
   }
+  SECTION("assembling chunks: steps before encode count as reachable, encode and after do not") {
+    steps[2].state = StepState::kPending;  // the encode step waits to assemble
+    auto r = ComputeResume(steps, "b", /*assembling_chunks=*/true);
+    CHECK(r.from_step == 2);
+    steps[2] = Done(2, "encode", {Local("a")});
+    steps.push_back(Done(3, "mux", {Shared("a")}));
+    CHECK(ComputeResume(steps, "b", true).from_step == 2);  // encode's own artifact still counts
+    CHECK(ComputeResume(steps, "b", false).from_step == 1);
+  }
   SECTION("skipped steps count as finished") {
     steps[1].state = StepState::kSkipped;
     steps[1].checkpoint.artifacts.clear();
