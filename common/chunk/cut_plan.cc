@@ -77,6 +77,8 @@ absl::StatusOr<ChunkShape> AutoShape(int64_t frame_count, int64_t fps_num, int64
   const int64_t roomy_min = (shape.min_len * 11 + 9) / 10;
   int64_t count = int64_t{req.agents} * req.chunks_per_agent;
   count = std::max(count, CeilDiv(frame_count, roomy_max));
+  // Whole rounds: a multiple of the agents leaves none of them idle in the last round.
+  count = CeilDiv(count, req.agents) * req.agents;
   count = std::max<int64_t>(1, std::min(count, frame_count / roomy_min));
   shape.count = count;
   // When the minimum won over the maximum, chunks are necessarily longer than the maximum.

@@ -62,8 +62,9 @@ struct CutRequest {
 // anchored to the title, so deviations never add up, and no chunk, the last included, is shorter
 // than s/2 (no tiny last chunk).
 //
-// Auto: N = agents * chunks_per_agent, raised until s is at most 90% of max_chunk_seconds, then
-// lowered until s is at least 110% of min_chunk_seconds (at least 1 chunk); the 10% margins
+// Auto: N = agents * chunks_per_agent, raised until s is at most 90% of max_chunk_seconds and
+// then to a multiple of agents (whole rounds: nobody idles in the last one), then lowered until
+// s is at least 110% of min_chunk_seconds (at least 1 chunk); the 10% margins
 // leave the cuts room to reach a scene start within the limits. agents == 1 is planned like any
 // other count: whether to chunk at all is the caller's policy. Deterministic: equal inputs give
 // equal plans.

@@ -133,9 +133,10 @@ TEST_CASE("auto on a 2-hour 24000/1001 film", "[chunk][cut_plan]") {
     int agents;
     size_t chunks;
   };
-  // 3 per agent, at least ceil(172500 / (0.9 * 14385)) = 14 (max length with room),
-  // at most floor(172500 / ceil(1.1 * 1439)) = 108 (min length with room).
-  for (Row row : {Row{1, 14}, Row{2, 14}, Row{4, 14}, Row{8, 24}, Row{16, 48}, Row{64, 108}}) {
+  // 3 per agent, at least ceil(172500 / (0.9 * 14385)) = 14 (max length with room), rounded up
+  // to whole rounds of the agents (4 agents: 16), at most floor(172500 / ceil(1.1 * 1439)) = 108
+  // (min length with room).
+  for (Row row : {Row{1, 14}, Row{2, 14}, Row{4, 16}, Row{8, 24}, Row{16, 48}, Row{64, 108}}) {
     INFO("agents " << row.agents);
     const Plan plan = PlanOrFail(frames, 24000, 1001, scenes, CutRequest::Auto(row.agents));
     CHECK(plan.size() == row.chunks);
