@@ -44,6 +44,20 @@ Note FinishPhaseIfDone(Job& job, int64_t now_ms) {
   return absl::StrCat("; all ", job.chunks.size(), " chunks done: pending, to assemble");
 }
 
+// The job waits for its chunks: the whole-job lease ends (that claim succeeded, so its attempt is
+// not counted: the assembling claim gets the same budget) and the encode step shows `message`.
+void EnterChunkPhase(Job& job, int64_t now_ms, std::string message) {
+  job.task.lease = Lease{};
+  job.agent.clear();
+  job.attempts = std::max(0, job.attempts - 1);
+  job.progress = ChunkedProgress(job);
+  job.updated_ms = now_ms;
+  if (StepRecord* encode = EncodeStep(job)) {
+    encode->state = StepState::kRunning;
+    encode->message = std::move(message);
+  }
+}
+
 // The job cannot finish: every chunk lease ends and the job fails permanently.
 Note FailJob(Job& job, const std::string& why, int64_t now_ms) {
   RevokeChunkLeases(job);
@@ -93,16 +107,7 @@ absl::StatusOr<Note> StartChunks(Job& job, const StepReport& r, int64_t now_ms) 
     job.chunks.push_back(std::move(c));
   }
   job.chunk_manifest = r.chunk_manifest;
-  job.task.lease = Lease{};
-  job.agent.clear();
-  // The preparing claim succeeded: the assembling claim gets the same attempt budget.
-  job.attempts = std::max(0, job.attempts - 1);
-  job.progress = ChunkedProgress(job);
-  job.updated_ms = now_ms;
-  if (StepRecord* encode = EncodeStep(job)) {
-    encode->state = StepState::kRunning;
-    encode->message = absl::StrCat("encoding in ", job.chunks.size(), " chunks");
-  }
+  EnterChunkPhase(job, now_ms, absl::StrCat("encoding in ", job.chunks.size(), " chunks"));
   const Chunk& last = job.chunks.back();
   return absl::StrCat("encode split into ", job.chunks.size(), " chunks (frames 0..",
                       last.first_frame + last.frames - 1, "), manifest ", job.chunk_manifest,
@@ -304,15 +309,7 @@ absl::StatusOr<Note> ReopenChunks(Job& job, const StepReport& r, int64_t now_ms)
     ClearLease(c);
     absl::StrAppend(&listed, listed.empty() ? "" : ", ", index);
   }
-  job.task.lease = Lease{};
-  job.agent.clear();
-  job.attempts = std::max(0, job.attempts - 1);
-  job.progress = ChunkedProgress(job);
-  job.updated_ms = now_ms;
-  if (StepRecord* encode = EncodeStep(job)) {
-    encode->state = StepState::kRunning;
-    encode->message = absl::StrCat("redoing chunks ", listed);
-  }
+  EnterChunkPhase(job, now_ms, absl::StrCat("redoing chunks ", listed));
   return absl::StrCat("assembly refused chunks ", listed, ": ", r.error,
                       "; they are redone alone, then the job assembles again");
 }
