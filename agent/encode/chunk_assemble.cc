@@ -16,6 +16,7 @@
 #include "agent/encode/chunk_files.h"
 #include "agent/encode/chunk_plan.h"
 #include "agent/encode/chunk_runner.h"
+#include "agent/media/publish.h"
 #include "agent/encode/reencode_steps.h"
 #include "agent/media/output_steps.h"
 #include "agent/media/step_support.h"
@@ -271,7 +272,7 @@ absl::StatusOr<chunk::StreamReport> JoinAndAnalyze(StepContext& ctx, std::vector
   sink.reset();
   RETURN_IF_ERROR(media::SyncFile((*out)->temp_path()));
   RETURN_IF_ERROR((*out)->Commit());
-  RETURN_IF_ERROR(SyncFolder(fs::path(joined).parent_path().string()));
+  RETURN_IF_ERROR(media::SyncFolder(fs::path(joined).parent_path().string()));
   meter.Update(frames, /*force=*/true);
   return report;
 }

@@ -1,8 +1,6 @@
 // Whole-file reads and temp + fsync + rename writes (see the header).
 #include "agent/encode/chunk_files.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -41,21 +39,6 @@ absl::Status WriteFileAtomically(const std::string& path, absl::Span<const uint8
   }
   RETURN_IF_ERROR(media::SyncFile((*out)->temp_path()));
   return (*out)->Commit();
-}
-
-absl::Status SyncFolder(const std::string& folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot open folder ", folder, ": ", std::strerror(errno)));
-  }
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) {
-    return absl::InternalError(
-        absl::StrCat("fsync failed on ", folder, ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace mkvfleet::agent::encode

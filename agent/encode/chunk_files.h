@@ -20,7 +20,4 @@ absl::StatusOr<std::vector<uint8_t>> ReadFileBytes(const std::string& path);
 // (replacing it). Errors: Internal naming the file; the temporary is removed.
 absl::Status WriteFileAtomically(const std::string& path, absl::Span<const uint8_t> bytes);
 
-// fsyncs a folder, so the names renamed into it are durable. Internal naming it on failure.
-absl::Status SyncFolder(const std::string& folder);
-
 }  // namespace mkvfleet::agent::encode

@@ -1,9 +1,7 @@
 // Chunk read-back, facts and commit (see the header).
 #include "agent/encode/chunk_output.h"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -12,6 +10,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "agent/media/publish.h"
 #include "common/chunk/rpu_slice.h"
 #include "common/dvstream/byte_io.h"
 #include "common/status/status_macros.h"
@@ -53,17 +52,6 @@ class HashingSource final : public dvstream::ByteSource {
   bool ok_ = false;
   int64_t bytes_ = 0;
 };
-
-absl::Status Fsync(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int err = errno;
-    if (fd >= 0) ::close(fd);
-    return absl::InternalError(absl::StrCat("cannot fsync ", path, ": ", std::strerror(err)));
-  }
-  ::close(fd);
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -115,15 +103,14 @@ absl::StatusOr<ChunkFacts> CheckChunkFile(int index, const std::string& path,
 }
 
 absl::Status CommitChunkFile(const std::string& part, const std::string& final_path) {
-  RETURN_IF_ERROR(Fsync(part, O_RDONLY));
+  RETURN_IF_ERROR(media::SyncFile(part));
   std::error_code ec;
   std::filesystem::rename(part, final_path, ec);
   if (ec) {
     return absl::InternalError(
         absl::StrCat("cannot rename ", part, " to ", final_path, ": ", ec.message()));
   }
-  const std::string folder = std::filesystem::path(final_path).parent_path().string();
-  return Fsync(folder.empty() ? "." : folder, O_RDONLY | O_DIRECTORY);
+  return media::SyncFolder(std::filesystem::path(final_path).parent_path().string());
 }
 
 }  // namespace mkvfleet::agent::encode

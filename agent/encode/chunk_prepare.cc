@@ -9,6 +9,7 @@
 #include "agent/encode/frame_index.h"
 #include "agent/media/media_probe.h"
 #include "agent/media/output_steps.h"
+#include "agent/media/publish.h"
 #include "agent/media/step_support.h"
 #include "common/dovi/rpu_file_bytes.h"
 #include "common/status/status_macros.h"
@@ -66,7 +67,7 @@ absl::StatusOr<int64_t> WriteChunkFolder(const std::string& folder, const Prepar
   RETURN_IF_ERROR(WriteFileAtomically(
       (dir / kChunkManifestName).string(),
       absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(json.data()), json.size())));
-  RETURN_IF_ERROR(SyncFolder(folder));
+  RETURN_IF_ERROR(media::SyncFolder(folder));
   return bytes + static_cast<int64_t>(json.size());
 }
 

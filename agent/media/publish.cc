@@ -75,6 +75,9 @@ absl::Status CheckDestinationFree(const std::string& dest, const PublishPolicy& 
 }
 
 absl::Status SyncFile(const std::string& path) { return FsyncPath(path, false); }
+absl::Status SyncFolder(const std::string& folder) {
+  return FsyncPath(folder.empty() ? "." : folder, true);
+}
 
 absl::Status PublishFile(const std::string& part, const std::string& dest,
                          const PublishPolicy& policy) {

@@ -42,6 +42,9 @@ absl::Status PublishFile(const std::string& part, const std::string& dest,
 // fsyncs one file (its data and size on disk). Internal naming the file on failure. Used by
 // verify to write the part file back while the checks read it; PublishFile fsyncs again.
 absl::Status SyncFile(const std::string& path);
+// fsyncs a folder, so names just renamed into it are durable ("" = the current folder).
+// Internal naming the folder on failure.
+absl::Status SyncFolder(const std::string& folder);
 
 // Moves `source` into `backup_dir` (same file name), by rename or, across filesystems, by copy +
 // fsync + unlink. Returns the backup path. Errors: FailedPrecondition when the backup file already
