@@ -44,6 +44,7 @@
 #include "bench/chunked/bench_report.h"
 #include "bench/chunked/fleet_ctl.h"
 #include "bench/chunked/local_fleet.h"
+#include "bench/chunked/raw_ceiling.h"
 #include "common/process/subprocess.h"
 
 namespace mkvfleet::bench {
@@ -169,6 +170,43 @@ absl::StatusOr<JobTiming> RunLocal(const Options& o, const FleetPrograms& progra
   return t;
 }
 
+// The same ffmpeg | x265 work with no mkvfleet (raw_ceiling.h), against the runs' medians.
+absl::Status PrintRawCeiling(const Options& o, const std::string& title, const std::string& dir,
+                             int64_t frames, const std::vector<RunPair>& runs) {
+  std::vector<double> efficiencies;
+  size_t ranges = 0;
+  for (const RunPair& r : runs) {
+    if (!r.baseline || !r.chunked) continue;
+    efficiencies.push_back(r.baseline->wall() / (o.agents * r.chunked->wall()));
+    ranges = std::max(ranges, r.chunked->chunks.size());
+  }
+  if (efficiencies.empty() || o.agents < 2) return absl::OkStatus();
+  std::sort(efficiencies.begin(), efficiencies.end());
+  const double ours = efficiencies[efficiencies.size() / 2];
+  RawCeilingSpec spec;
+  spec.title = title;
+  spec.work_dir = dir;
+  spec.frames = frames;
+  spec.ranges = static_cast<int>(ranges);
+  const std::vector<int> cpus = AllowedCpus();
+  for (int i = 0; i < o.agents; ++i) spec.cpus.push_back(cpus[static_cast<size_t>(i) % cpus.size()]);
+  spec.preset = o.agent.preset;
+  spec.crf = o.agent.crf;
+  spec.x265_params = o.agent.x265_params;
+  spec.cancel = &g_interrupted;
+  std::printf("raw ceiling: the same ffmpeg | x265 work without mkvfleet (whole title on one "
+              "core, then %d equal ranges on %d cores)...\n",
+              spec.ranges, o.agents);
+  std::fflush(stdout);
+  absl::StatusOr<RawCeiling> c = MeasureRawCeiling(spec);
+  if (!c.ok()) return c.status();
+  std::printf("raw ceiling: whole %.2f s, ranges in parallel %.2f s: efficiency %.3f; mkvfleet "
+              "%.3f = %.3f of the ceiling\n",
+              c->whole_seconds, c->parallel_seconds, c->efficiency(), ours,
+              ours / c->efficiency());
+  return absl::OkStatus();
+}
+
 // One job on a real fleet: run on --title, or read an earlier one.
 absl::StatusOr<JobTiming> RunExternal(const Options& o, const CtlTarget& ctl, bool chunked,
                                       int64_t existing) {
@@ -269,6 +307,9 @@ int Main(int argc, char** argv) {
                absl::StrFormat("fit run, %d s title (%lld frames)", o.fit_seconds,
                                static_cast<long long>(fit_frames)));
       fit_totals = CostsOf(*run, fit_frames).serial;
+    }
+    if (absl::Status s = PrintRawCeiling(o, title, tmp->path(), shape.frames, runs); !s.ok()) {
+      return Fail(s);
     }
   } else {
     const CtlTarget ctl{programs.mkvctl, o.server, tmp->path() + "/watch"};
