@@ -1,6 +1,7 @@
 // AdminService connection and error wording for mkvctl (see the header).
 #include "ctl/admin_client.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -54,6 +55,28 @@ absl::Status AdminClient::Explain(const grpc::Status& status, const char* rpc) c
     default:
       return absl::Status(code, absl::StrCat(rpc, ": ", msg));
   }
+}
+
+absl::StatusOr<std::vector<v1::Job>> ListAllJobs(AdminClient& client, v1::ListJobsRequest request,
+                                                 int64_t max_jobs, const char* rpc) {
+  // The coordinator's page cap; asking for less only when max_jobs is nearly reached.
+  constexpr int64_t kPage = 1000;
+  std::vector<v1::Job> jobs;
+  request.clear_page_token();
+  while (true) {
+    const int64_t want =
+        max_jobs > 0 ? std::min(kPage, max_jobs - static_cast<int64_t>(jobs.size())) : kPage;
+    request.set_limit(static_cast<int32_t>(want));
+    v1::ListJobsResponse response;
+    auto context = client.Context();
+    grpc::Status s = client.stub().ListJobs(context.get(), request, &response);
+    if (!s.ok()) return client.Explain(s, rpc);
+    for (v1::Job& job : *response.mutable_jobs()) jobs.push_back(std::move(job));
+    if (response.next_page_token().empty()) break;
+    if (max_jobs > 0 && static_cast<int64_t>(jobs.size()) >= max_jobs) break;
+    request.set_page_token(response.next_page_token());
+  }
+  return jobs;
 }
 
 int Fail(const absl::Status& status) {

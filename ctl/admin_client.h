@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -47,6 +48,12 @@ class AdminClient {
   std::string server_;
   std::string token_;
 };
+
+// Every job matching `request`'s filter and order (its page_token and limit are ignored), read
+// page after page with the coordinator's cursor; the first `max_jobs` when max_jobs > 0. The first
+// failed call as AdminClient::Explain(status, rpc) words it.
+absl::StatusOr<std::vector<v1::Job>> ListAllJobs(AdminClient& client, v1::ListJobsRequest request,
+                                                 int64_t max_jobs, const char* rpc);
 
 // Prints "mkvctl: <message>" (one line) to stderr and returns the exit code 1.
 int Fail(const absl::Status& status);

@@ -7,6 +7,7 @@
 #include "ctl/chunks_option.h"
 #include "ctl/commands.h"
 #include "ctl/output_format.h"
+#include "ctl/scan_format.h"
 
 namespace mkvfleet::ctl {
 namespace {
@@ -18,7 +19,7 @@ std::string Absolute(const std::string& p) {
   return ec ? p : abs.lexically_normal().string();
 }
 
-// Prints enqueue/scan results; refusals also go to stderr, one line each, and make the exit 1.
+// Prints enqueue results; refusals also go to stderr, one line each, and make the exit 1.
 int PrintEnqueueResults(const CtlCommandContext& ctx, const v1::EnqueueResponse& resp) {
   std::vector<v1::EnqueueResult> results(resp.results().begin(), resp.results().end());
   if (ctx.options.json) {
@@ -35,6 +36,20 @@ int PrintEnqueueResults(const CtlCommandContext& ctx, const v1::EnqueueResponse&
     }
   }
   return code;
+}
+
+// Prints a scan: the summary (every file with verbose) or the JSON object on stdout; the first
+// refusals go to stderr, one line each, and make the exit 1.
+int PrintScan(const CtlCommandContext& ctx, const ScanResults& scan, bool verbose) {
+  if (ctx.options.json) {
+    std::cout << ScanToJson(scan, verbose).dump(2) << "\n";
+  } else {
+    std::cout << ScanText(scan, verbose);
+  }
+  const std::vector<std::string> refusals =
+      RefusalLines(scan.Refusals(), scan.summary.refused(), kScanRefusalsShown);
+  for (const std::string& line : refusals) Fail(absl::InvalidArgumentError(line));
+  return refusals.empty() ? 0 : 1;
 }
 
 int PrintJob(const CtlCommandContext& ctx, const v1::Job& job, bool with_steps) {
@@ -80,7 +95,7 @@ void AddEnqueue(CLI::App& app, CtlCommandContext& ctx) {
 
 void AddScan(CLI::App& app, CtlCommandContext& ctx) {
   struct Opts {
-    bool full = false, test_file = false, dry_run = false;
+    bool full = false, test_file = false, dry_run = false, verbose = false;
     std::vector<std::string> files;
     std::string plan;
   };
@@ -93,6 +108,8 @@ void AddScan(CLI::App& app, CtlCommandContext& ctx) {
   files->excludes(test);
   cmd->add_flag("--dry-run", o->dry_run, "print what would be queued; change nothing");
   cmd->add_option("--plan", o->plan, "force a plan for what gets queued");
+  cmd->add_flag("--verbose,-v", o->verbose,
+                "print every file's outcome (default: a summary and the first refusals)");
   cmd->callback([&ctx, o] {
     ctx.action = [&ctx, o] {
       if (!o->full && !o->test_file && o->files.empty()) {
@@ -105,11 +122,17 @@ void AddScan(CLI::App& app, CtlCommandContext& ctx) {
         for (const auto& f : o->files) req.add_paths(Absolute(f));
         req.set_dry_run(o->dry_run);
         req.set_plan_override(o->plan);
-        v1::EnqueueResponse resp;
+        req.set_verbose(o->verbose);
+        ScanResults scan;
         auto rpc = c.Context();
-        grpc::Status s = c.stub().Scan(rpc.get(), req, &resp);
+        auto reader = c.stub().Scan(rpc.get(), req);  // a stream of ScanReply
+        for (v1::ScanReply reply; reader->Read(&reply);) scan.Add(reply);
+        grpc::Status s = reader->Finish();
         if (!s.ok()) return Fail(c.Explain(s, "scan"));
-        return PrintEnqueueResults(ctx, resp);
+        if (!scan.has_summary) {
+          return Fail(absl::DataLossError("scan: the coordinator's reply ended without a summary"));
+        }
+        return PrintScan(ctx, scan, o->verbose);
       });
     };
   });
@@ -127,7 +150,7 @@ void AddList(CLI::App& app, CtlCommandContext& ctx) {
                   "only these states (pending, running, completed, skipped, failed, "
                   "failed_permanent, cancelled); repeatable");
   cmd->add_option("--path-contains", o->path_contains, "only paths containing this text");
-  cmd->add_option("--limit", o->limit, "at most this many jobs");
+  cmd->add_option("--limit", o->limit, "at most this many jobs (0 = all)");
   cmd->callback([&ctx, o] {
     ctx.action = [&ctx, o] {
       v1::ListJobsRequest req;
@@ -141,13 +164,10 @@ void AddList(CLI::App& app, CtlCommandContext& ctx) {
         req.add_states(*st);
       }
       req.set_path_contains(o->path_contains);
-      req.set_limit(o->limit);
       return WithClient(ctx, [&](AdminClient& c) {
-        v1::ListJobsResponse resp;
-        auto rpc = c.Context();
-        grpc::Status s = c.stub().ListJobs(rpc.get(), req, &resp);
-        if (!s.ok()) return Fail(c.Explain(s, "list"));
-        std::vector<v1::Job> jobs(resp.jobs().begin(), resp.jobs().end());
+        absl::StatusOr<std::vector<v1::Job>> listed = ListAllJobs(c, req, o->limit, "list");
+        if (!listed.ok()) return Fail(listed.status());
+        const std::vector<v1::Job>& jobs = *listed;
         if (ctx.options.json) {
           nlohmann::json arr = nlohmann::json::array();
           for (const auto& j : jobs) arr.push_back(JobToJson(j, false));

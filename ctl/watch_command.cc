@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/status/status_macros.h"
 #include "ctl/commands.h"
 #include "ctl/output_format.h"
 
@@ -224,11 +225,7 @@ absl::StatusOr<bool> Poll(AdminClient& c, const WatchOptions& o, WatchState& sta
   for (auto st : {v1::JOB_STATE_PENDING, v1::JOB_STATE_RUNNING, v1::JOB_STATE_FAILED}) {
     req.add_states(st);
   }
-  v1::ListJobsResponse resp;
-  auto rpc = c.Context();
-  grpc::Status s = c.stub().ListJobs(rpc.get(), req, &resp);
-  if (!s.ok()) return c.Explain(s, "watch");
-  std::vector<v1::Job> active(resp.jobs().begin(), resp.jobs().end());
+  ASSIGN_OR_RETURN(std::vector<v1::Job> active, ListAllJobs(c, req, /*max_jobs=*/0, "watch"));
   for (v1::Job& job : active) {
     if (!NeedsChunks(job)) continue;
     v1::GetJobRequest get;

@@ -51,6 +51,12 @@ absl::StatusOr<v1::ListJobsRequest> ListRequest(const httplib::Request& req) {
     }
     list.set_limit(limit);
   }
+  list.set_page_token(req.get_param_value("cursor"));
+  const std::string order = req.get_param_value("order");
+  if (order != "" && order != "oldest" && order != "newest") {
+    return absl::InvalidArgumentError("order must be \"oldest\" or \"newest\"");
+  }
+  list.set_newest_first(order == "newest");
   return list;
 }
 
@@ -61,21 +67,28 @@ bool NeedsChunks(const v1::Job& job) {
          !job.chunk_manifest().empty() && job.chunks_size() == 0;
 }
 
-// GET /api/jobs[?state=a,b&q=text&limit=N]
+// GET /api/jobs[?state=a,b&q=text&limit=N&cursor=C&order=oldest|newest]: one page,
+// {"jobs":[..], "next_cursor":"" at the end, "total":N matching, "counts":{state:N} of all jobs}.
 absl::StatusOr<nlohmann::json> ListJobs(const httplib::Request& req, RouteContext& ctx) {
   ASSIGN_OR_RETURN(const v1::ListJobsRequest list, ListRequest(req));
-  ASSIGN_OR_RETURN(std::vector<v1::Job> jobs, ctx.backend.ListJobs(list));
-  nlohmann::json out = nlohmann::json::array();
-  for (v1::Job& j : jobs) {
+  ASSIGN_OR_RETURN(v1::ListJobsResponse page, ctx.backend.ListJobs(list));
+  ASSIGN_OR_RETURN(const v1::CountJobsResponse counts, ctx.backend.CountJobs());
+  nlohmann::json jobs = nlohmann::json::array();
+  for (v1::Job& j : *page.mutable_jobs()) {
     if (NeedsChunks(j)) {
       // A job gone or unreadable since the list still lists, without its chunks.
       if (absl::StatusOr<v1::Job> full = ctx.backend.GetJob(j.id()); full.ok()) {
         *j.mutable_chunks() = full->chunks();
       }
     }
-    out.push_back(JobToJson(j));
+    jobs.push_back(JobToJson(j));
   }
-  return out;
+  nlohmann::json by_state = nlohmann::json::object();
+  for (const v1::JobStateCount& c : counts.counts()) by_state[JobStateName(c.state())] = c.count();
+  return nlohmann::json{{"jobs", std::move(jobs)},
+                        {"next_cursor", page.next_page_token()},
+                        {"total", page.total()},
+                        {"counts", std::move(by_state)}};
 }
 
 // GET /api/jobs/ID

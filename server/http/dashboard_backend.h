@@ -31,8 +31,11 @@ class DashboardBackend {
  public:
   virtual ~DashboardBackend() = default;
 
-  // Jobs matching the request (no steps), newest first as the admin API returns them.
-  virtual absl::StatusOr<std::vector<v1::Job>> ListJobs(const v1::ListJobsRequest& request) = 0;
+  // One page of the jobs matching the request (no steps), with the next page's token and the
+  // matching total, as the admin API's ListJobs returns it.
+  virtual absl::StatusOr<v1::ListJobsResponse> ListJobs(const v1::ListJobsRequest& request) = 0;
+  // Jobs per state over the whole table (states without jobs left out).
+  virtual absl::StatusOr<v1::CountJobsResponse> CountJobs() = 0;
   // One job with its steps.
   virtual absl::StatusOr<v1::Job> GetJob(int64_t id) = 0;
   // The job's log, oldest first; tail 0 = everything.

@@ -100,12 +100,19 @@ std::unique_ptr<grpc::ClientContext> CallContext(const std::string& token) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::Job>> GrpcAdminBackend::ListJobs(
+absl::StatusOr<v1::ListJobsResponse> GrpcAdminBackend::ListJobs(
     const v1::ListJobsRequest& request) {
   v1::ListJobsResponse response;
   auto context = CallContext(admin_token_);
   RETURN_IF_ERROR(FromGrpc(stub_->ListJobs(context.get(), request, &response)));
-  return std::vector<v1::Job>(response.jobs().begin(), response.jobs().end());
+  return response;
+}
+
+absl::StatusOr<v1::CountJobsResponse> GrpcAdminBackend::CountJobs() {
+  v1::CountJobsResponse response;
+  auto context = CallContext(admin_token_);
+  RETURN_IF_ERROR(FromGrpc(stub_->CountJobs(context.get(), v1::CountJobsRequest(), &response)));
+  return response;
 }
 
 absl::StatusOr<v1::Job> GrpcAdminBackend::GetJob(int64_t id) {

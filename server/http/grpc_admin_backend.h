@@ -25,7 +25,8 @@ class GrpcAdminBackend final : public DashboardBackend {
   GrpcAdminBackend(std::shared_ptr<grpc::Channel> channel, std::string admin_token,
                    std::function<absl::Status()> health);
 
-  absl::StatusOr<std::vector<v1::Job>> ListJobs(const v1::ListJobsRequest& request) override;
+  absl::StatusOr<v1::ListJobsResponse> ListJobs(const v1::ListJobsRequest& request) override;
+  absl::StatusOr<v1::CountJobsResponse> CountJobs() override;
   absl::StatusOr<v1::Job> GetJob(int64_t id) override;
   absl::StatusOr<std::vector<v1::LogLine>> GetJobLog(int64_t id, int32_t tail) override;
   absl::StatusOr<std::vector<v1::Agent>> ListAgents() override;

@@ -52,11 +52,11 @@ OpsMetrics::OpsMetrics(metrics::Registry& registry) : registry_(registry) {
 }
 
 absl::Status OpsMetrics::Refresh(DashboardBackend& backend) {
-  ASSIGN_OR_RETURN(const std::vector<v1::Job> jobs, backend.ListJobs(v1::ListJobsRequest()));
+  ASSIGN_OR_RETURN(const v1::CountJobsResponse counts, backend.CountJobs());
   ASSIGN_OR_RETURN(const std::vector<v1::Agent> agents, backend.ListAgents());
 
   std::map<v1::JobState, int64_t> by_state;
-  for (const v1::Job& j : jobs) ++by_state[j.state()];
+  for (const v1::JobStateCount& c : counts.counts()) by_state[c.state()] += c.count();
   for (v1::JobState s : AllJobStates()) {
     registry_.GetGauge(kJobs, kJobsHelp, {{"state", JobStateName(s)}})
         .Set(static_cast<double>(by_state[s]));

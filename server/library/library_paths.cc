@@ -33,6 +33,12 @@ std::string RootsList(const std::vector<std::string>& roots) {
   return roots.empty() ? "(no library roots configured)" : absl::StrJoin(roots, ", ");
 }
 
+// The rules after resolving: `canonical` (what `path` resolves to) with its stat must be a
+// regular .mkv file under one of `roots`.
+absl::StatusOr<LibraryFile> FileFromStat(const std::string& path, const std::string& canonical,
+                                         const struct stat& st,
+                                         const std::vector<std::string>& roots);
+
 }  // namespace
 
 bool IsUnder(const std::string& path, const std::string& root) {
@@ -42,8 +48,12 @@ bool IsUnder(const std::string& path, const std::string& root) {
 }
 
 bool HasMkvExtension(const std::string& path) {
-  return absl::EndsWithIgnoreCase(fs::path(path).filename().string(), ".mkv") &&
-         fs::path(path).filename().string().size() > 4;
+  // The file name is what follows the last '/' (as fs::path::filename, without building one:
+  // this runs for every file of a scan).
+  const size_t slash = path.rfind('/');
+  const absl::string_view name = absl::string_view(path).substr(
+      slash == std::string::npos ? 0 : slash + 1);
+  return name.size() > 4 && absl::EndsWithIgnoreCase(name, ".mkv");
 }
 
 absl::StatusOr<std::vector<std::string>> CanonicalLibraryRoots(
@@ -95,6 +105,23 @@ absl::StatusOr<LibraryFile> ResolveLibraryFile(const std::string& path,
   if (::stat(canonical.c_str(), &st) != 0) {
     return absl::NotFoundError(absl::StrCat("file ", path, " does not exist"));
   }
+  return FileFromStat(path, canonical, st, roots);
+}
+
+absl::StatusOr<LibraryFile> ResolveWalkedFile(const std::string& path,
+                                              const std::vector<std::string>& roots) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) {
+    return ResolveLibraryFile(path, roots);
+  }
+  return FileFromStat(path, path, st, roots);
+}
+
+namespace {
+
+absl::StatusOr<LibraryFile> FileFromStat(const std::string& path, const std::string& canonical,
+                                         const struct stat& st,
+                                         const std::vector<std::string>& roots) {
   if (!S_ISREG(st.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, " is not a regular file", S_ISDIR(st.st_mode) ? " (it is a directory)" : ""));
@@ -124,10 +151,22 @@ absl::StatusOr<LibraryFile> ResolveLibraryFile(const std::string& path,
       absl::StrCat(path, " is outside the library roots (", RootsList(roots), ")"));
 }
 
+}  // namespace
+
 std::string OutputPathFor(const LibraryFile& file, const std::string& output_dir) {
-  if (!output_dir.empty()) return (fs::path(output_dir) / file.relative_path).string();
-  fs::path p(file.path);
-  return (p.parent_path() / (p.stem().string() + ".DV81.mkv")).string();
+  // Plain string operations on the canonical paths (fs::path parsing costs more than the rest of
+  // a scan's per-file work).
+  if (!output_dir.empty()) {
+    return absl::StrCat(output_dir, absl::EndsWith(output_dir, "/") ? "" : "/",
+                        file.relative_path);
+  }
+  const size_t slash = file.path.rfind('/');
+  const absl::string_view dir = absl::string_view(file.path).substr(0, slash + 1);
+  absl::string_view stem = absl::string_view(file.path).substr(slash + 1);
+  if (const size_t dot = stem.rfind('.'); dot != absl::string_view::npos && dot > 0) {
+    stem = stem.substr(0, dot);
+  }
+  return absl::StrCat(dir, stem, ".DV81.mkv");
 }
 
 }  // namespace mkvfleet::server

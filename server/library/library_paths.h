@@ -36,6 +36,12 @@ absl::StatusOr<std::vector<std::string>> CanonicalLibraryRoots(
 absl::StatusOr<LibraryFile> ResolveLibraryFile(const std::string& path,
                                                const std::vector<std::string>& roots);
 
+// The same rules for a `path` found by walking one of `roots` without following directory
+// symlinks (library_scan.cc): such a path is canonical unless its last component is a symlink,
+// so one lstat replaces realpath + stat; a symlink goes through ResolveLibraryFile.
+absl::StatusOr<LibraryFile> ResolveWalkedFile(const std::string& path,
+                                              const std::vector<std::string>& roots);
+
 // Where the converted file is published: output_dir/<relative path> when output_dir is set (same
 // file name), else beside the source as NAME.DV81.mkv.
 std::string OutputPathFor(const LibraryFile& file, const std::string& output_dir);

@@ -30,15 +30,23 @@ absl::StatusOr<Library> Library::Create(const std::vector<std::string>& roots,
   return lib;
 }
 
-absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const Library& library,
-                                                        const std::vector<std::string>& paths,
-                                                        const std::string& plan_override,
-                                                        bool dry_run, int chunks_requested) {
+namespace {
+
+using PathResolver = absl::StatusOr<LibraryFile> (*)(const std::string&,
+                                                     const std::vector<std::string>&);
+
+// EnqueuePaths with the path rules applied by `resolve` (ResolveLibraryFile, or
+// ResolveWalkedFile for the paths a full scan walked).
+absl::StatusOr<std::vector<EnqueueRecord>> EnqueueResolved(
+    JobStore& store, const Library& library, const std::vector<std::string>& paths,
+    PathResolver resolve, const std::string& plan_override, bool dry_run, int chunks_requested) {
   std::vector<EnqueueRecord> out(paths.size());
   std::vector<EnqueueItem> items;
   std::vector<size_t> slots;
+  items.reserve(paths.size());
+  slots.reserve(paths.size());
   for (size_t i = 0; i < paths.size(); ++i) {
-    auto file = ResolveLibraryFile(paths[i], library.roots);
+    auto file = resolve(paths[i], library.roots);
     if (!file.ok()) {
       out[i].path = paths[i];
       out[i].outcome = EnqueueOutcome::kRefused;
@@ -55,10 +63,20 @@ absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const L
     slots.push_back(i);
   }
   if (!items.empty()) {
-    ASSIGN_OR_RETURN(const std::vector<EnqueueRecord> records, store.Enqueue(items, dry_run));
-    for (size_t k = 0; k < slots.size(); ++k) out[slots[k]] = records[k];
+    ASSIGN_OR_RETURN(std::vector<EnqueueRecord> records, store.Enqueue(items, dry_run));
+    for (size_t k = 0; k < slots.size(); ++k) out[slots[k]] = std::move(records[k]);
   }
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const Library& library,
+                                                        const std::vector<std::string>& paths,
+                                                        const std::string& plan_override,
+                                                        bool dry_run, int chunks_requested) {
+  return EnqueueResolved(store, library, paths, &ResolveLibraryFile, plan_override, dry_run,
+                         chunks_requested);
 }
 
 bool IsScanCandidate(const Library& library, const std::string& path) {
@@ -131,7 +149,8 @@ absl::StatusOr<std::vector<EnqueueRecord>> Scan(JobStore& store, const Library& 
       auto files = FindLibraryMkvs(library);
       spdlog::info("full scan roots={} files={} dry_run={}", library.roots.size(), files.size(),
                    dry_run);
-      return EnqueuePaths(store, library, files, plan_override, dry_run);
+      return EnqueueResolved(store, library, files, &ResolveWalkedFile, plan_override, dry_run,
+                             /*chunks_requested=*/0);
     }
   }
   return absl::InvalidArgumentError("unknown scan mode");

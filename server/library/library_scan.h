@@ -39,7 +39,8 @@ absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const L
 // unmounted fails the whole scan with FailedPrecondition naming it and why, enqueuing nothing;
 // then it walks every root for .mkv files (skipping our own *.DV81.mkv outputs and anything under
 // output_dir); kFiles takes `paths`; kTestFile takes library.test_file (FailedPrecondition when
-// none is configured). Then as EnqueuePaths.
+// none is configured). Then as EnqueuePaths (walked files with ResolveWalkedFile: the same rules
+// at one lstat per file).
 absl::StatusOr<std::vector<EnqueueRecord>> Scan(JobStore& store, const Library& library,
                                                 ScanMode mode,
                                                 const std::vector<std::string>& paths,

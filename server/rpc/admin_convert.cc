@@ -1,6 +1,8 @@
 // AdminService message conversion.
 #include "server/rpc/admin_convert.h"
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "server/rpc/jobs_convert.h"
 
 namespace mkvfleet::server {
@@ -17,14 +19,15 @@ v1::EnqueueOutcome ToProto(EnqueueOutcome o) {
 }
 }  // namespace
 
+void ToProto(const EnqueueRecord& in, v1::EnqueueResult* out) {
+  out->set_path(in.path);
+  out->set_outcome(ToProto(in.outcome));
+  out->set_job_id(in.job_id);
+  out->set_reason(in.reason);
+}
+
 void ToProto(const std::vector<EnqueueRecord>& in, v1::EnqueueResponse* out) {
-  for (const EnqueueRecord& r : in) {
-    auto* p = out->add_results();
-    p->set_path(r.path);
-    p->set_outcome(ToProto(r.outcome));
-    p->set_job_id(r.job_id);
-    p->set_reason(r.reason);
-  }
+  for (const EnqueueRecord& r : in) ToProto(r, out->add_results());
 }
 
 JobFilter FromProto(const v1::ListJobsRequest& in) {
@@ -35,7 +38,25 @@ JobFilter FromProto(const v1::ListJobsRequest& in) {
   }
   f.path_contains = in.path_contains();
   f.limit = in.limit();
+  if (!in.page_token().empty() && !absl::SimpleAtoi(in.page_token(), &f.after_id)) f.after_id = 0;
+  f.newest_first = in.newest_first();
   return f;
+}
+
+void ToProto(const JobPage& in, v1::ListJobsResponse* out) {
+  for (const Job& job : in.jobs) ToProto(job, /*with_steps=*/false, out->add_jobs());
+  out->set_next_page_token(in.next_after_id > 0 ? absl::StrCat(in.next_after_id) : "");
+  out->set_total(in.total);
+}
+
+void ToProto(const std::map<std::string, int64_t>& counts_by_state, v1::CountJobsResponse* out) {
+  for (const auto& [name, count] : counts_by_state) {
+    JobState state;
+    if (!ParseJobState(name, &state)) continue;
+    v1::JobStateCount* c = out->add_counts();
+    c->set_state(ToProto(state));
+    c->set_count(count);
+  }
 }
 
 ScanMode FromProto(v1::ScanMode mode) {

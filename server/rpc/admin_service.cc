@@ -9,6 +9,7 @@
 #include "server/rpc/admission.h"
 #include "server/rpc/grpc_status.h"
 #include "server/rpc/jobs_convert.h"
+#include "server/rpc/scan_reply.h"
 #include "spdlog/spdlog.h"
 
 namespace mkvfleet::server {
@@ -31,13 +32,25 @@ grpc::Status AdminServiceImpl::Enqueue(grpc::ServerContext* context,
 }
 
 grpc::Status AdminServiceImpl::Scan(grpc::ServerContext* context, const v1::ScanRequest* request,
-                                    v1::EnqueueResponse* response) {
+                                    grpc::ServerWriter<v1::ScanReply>* writer) {
   MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  const absl::Time start = absl::Now();
   auto records = server::Scan(store_, library_, FromProto(request->mode()),
                               Paths(request->paths()), request->plan_override(),
                               request->dry_run());
   if (!records.ok()) return ToGrpcStatus(records.status());
-  ToProto(*records, response);
+  const int64_t elapsed_ms = absl::ToInt64Milliseconds(absl::Now() - start);
+  const v1::ScanSummary summary = SummarizeScan(*records, elapsed_ms);
+  spdlog::info(
+      "scan done files={} created={} duplicate={} requeued={} refused={} would_create={} ms={}",
+      summary.files(), summary.created(), summary.duplicate(), summary.requeued(),
+      summary.refused(), summary.would_create(), elapsed_ms);
+  if (!WriteScanReplies(*records, request->verbose(), summary, kScanReplyBatch,
+                        [writer](const v1::ScanReply& r) { return writer->Write(r); })) {
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        "scan client went away before its results were sent (the scan itself "
+                        "was applied)");
+  }
   return grpc::Status::OK;
 }
 
@@ -45,9 +58,19 @@ grpc::Status AdminServiceImpl::ListJobs(grpc::ServerContext* context,
                                         const v1::ListJobsRequest* request,
                                         v1::ListJobsResponse* response) {
   MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
-  auto jobs = store_.ListJobs(FromProto(*request));
-  if (!jobs.ok()) return ToGrpcStatus(jobs.status());
-  for (const Job& job : *jobs) ToProto(job, /*with_steps=*/false, response->add_jobs());
+  auto page = store_.ListJobs(FromProto(*request));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  ToProto(*page, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::CountJobs(grpc::ServerContext* context,
+                                         const v1::CountJobsRequest* request,
+                                         v1::CountJobsResponse* response) {
+  MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  auto counts = store_.CountJobsByState();
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  ToProto(*counts, response);
   return grpc::Status::OK;
 }
 

@@ -21,10 +21,13 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 
   grpc::Status Enqueue(grpc::ServerContext* context, const v1::EnqueueRequest* request,
                        v1::EnqueueResponse* response) override;
+  // Runs the whole scan (one store transaction), then streams its results (scan_reply.h).
   grpc::Status Scan(grpc::ServerContext* context, const v1::ScanRequest* request,
-                    v1::EnqueueResponse* response) override;
+                    grpc::ServerWriter<v1::ScanReply>* writer) override;
   grpc::Status ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* request,
                         v1::ListJobsResponse* response) override;
+  grpc::Status CountJobs(grpc::ServerContext* context, const v1::CountJobsRequest* request,
+                         v1::CountJobsResponse* response) override;
   grpc::Status GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request,
                       v1::Job* response) override;
   grpc::Status GetJobLog(grpc::ServerContext* context, const v1::GetJobLogRequest* request,

@@ -2,6 +2,7 @@
 #include "server/rpc/validation.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "server/constants.h"
@@ -131,6 +132,12 @@ absl::Status Validate(const v1::ScanRequest& r) {
 
 absl::Status Validate(const v1::ListJobsRequest& r) {
   if (r.limit() < 0) return Invalid("limit must be >= 0");
+  int64_t after_id = 0;
+  if (!r.page_token().empty() && (!absl::SimpleAtoi(r.page_token(), &after_id) || after_id <= 0)) {
+    return Invalid(absl::StrCat("page_token \"", r.page_token(),
+                                "\" is not one this coordinator handed out: pass next_page_token "
+                                "of the previous reply, or \"\" for the first page"));
+  }
   for (int s : r.states()) {
     if (s == v1::JOB_STATE_UNSPECIFIED || !v1::JobState_IsValid(s)) {
       return Invalid(absl::StrCat("unknown job state ", s, " in filter"));

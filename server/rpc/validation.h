@@ -21,6 +21,7 @@ absl::Status Validate(const v1::ReleaseTaskRequest& r);
 absl::Status Validate(const v1::EnqueueRequest& r);
 absl::Status Validate(const v1::ScanRequest& r);
 absl::Status Validate(const v1::ListJobsRequest& r);
+inline absl::Status Validate(const v1::CountJobsRequest&) { return absl::OkStatus(); }
 absl::Status Validate(const v1::GetJobRequest& r);
 absl::Status Validate(const v1::GetJobLogRequest& r);
 absl::Status Validate(const v1::ResetJobRequest& r);

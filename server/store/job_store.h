@@ -9,8 +9,14 @@
 // terminal job, drained agent), InvalidArgument (malformed report), DataLoss/FailedPrecondition/
 // Internal from SQLite, each naming the database file.
 // Thread-safe: one connection guarded by a mutex; committed changes go to the EventSink in order.
+//
+// Speed at fleet scale: statements are cached (sqlite_db.h); an operation answers only once its
+// commit is durable, but concurrent operations share one fsync (group_sync.h); heartbeats write
+// nothing: lease renewals, progress and agent liveness live in memory (live_state.h, which says
+// why that is safe) and reach the table with the next durable change of the job or agent.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +32,8 @@
 #include "server/jobs/job_state_machine.h"
 #include "server/jobs/resume_rule.h"
 #include "server/library/library_paths.h"
+#include "server/store/group_sync.h"
+#include "server/store/live_state.h"
 #include "server/store/sqlite_db.h"
 #include "server/store/store_events.h"
 
@@ -81,10 +89,24 @@ struct StoreTotals {
   int64_t bytes_written = 0;
 };
 
+// The most jobs one ListJobs page holds (and its size when the filter asks for none).
+inline constexpr int kMaxJobsPerPage = 1000;
+
+// Which jobs ListJobs returns, and which page of them.
 struct JobFilter {
   std::vector<JobState> states;  // empty = all
   std::string path_contains;
-  int limit = 0;  // 0 = no limit
+  int limit = 0;              // page size; 0 or more than kMaxJobsPerPage = kMaxJobsPerPage
+  int64_t after_id = 0;       // cursor: only jobs past this id in list order (0 = from the start)
+  bool newest_first = false;  // list order: false = id ascending, true = id descending
+};
+
+// One page of ListJobs: the jobs in list order, the cursor for the next page and the count of
+// every job matching the filter (ignoring the cursor).
+struct JobPage {
+  std::vector<Job> jobs;      // without steps and chunks
+  int64_t next_after_id = 0;  // JobFilter::after_id for the next page; 0 on the last page
+  int64_t total = 0;
 };
 
 class JobStore {
@@ -118,6 +140,7 @@ class JobStore {
   // returns nullopt. NotFound for an unregistered agent; FailedPrecondition when it is drained.
   absl::StatusOr<std::optional<ClaimedTask>> Claim(const std::string& agent);
   // Renews each live lease of `agent`, reporting the others as revoked; marks the agent alive.
+  // In memory only (see live_state.h): no transaction, no fsync.
   absl::StatusOr<HeartbeatResult> Heartbeat(const std::string& agent,
                                             const std::vector<LeaseRenewal>& leases,
                                             int64_t free_temp_bytes);
@@ -141,7 +164,10 @@ class JobStore {
 
   // --- Reads --------------------------------------------------------------------------------
   absl::StatusOr<Job> GetJob(int64_t id);                              // with steps
-  absl::StatusOr<std::vector<Job>> ListJobs(const JobFilter& filter);  // without steps
+  // One page of the jobs matching `filter`; pass next_after_id back as after_id (with the same
+  // filter) for the next page. Each job appears on exactly one page when pages are read in turn;
+  // a job created meanwhile appears only if its id is still ahead of the cursor.
+  absl::StatusOr<JobPage> ListJobs(const JobFilter& filter);
   // The log, oldest first; the last `tail` lines when tail > 0. NotFound for an unknown job.
   absl::StatusOr<std::vector<LogLine>> GetJobLog(int64_t id, int tail);
   absl::StatusOr<std::vector<AgentRecord>> ListAgents();
@@ -149,6 +175,10 @@ class JobStore {
   absl::StatusOr<std::map<std::string, int64_t>> CountJobsByState();
   // See StoreTotals; only committed operations count.
   StoreTotals Totals();
+  // fsyncs of the job table so far (each covers every commit before it; see group_sync.h).
+  uint64_t durable_syncs() const { return group_sync_.syncs(); }
+  // Called with the SQL of every statement the store prepares (tests: query plans); empty = none.
+  void set_statement_observer(std::function<void(const std::string&)> observer);
 
  private:
   JobStore(std::unique_ptr<SqliteDb> db, const JobPolicy& policy, const Clock* clock,
@@ -162,9 +192,27 @@ class JobStore {
   void QueueAgentEventLocked(const AgentRecord& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends queued events (after a commit) or drops them (after a rollback).
   void FlushEventsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void DropEventsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { pending_events_.clear(); }
-  // Commits `txn` and flushes events; on failure drops them.
+  // Forgets queued events and live-state changes (a new transaction starts or one rolled back).
+  void DropEventsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Commits `txn`; on success applies the queued live-state changes, flushes events and returns
+  // the commit's GroupSync ticket; on failure drops them. The change is not yet durable.
+  absl::StatusOr<uint64_t> CommitNoWaitLocked(SqliteTransaction& txn)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // CommitNoWaitLocked, then waits for durability holding the lock (only for the restart grace,
+  // before any agent is served: everything else releases the lock first).
   absl::Status CommitLocked(SqliteTransaction& txn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // CommitNoWaitLocked, then releases `lock` and waits for durability (the hot operations: other
+  // callers commit meanwhile and share the fsync). Nothing guarded may be touched afterwards.
+  absl::Status CommitAndUnlock(SqliteTransaction& txn, absl::ReleasableMutexLock& lock)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The job as read from the table with the live renewals applied (live_state.h).
+  absl::StatusOr<Job> LoadJobLocked(int64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes the job and queues its leases for the live state (applied on commit).
+  absl::Status SaveJobLocked(Job& job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes the agent and queues it for the live state (applied on commit).
+  absl::Status SaveAgentLocked(const AgentRecord& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Fills the live state from the table (Open).
+  absl::Status LoadLiveStateLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string NewLeaseIdLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The job owning task `task_id` (with steps). NotFound for an unknown task.
   // The job owning task `task_id` (with steps and chunks) and the task's chunk (-1 for the
@@ -179,23 +227,31 @@ class JobStore {
   absl::StatusOr<std::optional<ClaimedTask>> ClaimChunkLocked(const AgentRecord& agent,
                                                               int64_t now_ms)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The chunk ClaimChunkLocked hands out: job 0 = none.
+  struct ChunkPick {
+    int64_t job_id = 0;
+    int index = -1;
+  };
+  absl::StatusOr<ChunkPick> PickChunkLocked(const std::string& agent, int64_t now_ms)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Agents that can take chunks now: live, not drained, with a shared work dir.
   absl::StatusOr<int> CountChunkAgentsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // The opening shared by the agent operations and the admin Reset/Cancel: queued events dropped,
-  // BEGIN IMMEDIATE, then the agent (NotFound "not registered" unless may_be_new, which yields a
-  // blank record), the task's job or the job loaded (NotFound for an unknown task or job). Nothing
-  // is written; the transaction rolls back unless committed.
-  struct AgentTxn {
-    SqliteTransaction txn;
-    AgentRecord agent;
-  };
+  // BEGIN IMMEDIATE, then the task's job or the job loaded (NotFound for an unknown task or job).
+  // Nothing is written; the transaction rolls back unless committed.
   struct JobTxn {
     SqliteTransaction txn;
     Job job;
     int chunk_index = -1;  // BeginTaskTxnLocked: the task's chunk, -1 for the whole-job task
   };
-  absl::StatusOr<AgentTxn> BeginAgentTxnLocked(const std::string& name, bool may_be_new = false)
+  // The whole-job task to claim: the oldest pending job, else the oldest failed one past its
+  // backoff; chunked jobs only for agents with a shared work dir. 0 = none.
+  absl::StatusOr<int64_t> PickClaimableJobLocked(int64_t now_ms, bool shared_dir)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The registered agent (live state) marked alive now; NotFound when not registered. Queues an
+  // agent event when it was stale.
+  absl::StatusOr<AgentRecord*> TouchAgentLocked(const std::string& name, int64_t now_ms)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<JobTxn> BeginTaskTxnLocked(int64_t task_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<JobTxn> BeginJobTxnLocked(int64_t job_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -210,6 +266,10 @@ class JobStore {
   absl::BitGen rng_ ABSL_GUARDED_BY(mu_);
   std::vector<StoreEvent> pending_events_ ABSL_GUARDED_BY(mu_);
   StoreTotals totals_ ABSL_GUARDED_BY(mu_);
+  LiveState live_ ABSL_GUARDED_BY(mu_);
+  std::vector<JobLeases> pending_leases_ ABSL_GUARDED_BY(mu_);    // applied on commit
+  std::vector<AgentRecord> pending_agents_ ABSL_GUARDED_BY(mu_);  // applied on commit
+  GroupSync group_sync_;
 };
 
 // Spelling for logs and tests: "created", "duplicate", "requeued", "refused", "would_create".

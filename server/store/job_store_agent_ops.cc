@@ -26,7 +26,7 @@ absl::Status UnknownAgent(const std::string& name) {
 
 absl::StatusOr<JobStore::TaskJob> JobStore::LoadTaskJobLocked(int64_t task_id) {
   ASSIGN_OR_RETURN(const rows::TaskRef ref, rows::TaskOf(*db_, task_id));
-  ASSIGN_OR_RETURN(Job job, rows::LoadJob(*db_, ref.job_id));
+  ASSIGN_OR_RETURN(Job job, LoadJobLocked(ref.job_id));
   const bool known = ref.chunk_index < 0
                          ? job.task.id == task_id
                          : ref.chunk_index < static_cast<int>(job.chunks.size()) &&
@@ -38,15 +38,6 @@ absl::StatusOr<JobStore::TaskJob> JobStore::LoadTaskJobLocked(int64_t task_id) {
   return TaskJob{std::move(job), ref.chunk_index};
 }
 
-absl::StatusOr<JobStore::AgentTxn> JobStore::BeginAgentTxnLocked(const std::string& name,
-                                                                 bool may_be_new) {
-  DropEventsLocked();
-  ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
-  ASSIGN_OR_RETURN(std::optional<AgentRecord> agent, rows::LoadAgent(*db_, name));
-  if (!agent.has_value() && !may_be_new) return UnknownAgent(name);
-  return AgentTxn{std::move(txn), std::move(agent).value_or(AgentRecord{})};
-}
-
 absl::StatusOr<JobStore::JobTxn> JobStore::BeginTaskTxnLocked(int64_t task_id) {
   DropEventsLocked();
   ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
@@ -54,65 +45,89 @@ absl::StatusOr<JobStore::JobTxn> JobStore::BeginTaskTxnLocked(int64_t task_id) {
   return JobTxn{std::move(txn), std::move(task.job), task.chunk_index};
 }
 
+absl::StatusOr<AgentRecord*> JobStore::TouchAgentLocked(const std::string& name, int64_t now_ms) {
+  AgentRecord* a = live_.FindAgent(name);
+  if (a == nullptr) return UnknownAgent(name);
+  const bool was_stale = a->stale;
+  a->stale = false;
+  a->last_heartbeat_ms = now_ms;
+  if (was_stale) {
+    QueueAgentEventLocked(live_.Snapshot(*a));
+    spdlog::info("agent alive again agent={}", name);
+  }
+  return a;
+}
+
 absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const std::string& version,
                                                const AgentCapabilities& capabilities) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(AgentTxn t, BeginAgentTxnLocked(name, /*may_be_new=*/true));
-  SqliteTransaction& txn = t.txn;
-  AgentRecord a = std::move(t.agent);
+  absl::ReleasableMutexLock lock(&mu_);
+  DropEventsLocked();
   const int64_t now = clock_->NowMs();
+  AgentRecord a;
+  if (const AgentRecord* known = live_.FindAgent(name)) a = *known;  // keeps the drained flag
   a.name = name;
   a.version = version;
   a.capabilities = capabilities;
   a.stale = false;
   a.registered_ms = now;
   a.last_heartbeat_ms = now;
-  RETURN_IF_ERROR(rows::SaveAgent(*db_, a));
+  ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
+  RETURN_IF_ERROR(SaveAgentLocked(a));
+  a = live_.Snapshot(a);
   QueueAgentEventLocked(a);
-  RETURN_IF_ERROR(CommitLocked(txn));
   spdlog::info("agent registered agent={} version={} threads={} tools={} drained={}", name, version,
                capabilities.threads, capabilities.tools.size(), a.drained);
+  RETURN_IF_ERROR(CommitAndUnlock(txn, lock));
   return a;
 }
 
+absl::StatusOr<int64_t> JobStore::PickClaimableJobLocked(int64_t now_ms, bool shared_dir) {
+  // Two queries, each an ordered walk of jobs_by_state_id that stops at the first match: one
+  // query with "pending OR failed" could not use the index order and sorted every candidate.
+  ASSIGN_OR_RETURN(SqliteStatement pending,
+                   db_->Prepare("SELECT id FROM jobs INDEXED BY jobs_by_state_id "
+                                "WHERE state = 'pending' AND (chunk_manifest = '' OR ?) "
+                                "ORDER BY id LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, pending.BindAll(shared_dir ? 1 : 0).Step());
+  if (row) return pending.Int(0);
+  ASSIGN_OR_RETURN(SqliteStatement failed,
+                   db_->Prepare("SELECT id FROM jobs INDEXED BY jobs_by_state_id "
+                                "WHERE state = 'failed' AND not_before_ms <= ? "
+                                "AND (chunk_manifest = '' OR ?) ORDER BY id LIMIT 1"));
+  ASSIGN_OR_RETURN(row, failed.BindAll(now_ms, shared_dir ? 1 : 0).Step());
+  return row ? failed.Int(0) : 0;
+}
+
 absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& agent_name) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(AgentTxn t, BeginAgentTxnLocked(agent_name));
-  SqliteTransaction& txn = t.txn;
-  AgentRecord a = std::move(t.agent);
-  if (a.drained) {
+  absl::ReleasableMutexLock lock(&mu_);
+  DropEventsLocked();
+  const int64_t now = clock_->NowMs();
+  ASSIGN_OR_RETURN(AgentRecord * live_agent, TouchAgentLocked(agent_name, now));
+  if (live_agent->drained) {
+    FlushEventsLocked();
     return absl::FailedPreconditionError(
         absl::StrCat("agent ", agent_name, " is drained: it claims nothing new until undrained"));
   }
-  const int64_t now = clock_->NowMs();
-  const bool was_stale = a.stale;
-  a.stale = false;
-  a.last_heartbeat_ms = now;
-  RETURN_IF_ERROR(rows::SaveAgent(*db_, a));
-  if (was_stale) QueueAgentEventLocked(a);
-
+  const AgentRecord a = *live_agent;
+  ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
   const bool shared_dir = !a.capabilities.shared_work_dir.empty();
   if (shared_dir) {
     ASSIGN_OR_RETURN(std::optional<ClaimedTask> chunk, ClaimChunkLocked(a, now));
     if (chunk.has_value()) {
-      a.current_job_id = chunk->job.id;
-      QueueAgentEventLocked(a);
-      RETURN_IF_ERROR(CommitLocked(txn));
+      AgentRecord busy = a;
+      busy.current_job_id = chunk->job.id;
+      QueueAgentEventLocked(busy);
+      RETURN_IF_ERROR(CommitAndUnlock(txn, lock));
       return chunk;
     }
   }
   // A chunked job assembles from the shared work dir: only agents that have one may take it.
-  ASSIGN_OR_RETURN(
-      SqliteStatement pick,
-      db_->Prepare("SELECT id FROM jobs WHERE (state = 'pending' OR (state = 'failed' AND "
-                   "not_before_ms <= ?)) AND (chunk_manifest = '' OR ?) "
-                   "ORDER BY state = 'failed', id LIMIT 1"));
-  ASSIGN_OR_RETURN(const bool row, pick.BindAll(now, shared_dir ? 1 : 0).Step());
-  if (!row) {
-    RETURN_IF_ERROR(CommitLocked(txn));
+  ASSIGN_OR_RETURN(const int64_t job_id, PickClaimableJobLocked(now, shared_dir));
+  if (job_id == 0) {
+    FlushEventsLocked();  // nothing written: the transaction rolls back
     return std::optional<ClaimedTask>();
   }
-  ASSIGN_OR_RETURN(Job job, rows::LoadJob(*db_, pick.Int(0)));
+  ASSIGN_OR_RETURN(Job job, LoadJobLocked(job_id));
   const std::string lease_id = NewLeaseIdLocked();
   ASSIGN_OR_RETURN(const Note note, server::Claim(job, agent_name, lease_id, now, policy_));
   ClaimedTask claimed;
@@ -121,16 +136,17 @@ absl::StatusOr<std::optional<ClaimedTask>> JobStore::Claim(const std::string& ag
   const bool assembling = !job.chunks.empty();  // claimable only once every chunk is done
   claimed.resume = ComputeResume(job.steps, agent_name, assembling);
   PrepareResume(job, claimed.resume.from_step);
-  RETURN_IF_ERROR(rows::SaveJob(*db_, job));
+  RETURN_IF_ERROR(SaveJobLocked(job));
   RETURN_IF_ERROR(LogLocked(job.id, "info", note));
   RETURN_IF_ERROR(LogLocked(job.id, "info", claimed.resume.reason));
   RETURN_IF_ERROR(QueueJobEventLocked(job.id));
-  a.current_job_id = job.id;
-  QueueAgentEventLocked(a);
-  RETURN_IF_ERROR(CommitLocked(txn));
+  AgentRecord busy = a;
+  busy.current_job_id = job.id;
+  QueueAgentEventLocked(busy);
   spdlog::info("job claimed job={} task={} agent={} attempt={} resume_from_step={} reason=\"{}\"",
                job.id, job.task.id, agent_name, job.attempts, claimed.resume.from_step,
                claimed.resume.reason);
+  RETURN_IF_ERROR(CommitAndUnlock(txn, lock));
   claimed.job = std::move(job);
   return std::optional<ClaimedTask>(std::move(claimed));
 }
@@ -139,51 +155,35 @@ absl::StatusOr<HeartbeatResult> JobStore::Heartbeat(const std::string& agent_nam
                                                     const std::vector<LeaseRenewal>& leases,
                                                     int64_t free_temp_bytes) {
   absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(AgentTxn t, BeginAgentTxnLocked(agent_name));
-  SqliteTransaction& txn = t.txn;
-  AgentRecord a = std::move(t.agent);
+  DropEventsLocked();
   const int64_t now = clock_->NowMs();
-  const bool was_stale = a.stale;
-  a.stale = false;
-  a.last_heartbeat_ms = now;
-  a.capabilities.free_temp_bytes = free_temp_bytes;
+  ASSIGN_OR_RETURN(AgentRecord * a, TouchAgentLocked(agent_name, now));
+  a->capabilities.free_temp_bytes = free_temp_bytes;
   HeartbeatResult result;
-  result.drained = a.drained;
+  result.drained = a->drained;
+  const int64_t deadline = now + absl::ToInt64Milliseconds(policy_.lease_duration);
+  std::vector<int64_t> renewed_jobs;
   for (const LeaseRenewal& l : leases) {
-    auto task = LoadTaskJobLocked(l.task_id);
-    absl::Status st = task.ok() ? absl::OkStatus() : task.status();
-    if (st.ok() && TaskLease(task->job, task->chunk_index).agent != agent_name) {
-      st = absl::FailedPreconditionError("lease held by another agent");
-    }
-    if (st.ok()) {
-      st = RenewTask(task->job, task->chunk_index, l.lease_id, now, policy_, &l.progress);
-    }
+    absl::Status st = live_.Renew(l.task_id, agent_name, l.lease_id, now, deadline, l.progress);
     if (!st.ok()) {
-      if (!absl::IsFailedPrecondition(st) && !absl::IsNotFound(st)) return st;
       result.revoked_lease_ids.push_back(l.lease_id);
-      spdlog::warn("heartbeat lease revoked agent={} task={} reason=\"{}\"", agent_name, l.task_id,
-                   std::string(st.message()));
+      spdlog::warn("heartbeat lease revoked agent={} task={} reason=\"{}\"", agent_name,
+                   l.task_id, std::string(st.message()));
       continue;
     }
-    Job& job = task->job;
-    RETURN_IF_ERROR(rows::SaveJob(*db_, job));
-    RETURN_IF_ERROR(QueueJobEventLocked(job.id));
-    result.renewed_deadlines_ms[l.lease_id] = TaskLease(job, task->chunk_index).deadline_ms;
-    a.progress = l.progress;
+    result.renewed_deadlines_ms[l.lease_id] = deadline;
+    renewed_jobs.push_back(live_.FindLease(l.task_id)->job_id);
+    a->progress = l.progress;
   }
-  if (leases.empty()) a.progress = Progress{};
-  RETURN_IF_ERROR(rows::SaveAgent(*db_, a));
-  if (was_stale || !leases.empty()) {
-    auto fresh = rows::LoadAgent(*db_, agent_name);
-    if (fresh.ok() && fresh->has_value()) QueueAgentEventLocked(**fresh);
-  }
-  RETURN_IF_ERROR(CommitLocked(txn));
-  if (was_stale) spdlog::info("agent alive again agent={}", agent_name);
+  if (leases.empty()) a->progress = Progress{};
+  for (int64_t job_id : renewed_jobs) RETURN_IF_ERROR(QueueJobEventLocked(job_id));
+  if (!leases.empty()) QueueAgentEventLocked(live_.Snapshot(*a));
+  FlushEventsLocked();  // nothing is written: see live_state.h
   return result;
 }
 
 absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& report) {
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   ASSIGN_OR_RETURN(JobTxn t, BeginTaskTxnLocked(task_id));
   SqliteTransaction& txn = t.txn;
   Job& job = t.job;
@@ -197,19 +197,24 @@ absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& repo
                  report.step_index, std::string(note.status().message()));
     return note.status();
   }
-  RETURN_IF_ERROR(rows::SaveJob(*db_, job));
+  RETURN_IF_ERROR(SaveJobLocked(job));
   const bool failed = report.event == StepEvent::kFailed;
   if (!note->empty()) {
     RETURN_IF_ERROR(LogLocked(job.id, failed ? "error" : "info", *note));
   }
   RETURN_IF_ERROR(QueueJobEventLocked(job.id));
-  RETURN_IF_ERROR(CommitLocked(txn));
+  const StoreTotals before = totals_;
   totals_.bytes_read += report.bytes_read;
   totals_.bytes_written += report.bytes_written;
   if (failed && (job.state == JobState::kFailed ||
                  (t.chunk_index >= 0 && job.state == JobState::kRunning))) {
     ++totals_.retries;  // the retry path (of the job, or of one chunk)
   }
+  absl::StatusOr<uint64_t> ticket = CommitNoWaitLocked(txn);
+  if (!ticket.ok()) totals_ = before;  // only committed operations count
+  lock.Release();
+  if (!ticket.ok()) return ticket.status();
+  RETURN_IF_ERROR(group_sync_.WaitDurable(*ticket));
   if (!note->empty()) {
     spdlog::info("step report job={} step={} name={} agent={} state={} note=\"{}\"", job.id,
                  report.step_index, report.step_name, agent, JobStateName(job.state), *note);
@@ -219,23 +224,23 @@ absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& repo
 
 absl::StatusOr<Job> JobStore::Release(int64_t task_id, const std::string& lease_id,
                                       const std::string& reason) {
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   ASSIGN_OR_RETURN(JobTxn t, BeginTaskTxnLocked(task_id));
   SqliteTransaction& txn = t.txn;
   Job& job = t.job;
   ASSIGN_OR_RETURN(const Note note, ReleaseTask(job, t.chunk_index, lease_id, Truncated(reason),
                                                 clock_->NowMs()));
-  RETURN_IF_ERROR(rows::SaveJob(*db_, job));
+  RETURN_IF_ERROR(SaveJobLocked(job));
   RETURN_IF_ERROR(LogLocked(job.id, "info", note));
   RETURN_IF_ERROR(QueueJobEventLocked(job.id));
-  RETURN_IF_ERROR(CommitLocked(txn));
+  RETURN_IF_ERROR(CommitAndUnlock(txn, lock));
   spdlog::info("lease released job={} task={} reason=\"{}\"", job.id, task_id, reason);
   return job;
 }
 
 absl::Status JobStore::AppendLog(int64_t task_id, const std::string& lease_id,
                                  const std::vector<LogLine>& lines) {
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   ASSIGN_OR_RETURN(JobTxn t, BeginTaskTxnLocked(task_id));
   SqliteTransaction& txn = t.txn;
   const Job& job = t.job;
@@ -254,61 +259,63 @@ absl::Status JobStore::AppendLog(int64_t task_id, const std::string& lease_id,
     ev.log = line;
     pending_events_.push_back(std::move(ev));
   }
-  return CommitLocked(txn);
+  return CommitAndUnlock(txn, lock);
 }
 
 absl::StatusOr<std::vector<Job>> JobStore::ExpireLeases() {
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   DropEventsLocked();
-  ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
   const int64_t now = clock_->NowMs();
-  ASSIGN_OR_RETURN(
-      SqliteStatement s,
-      db_->Prepare(
-          "SELECT id FROM tasks WHERE lease_id != '' AND lease_deadline_ms <= ? ORDER BY id"));
-  s.BindAll(now);
-  std::vector<int64_t> task_ids;
-  while (true) {
-    ASSIGN_OR_RETURN(const bool row, s.Step());
-    if (!row) break;
-    task_ids.push_back(s.Int(0));
-  }
+  // The live state holds every lease with its renewed deadline (live_state.h).
+  const std::vector<int64_t> task_ids = live_.ExpiredTasks(now);
+  if (task_ids.empty()) return std::vector<Job>();
+  ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
   std::vector<Job> changed;
   for (int64_t task_id : task_ids) {
     auto task = LoadTaskJobLocked(task_id);
-    if (!task.ok()) continue;  // a lease left on a task the job no longer runs
+    auto note = task.ok() ? ExpireTask(task->job, task->chunk_index, now, policy_)
+                          : absl::StatusOr<Note>(task.status());
+    if (!note.ok()) {
+      // A lease left on a task the job no longer runs, or on a non-running job: nothing to
+      // end; the reaper stops looking at it (the table is left as it is).
+      pending_leases_.push_back(JobLeases{0, {task_id}, {}});
+      continue;
+    }
     Job& job = task->job;
     const std::string agent = TaskLease(job, task->chunk_index).agent;
-    auto note = ExpireTask(job, task->chunk_index, now, policy_);
-    if (!note.ok()) continue;  // e.g. a lease left on a non-running job: nothing to end
-    RETURN_IF_ERROR(rows::SaveJob(*db_, job));
+    RETURN_IF_ERROR(SaveJobLocked(job));
     RETURN_IF_ERROR(LogLocked(job.id, "warn", *note));
     RETURN_IF_ERROR(QueueJobEventLocked(job.id));
     spdlog::warn("lease expired job={} chunk={} agent={} state={}", job.id, task->chunk_index,
                  agent, JobStateName(job.state));
     changed.push_back(std::move(job));
   }
-  RETURN_IF_ERROR(CommitLocked(txn));
+  ASSIGN_OR_RETURN(const uint64_t ticket, CommitNoWaitLocked(txn));
   totals_.lease_expiries += static_cast<int64_t>(changed.size());
+  lock.Release();
+  RETURN_IF_ERROR(group_sync_.WaitDurable(ticket));
   return changed;
 }
 
 absl::StatusOr<std::vector<AgentRecord>> JobStore::MarkStaleAgents() {
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   DropEventsLocked();
-  ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
   const int64_t cutoff = clock_->NowMs() - absl::ToInt64Milliseconds(policy_.lease_duration);
-  ASSIGN_OR_RETURN(std::vector<AgentRecord> agents, rows::LoadAgents(*db_));
   std::vector<AgentRecord> stale;
-  for (AgentRecord& a : agents) {
-    if (a.stale || a.last_heartbeat_ms > cutoff) continue;
+  for (const auto& [name, live] : live_.agents()) {
+    if (live.stale || live.last_heartbeat_ms > cutoff) continue;
+    AgentRecord a = live_.Snapshot(live);
     a.stale = true;
-    RETURN_IF_ERROR(rows::SaveAgent(*db_, a));
-    QueueAgentEventLocked(a);
-    spdlog::warn("agent stale agent={} last_heartbeat_ms={}", a.name, a.last_heartbeat_ms);
     stale.push_back(a);
   }
-  RETURN_IF_ERROR(CommitLocked(txn));
+  if (stale.empty()) return stale;
+  ASSIGN_OR_RETURN(SqliteTransaction txn, SqliteTransaction::Begin(*db_));
+  for (const AgentRecord& a : stale) {
+    RETURN_IF_ERROR(SaveAgentLocked(a));
+    QueueAgentEventLocked(a);
+    spdlog::warn("agent stale agent={} last_heartbeat_ms={}", a.name, a.last_heartbeat_ms);
+  }
+  RETURN_IF_ERROR(CommitAndUnlock(txn, lock));
   return stale;
 }
 
@@ -330,6 +337,10 @@ absl::StatusOr<int> JobStore::GraceLeasesAfterRestart() {
       db_->Prepare("UPDATE agents SET last_heartbeat_ms = ? WHERE last_heartbeat_ms < ?"));
   RETURN_IF_ERROR(a.BindAll(now, now).Run());
   RETURN_IF_ERROR(CommitLocked(txn));
+  live_.ExtendDeadlines(floor);
+  for (auto& [name, agent] : live_.agents()) {
+    agent.last_heartbeat_ms = std::max(agent.last_heartbeat_ms, now);
+  }
   if (extended > 0) spdlog::info("leases extended after restart count={}", extended);
   return extended;
 }

@@ -175,13 +175,15 @@ absl::StatusOr<Job> LoadJob(SqliteDb& db, int64_t id) {
 }
 
 absl::StatusOr<std::vector<Job>> LoadJobs(SqliteDb& db, const std::string& where,
-                                          const std::vector<std::string>& args, int limit) {
+                                          const std::vector<std::string>& args, int limit,
+                                          bool newest_first) {
   std::string sql = absl::StrCat("SELECT ", kJobColumns, kJobFrom);
   if (!where.empty()) absl::StrAppend(&sql, " WHERE ", where);
-  absl::StrAppend(&sql, " ORDER BY j.id");
-  if (limit > 0) absl::StrAppend(&sql, " LIMIT ", limit);
+  // The limit is bound, not spelled, so one statement text serves every page size.
+  absl::StrAppend(&sql, newest_first ? " ORDER BY j.id DESC" : " ORDER BY j.id", " LIMIT ?");
   ASSIGN_OR_RETURN(SqliteStatement s, db.Prepare(sql));
   for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
+  s.Bind(static_cast<int>(args.size() + 1), limit > 0 ? static_cast<int64_t>(limit) : int64_t{-1});
   std::vector<Job> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
@@ -189,6 +191,31 @@ absl::StatusOr<std::vector<Job>> LoadJobs(SqliteDb& db, const std::string& where
     out.push_back(JobFromRow(s));
   }
   return out;
+}
+
+absl::StatusOr<int64_t> CountJobs(SqliteDb& db, const std::string& where,
+                                  const std::vector<std::string>& args) {
+  std::string sql = "SELECT COUNT(*) FROM jobs j";
+  if (!where.empty()) absl::StrAppend(&sql, " WHERE ", where);
+  ASSIGN_OR_RETURN(SqliteStatement s, db.Prepare(sql));
+  for (size_t i = 0; i < args.size(); ++i) s.Bind(static_cast<int>(i + 1), args[i]);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : 0;
+}
+
+absl::StatusOr<std::optional<Job>> LatestJobForPath(SqliteDb& db, const std::string& path) {
+  ASSIGN_OR_RETURN(SqliteStatement s,
+                   db.Prepare("SELECT id, state, size_bytes, mtime_ms FROM jobs WHERE path = ? "
+                              "ORDER BY id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(const bool row, s.BindAll(path).Step());
+  if (!row) return std::optional<Job>();
+  Job job;
+  job.id = s.Int(0);
+  job.path = path;
+  ParseJobState(s.Text(1), &job.state);
+  job.size_bytes = s.Int(2);
+  job.mtime_ms = s.Int(3);
+  return std::optional<Job>(std::move(job));
 }
 
 absl::Status InsertJob(SqliteDb& db, Job& job) {
@@ -258,9 +285,7 @@ absl::Status InsertLog(SqliteDb& db, int64_t job_id, const LogLine& line) {
 namespace {
 constexpr char kAgentSelect[] =
     "SELECT a.name, a.version, a.capabilities, a.drained, a.stale, a.registered_ms, "
-    "a.last_heartbeat_ms, a.progress, "
-    "COALESCE((SELECT t.job_id FROM tasks t WHERE t.lease_agent = a.name AND t.lease_id != '' "
-    "ORDER BY t.id LIMIT 1), 0) FROM agents a";
+    "a.last_heartbeat_ms, a.progress FROM agents a";
 
 AgentRecord AgentFromRow(const SqliteStatement& s) {
   AgentRecord a;
@@ -272,17 +297,9 @@ AgentRecord AgentFromRow(const SqliteStatement& s) {
   a.registered_ms = s.Int(5);
   a.last_heartbeat_ms = s.Int(6);
   a.progress = ProgressFromJson(s.Text(7));
-  a.current_job_id = s.Int(8);
-  return a;
+  return a;  // current_job_id: the store's live state knows the leases
 }
 }  // namespace
-
-absl::StatusOr<std::optional<AgentRecord>> LoadAgent(SqliteDb& db, const std::string& name) {
-  ASSIGN_OR_RETURN(SqliteStatement s, db.Prepare(absl::StrCat(kAgentSelect, " WHERE a.name = ?")));
-  ASSIGN_OR_RETURN(bool row, s.BindAll(name).Step());
-  if (!row) return std::optional<AgentRecord>();
-  return std::optional<AgentRecord>(AgentFromRow(s));
-}
 
 absl::StatusOr<std::vector<AgentRecord>> LoadAgents(SqliteDb& db) {
   ASSIGN_OR_RETURN(SqliteStatement s, db.Prepare(absl::StrCat(kAgentSelect, " ORDER BY a.name")));

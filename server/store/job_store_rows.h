@@ -24,9 +24,16 @@ AgentCapabilities CapabilitiesFromJson(const std::string& json);
 // The job with its (first) task and steps. NotFound naming the id when there is no such job.
 absl::StatusOr<Job> LoadJob(SqliteDb& db, int64_t id);
 // Jobs matching `where` (an SQL condition on table jobs aliased j, with ? bound to `args`),
-// ordered by id, without steps.
+// ordered by id (descending when newest_first), at most `limit` (0 = all), without steps.
 absl::StatusOr<std::vector<Job>> LoadJobs(SqliteDb& db, const std::string& where,
-                                          const std::vector<std::string>& args, int limit);
+                                          const std::vector<std::string>& args, int limit,
+                                          bool newest_first = false);
+// The number of jobs matching `where` (as LoadJobs).
+absl::StatusOr<int64_t> CountJobs(SqliteDb& db, const std::string& where,
+                                  const std::vector<std::string>& args);
+// Enqueue's dedup lookup: the newest job for `path` with only id, path, state, size_bytes and
+// mtime_ms filled (one probe of the jobs_by_path index), nullopt when there is none.
+absl::StatusOr<std::optional<Job>> LatestJobForPath(SqliteDb& db, const std::string& path);
 // Inserts a new job (id assigned into job.id) with one task (job.task.id assigned).
 absl::Status InsertJob(SqliteDb& db, Job& job);
 // Writes the job row, its task's lease, replaces its steps and saves its chunks (SaveChunks).
@@ -49,8 +56,7 @@ absl::Status SaveChunks(SqliteDb& db, Job& job);
 
 absl::Status InsertLog(SqliteDb& db, int64_t job_id, const LogLine& line);
 
-// The agent named `name`, nullopt when unknown. current_job_id is derived from held leases.
-absl::StatusOr<std::optional<AgentRecord>> LoadAgent(SqliteDb& db, const std::string& name);
+// Every agent as last written (current_job_id unset: the store's live state knows the leases).
 absl::StatusOr<std::vector<AgentRecord>> LoadAgents(SqliteDb& db);
 absl::Status SaveAgent(SqliteDb& db, const AgentRecord& agent);
 

@@ -7,23 +7,32 @@
 namespace mkvfleet::server {
 
 SqliteStatement::SqliteStatement(SqliteStatement&& o) noexcept
-    : stmt_(o.stmt_), db_(o.db_), bind_error_(o.bind_error_) {
+    : stmt_(o.stmt_), db_(o.db_), cached_(o.cached_), bind_error_(o.bind_error_) {
   o.stmt_ = nullptr;
 }
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& o) noexcept {
   if (this != &o) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    Release();
     stmt_ = o.stmt_;
     db_ = o.db_;
+    cached_ = o.cached_;
     bind_error_ = o.bind_error_;
     o.stmt_ = nullptr;
   }
   return *this;
 }
 
-SqliteStatement::~SqliteStatement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+SqliteStatement::~SqliteStatement() { Release(); }
+
+void SqliteStatement::Release() {
+  if (stmt_ == nullptr) return;
+  if (cached_) {
+    db_->ReturnToCache(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
 }
 
 SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
@@ -88,7 +97,15 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
 }
 
 SqliteDb::~SqliteDb() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
   if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+void SqliteDb::ReturnToCache(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  auto it = cache_.find(sqlite3_sql(stmt));
+  if (it != cache_.end() && it->second.stmt == stmt) it->second.in_use = false;
 }
 
 absl::Status SqliteDb::Error(int rc, absl::string_view what) const {
@@ -124,13 +141,26 @@ absl::Status SqliteDb::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
+  std::string text(sql);
+  if (observer_) observer_(text);
+  auto it = cache_.find(text);
+  if (it != cache_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    return SqliteStatement(it->second.stmt, this, /*cached=*/true);
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, text.data(), static_cast<int>(text.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     if (stmt != nullptr) sqlite3_finalize(stmt);
     return Error(rc, absl::StrCat("prepare '", sql.substr(0, 60), "'"));
   }
-  return SqliteStatement(stmt, this);
+  // The key must equal sqlite3_sql(stmt), which ReturnToCache looks up.
+  if (it == cache_.end() && cache_.size() < kMaxCachedStatements && text == sqlite3_sql(stmt)) {
+    cache_.emplace(std::move(text), CachedStatement{stmt, /*in_use=*/true});
+    return SqliteStatement(stmt, this, /*cached=*/true);
+  }
+  return SqliteStatement(stmt, this, /*cached=*/false);
 }
 
 int64_t SqliteDb::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }

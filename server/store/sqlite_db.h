@@ -1,13 +1,17 @@
 // Thin RAII wrappers over the SQLite C API: a connection, prepared statements and transactions,
 // each failure returned as an absl::Status naming the database file and SQLite's message.
+// Statements are prepared once per connection and reused (a cache keyed by the SQL text), so the
+// hot paths do not pay SQLite's parser on every call.
 // Not thread-safe: the owner (JobStore) serialises access with its own mutex.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -18,7 +22,8 @@ namespace mkvfleet::server {
 
 class SqliteDb;
 
-// A prepared statement; finalized on destruction. Bind indexes are 1-based, columns 0-based.
+// A prepared statement; on destruction a cached one is reset for reuse, any other finalized.
+// Bind indexes are 1-based, columns 0-based.
 class SqliteStatement {
  public:
   SqliteStatement(SqliteStatement&&) noexcept;
@@ -54,9 +59,12 @@ class SqliteStatement {
 
  private:
   friend class SqliteDb;
-  SqliteStatement(sqlite3_stmt* stmt, SqliteDb* db) : stmt_(stmt), db_(db) {}
+  SqliteStatement(sqlite3_stmt* stmt, SqliteDb* db, bool cached)
+      : stmt_(stmt), db_(db), cached_(cached) {}
+  void Release();
   sqlite3_stmt* stmt_ = nullptr;
   SqliteDb* db_ = nullptr;
+  bool cached_ = false;  // owned by db_'s cache: reset and handed back, not finalized
   int bind_error_ = SQLITE_OK;
 };
 
@@ -73,7 +81,14 @@ class SqliteDb {
 
   // Runs one or more statements without results.
   absl::Status Exec(absl::string_view sql);
+  // A statement for `sql`: the cached one when it is free (the same SQL text prepared before and
+  // not in use now), else a fresh one (cached when the cache has room).
   absl::StatusOr<SqliteStatement> Prepare(absl::string_view sql);
+  // Called with the SQL of every statement Prepare hands out (tests: which queries an operation
+  // runs, to check their plans); empty = none.
+  void set_statement_observer(std::function<void(const std::string&)> observer) {
+    observer_ = std::move(observer);
+  }
   int64_t LastInsertRowId() const;
   int Changes() const;
   const std::string& path() const { return path_; }
@@ -82,9 +97,21 @@ class SqliteDb {
   absl::Status Error(int rc, absl::string_view what) const;
 
  private:
+  friend class SqliteStatement;
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  // Enough for every fixed statement of the store; SQL built per call (filters) beyond it is
+  // prepared and finalized each time.
+  static constexpr size_t kMaxCachedStatements = 256;
+
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  void ReturnToCache(sqlite3_stmt* stmt);
   sqlite3* db_;
   std::string path_;
+  std::unordered_map<std::string, CachedStatement> cache_;
+  std::function<void(const std::string&)> observer_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolled back on destruction unless committed. IMMEDIATE takes the

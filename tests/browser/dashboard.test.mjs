@@ -1,8 +1,9 @@
 // Drives the mkvfleet dashboard in headless Debian chromium through puppeteer-core: log in with the
 // admin token, watch a running job's progress advance live (no reload), see a chunked job's chunks
 // in the list and on its page (with a chunk error rendered as text), reset a failed job from its
-// detail page, and see an agent go stale. The server is tests/browser/fixture_server (the real
-// DashboardServer over a scripted in-memory backend).
+// detail page, and see an agent go stale; then, with 100,000 jobs, page through the list, filter it
+// by state and see only one page of rows in the DOM. The server is tests/browser/fixture_server
+// (the real DashboardServer over a scripted in-memory backend).
 //
 // Usage: node --test dashboard.test.mjs   with FIXTURE_SERVER=/path/to/browser_fixture_server,
 // optionally CHROMIUM=/usr/bin/chromium and SCREENSHOT_DIR=/some/dir (keeps PNGs of each view).
@@ -19,8 +20,8 @@ const TOKEN = 'browser-test-admin-token-0123456789';
 // Generous upper bounds so a broken page fails instead of hanging; nothing measures speed.
 const WAIT = {timeout: 60000};
 
-function startFixture() {
-  const child = spawn(process.env.FIXTURE_SERVER, [], {
+function startFixture(args = []) {
+  const child = spawn(process.env.FIXTURE_SERVER, args, {
     env: {...process.env, MKVFLEET_ADMIN_TOKEN: TOKEN},
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -35,6 +36,23 @@ function startFixture() {
   return {child, port};
 }
 
+function launchBrowser(profile) {
+  return puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    userDataDir: profile,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+async function logIn(page, base) {
+  await page.goto(base + '/');
+  await page.waitForSelector('#token', WAIT);
+  await page.type('#token', TOKEN);
+  await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
+}
+
 test('dashboard: login, live progress, reset a failed job, an agent goes stale', async () => {
   const fixture = startFixture();
   const port = await fixture.port;
@@ -42,13 +60,7 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
   const profile = mkdtempSync(path.join(tmpdir(), 'mkvfleet-chromium-'));
   const shots = process.env.SCREENSHOT_DIR;
   if (shots) mkdirSync(shots, {recursive: true});
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    userDataDir: profile,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchBrowser(profile);
   const pageErrors = [];
   try {
     const page = await browser.newPage();
@@ -139,6 +151,108 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
     await page.waitForSelector('#agents tr[data-agent="vm2"][data-status="stale"]', WAIT);
     assert.match(await page.$eval('#agents tr[data-agent="vm2"] .heartbeat', (e) => e.textContent), /ago/);
     if (shots) await page.screenshot({path: path.join(shots, 'agents.png')});
+
+    assert.deepEqual(pageErrors, [], 'no script errors or CSP violations');
+  } finally {
+    await browser.close();
+    fixture.child.kill('SIGTERM');
+    rmSync(profile, {recursive: true, force: true});
+  }
+});
+
+// The fixture's filler jobs 5..JOBS and their states (fixture_server.cc FillerState).
+const JOBS = 100000;
+const PAGE = 100;  // the dashboard's page size (app.js PAGE_SIZE)
+function fillerState(id) {
+  if (id % 10 === 0) return 'pending';
+  if (id % 7 === 0) return 'failed';
+  return 'completed';
+}
+
+test('dashboard with 100,000 jobs: one page in the DOM, paging, state filter, live rows', async () => {
+  const fixture = startFixture(['--jobs', String(JOBS)]);
+  const port = await fixture.port;
+  const base = `http://127.0.0.1:${port}`;
+  const profile = mkdtempSync(path.join(tmpdir(), 'mkvfleet-chromium-'));
+  const shots = process.env.SCREENSHOT_DIR;
+  if (shots) mkdirSync(shots, {recursive: true});
+  const browser = await launchBrowser(profile);
+  const pageErrors = [];
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({width: 1400, height: 900});
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    const rowIds = () => page.$$eval('#jobs tbody tr', (rows) => rows.map((r) => Number(r.dataset.jobId)));
+    const rowStates = () => page.$$eval('#jobs tbody tr', (rows) => rows.map((r) => r.dataset.state));
+    const range = () => page.$eval('#jobs-range', (e) => e.textContent);
+    // Waits until the first row is `id` (pages load asynchronously, and reload on live events).
+    const firstRowIs = (id) => page.waitForFunction((want) => {
+      const row = document.querySelector('#jobs tbody tr');
+      return row && Number(row.dataset.jobId) === want;
+    }, WAIT, id);
+
+    // 1. The newest page renders: exactly one page of rows, newest first, with the total.
+    await logIn(page, base);
+    pageErrors.length = 0;  // the login page's probe (401) and favicon (404) are logged, as they should be
+    await page.waitForSelector(`#jobs tr[data-job-id="${JOBS}"]`, WAIT);
+    const first = await rowIds();
+    assert.equal(first.length, PAGE);
+    assert.deepEqual(first, Array.from({length: PAGE}, (_, i) => JOBS - i));
+    assert.equal(await range(), `1–${PAGE} of ${JOBS}`);
+    assert.equal(await page.$eval('#jobs-prev', (e) => e.disabled), true);
+    assert.match(await page.$eval('#job-counts', (e) => e.textContent), /10000 pending/);
+    if (shots) await page.screenshot({path: path.join(shots, 'jobs-100k.png')});
+
+    // 2. Forward twice and back once; each page is the next PAGE ids, the DOM never holds more.
+    await page.click('#jobs-next');
+    await firstRowIs(JOBS - PAGE);
+    assert.equal((await rowIds()).length, PAGE);
+    assert.equal(await range(), `${PAGE + 1}–${2 * PAGE} of ${JOBS}`);
+    await page.click('#jobs-next');
+    await firstRowIs(JOBS - 2 * PAGE);
+    assert.deepEqual(await rowIds(), Array.from({length: PAGE}, (_, i) => JOBS - 2 * PAGE - i));
+    await page.click('#jobs-prev');
+    await firstRowIs(JOBS - PAGE);
+    assert.equal(await range(), `${PAGE + 1}–${2 * PAGE} of ${JOBS}`);
+
+    // 3. Filter by state: back to the first page of failed jobs, all rows failed, paged too.
+    let failed = 0;
+    let newestFailed = 0;
+    for (let id = 5; id <= JOBS; id++) {
+      if (fillerState(id) === 'failed') { failed++; newestFailed = id; }
+    }
+    await page.select('#job-filter', 'failed');
+    await firstRowIs(newestFailed);
+    const failedIds = await rowIds();
+    assert.equal(failedIds.length, PAGE);
+    assert.ok((await rowStates()).every((s) => s === 'failed'));
+    assert.equal(await range(), `1–${PAGE} of ${failed}`);
+    await page.click('#jobs-next');
+    await page.waitForFunction((last) => {
+      const row = document.querySelector('#jobs tbody tr');
+      return row && Number(row.dataset.jobId) < last;
+    }, WAIT, failedIds[PAGE - 1]);
+    assert.ok((await rowStates()).every((s) => s === 'failed'));
+    assert.equal((await rowIds()).length, PAGE);
+
+    // 4. The running jobs (1 and 4, far past the first page unfiltered) update live on their page.
+    await page.select('#job-filter', 'running');
+    await page.waitForSelector('#jobs tr[data-job-id="1"]', WAIT);
+    assert.deepEqual(await rowIds(), [4, 1]);
+    assert.equal(await page.$eval('#jobs-next', (e) => e.disabled), true);
+    await page.waitForFunction(() => document.querySelector('#live').textContent === 'live', WAIT);
+    const bar = '#jobs tr[data-job-id="1"] .progress-bar';
+    const percent = Number(await page.$eval(bar, (e) => e.dataset.percent));
+    await page.waitForFunction((sel, p) => {
+      const e = document.querySelector(sel);
+      return e && Number(e.dataset.percent) !== p;
+    }, WAIT, bar, percent);
+
+    // 5. All states again: the first page, still one page of rows.
+    await page.select('#job-filter', '');
+    await firstRowIs(JOBS);
+    assert.equal((await rowIds()).length, PAGE);
 
     assert.deepEqual(pageErrors, [], 'no script errors or CSP violations');
   } finally {

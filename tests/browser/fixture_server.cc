@@ -3,11 +3,14 @@
 // for a reset, agent vm1 works on job 1, agent vm2 goes stale when this process gets SIGUSR1,
 // job 4 is a chunked re-encode (3 chunks: one done, one advancing on vm3 (a retry), one failed
 // with an error that carries markup, to show it is rendered as text).
+// With `--jobs N` (N > 4) the table holds N jobs: ids 5..N are filler (FillerState says which
+// state each has), for the test of the paged list at library scale.
 // Prints "PORT <n>" on stdout once serving; exits on SIGTERM/SIGINT.
 #include <signal.h>
 
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -97,9 +100,37 @@ Agent MakeAgent(const std::string& name, mkvfleet::v1::AgentStatus status, int64
   return a;
 }
 
+// Filler job `id`'s state; dashboard.test.mjs counts with the same rule.
+mkvfleet::v1::JobState FillerState(int64_t id) {
+  if (id % 10 == 0) return mkvfleet::v1::JOB_STATE_PENDING;
+  if (id % 7 == 0) return mkvfleet::v1::JOB_STATE_FAILED;
+  return mkvfleet::v1::JOB_STATE_COMPLETED;
+}
+
+// Jobs 5..last, without steps (the list never shows them; GetJob returns what there is).
+void PutFillerJobs(mkvfleet::testing::FakeBackend& backend, int64_t last) {
+  const int64_t now = NowMs();
+  for (int64_t id = 5; id <= last; ++id) {
+    Job j;
+    j.set_id(id);
+    j.set_path("/library/Series/Show/Episode " + std::to_string(id) + ".mkv");
+    j.set_state(FillerState(id));
+    j.set_plan("dv-convert");
+    j.set_max_attempts(3);
+    j.set_created_ms(now - (last - id) * 1000);
+    j.set_updated_ms(now);
+    if (j.state() == mkvfleet::v1::JOB_STATE_FAILED) j.set_error("mkvmerge exited 2");
+    backend.PutJob(j);
+  }
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  int64_t total_jobs = 4;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--jobs") == 0) total_jobs = std::atoll(argv[i + 1]);
+  }
   const char* token = std::getenv("MKVFLEET_ADMIN_TOKEN");
   sigset_t signals;
   sigemptyset(&signals);
@@ -137,6 +168,7 @@ int main() {
   backend.PutJob(chunked);
   backend.PutAgent(MakeAgent("vm1", mkvfleet::v1::AGENT_STATUS_BUSY, 1));
   backend.PutAgent(MakeAgent("vm2", mkvfleet::v1::AGENT_STATUS_IDLE, 0));
+  PutFillerJobs(backend, total_jobs);
 
   mkvfleet::metrics::Registry registry;
   mkvfleet::http::OpsMetrics metrics(registry);

@@ -1,9 +1,16 @@
 // mkvfleet dashboard: renders jobs, one job, agents and actions from the JSON API and keeps them
-// live from the server-sent event stream (/events). No framework, no build step.
+// live from the server-sent event stream (/events). No framework, no build step. The jobs list
+// holds one page (newest first, PAGE_SIZE rows) fetched with the API's cursor, so a table of any
+// size renders as fast as a small one; live events update the rows on the page.
 'use strict';
 
+const PAGE_SIZE = 100;
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
-const jobs = new Map();    // id -> job JSON (steps only for the job in detail)
+const jobs = new Map();    // id -> job JSON of the shown page and the job in detail (with steps)
+// The jobs list: cursors[i] fetches page i (cursors[0] = '' is the newest page), `next` the cursor
+// after the shown page ('' when it is the last), `ids` its rows in order.
+const pager = {cursors: [''], index: 0, next: '', total: 0, counts: {}, ids: [], seq: 0};
+let reloadTimer = null;
 const agents = new Map();  // name -> agent JSON
 let clockOffsetMs = 0;     // server time - browser time, from the stream's hello
 let detailId = 0;          // job shown in the detail view, 0 when none
@@ -121,21 +128,68 @@ function jobRow(j) {
   return tr;
 }
 
-function renderJobs() {
+// Fetches the page pager.index of the filtered list and renders it; a later call wins.
+async function loadJobs() {
   const filter = $('#job-filter').value;
-  const list = [...jobs.values()].filter((j) => !filter || j.state === filter).sort((a, b) => b.id - a.id);
-  $('#jobs tbody').replaceChildren(...list.map(jobRow));
-  $('#jobs-empty').hidden = jobs.size > 0;
-  const counts = {};
-  for (const j of jobs.values()) counts[j.state] = (counts[j.state] || 0) + 1;
-  $('#job-counts').textContent = Object.entries(counts).map(([s, n]) => n + ' ' + s.replace('_', ' ')).join(' · ');
+  const params = new URLSearchParams({order: 'newest', limit: PAGE_SIZE, cursor: pager.cursors[pager.index]});
+  if (filter) params.set('state', filter);
+  const seq = ++pager.seq;
+  const page = await api('GET', '/api/jobs?' + params);
+  if (seq !== pager.seq) return;
+  for (const id of pager.ids) if (id !== detailId) jobs.delete(id);
+  for (const j of page.jobs) jobs.set(j.id, j);
+  pager.ids = page.jobs.map((j) => j.id);
+  pager.next = page.next_cursor;
+  pager.total = page.total;
+  pager.counts = page.counts;
+  renderJobs();
 }
 
+function renderJobs() {
+  $('#jobs tbody').replaceChildren(...pager.ids.map((id) => jobRow(jobs.get(id))));
+  const all = Object.values(pager.counts).reduce((a, b) => a + b, 0);
+  $('#jobs-empty').hidden = all > 0;
+  $('#job-counts').textContent = Object.entries(pager.counts).map(([s, n]) => n + ' ' + s.replace('_', ' ')).join(' · ');
+  const first = pager.index * PAGE_SIZE;
+  const range = $('#jobs-range');
+  range.textContent = pager.ids.length ? `${first + 1}–${first + pager.ids.length} of ${pager.total}` : `0 of ${pager.total}`;
+  range.dataset.total = pager.total;
+  $('#jobs-prev').disabled = pager.index === 0;
+  $('#jobs-next').disabled = !pager.next;
+}
+
+// Moves to page `index` (0 = newest; index + 1 only when the shown page has a next cursor).
+function goToPage(index) {
+  if (index === pager.index + 1) {
+    if (!pager.next) return;
+    pager.cursors.length = index;
+    pager.cursors.push(pager.next);
+  }
+  if (index < 0 || index >= pager.cursors.length) return;
+  pager.index = index;
+  loadJobs().catch((e) => toast('Could not load: ' + e.message));
+}
+
+// Reloads the shown page at most every 2 s (new jobs on the first page, a row leaving the filter).
+function reloadJobsSoon() {
+  if (reloadTimer) return;
+  reloadTimer = setTimeout(() => {
+    reloadTimer = null;
+    loadJobs().catch(() => { /* the next event or resync retries */ });
+  }, 2000);
+}
+
+// A live job event: its row is updated in place when it is on the page.
 function updateJobRow(j) {
-  const old = document.querySelector(`#jobs tr[data-job-id="${j.id}"]`);
   const filter = $('#job-filter').value;
-  if (!old || (filter && j.state !== filter)) return renderJobs();
-  old.replaceWith(jobRow(j));
+  const matches = !filter || j.state === filter;
+  const old = document.querySelector(`#jobs tr[data-job-id="${j.id}"]`);
+  if (old) {
+    old.replaceWith(jobRow(j));
+    if (!matches) reloadJobsSoon();
+  } else if (pager.index === 0 && matches) {
+    reloadJobsSoon();
+  }
 }
 
 // ---- job detail ----
@@ -292,7 +346,12 @@ function wireActions() {
     if (!confirm(`Cancel job ${id}?`)) return;
     action(() => api('POST', `/api/jobs/${id}/cancel`), (j) => { renderJob(j); return `Job ${j.id} ${j.state}`; });
   });
-  $('#job-filter').addEventListener('change', renderJobs);
+  $('#job-filter').addEventListener('change', () => {
+    pager.cursors = [''];
+    goToPage(0);
+  });
+  $('#jobs-prev').addEventListener('click', () => goToPage(pager.index - 1));
+  $('#jobs-next').addEventListener('click', () => goToPage(pager.index + 1));
   $('#logout').addEventListener('click', async () => {
     try { await api('POST', '/logout'); } finally { location.href = '/'; }
   });
@@ -311,12 +370,9 @@ function route() {
 
 async function loadAll() {
   try {
-    const [js, as] = await Promise.all([api('GET', '/api/jobs'), api('GET', '/api/agents')]);
-    jobs.clear();
-    for (const j of js) jobs.set(j.id, j);
+    const [, as] = await Promise.all([loadJobs(), api('GET', '/api/agents')]);
     agents.clear();
     for (const a of as) agents.set(a.name, a);
-    renderJobs();
     renderAgents();
     if (detailId) showJob(detailId);
   } catch (e) {
@@ -342,7 +398,7 @@ function connect() {
       j.chunks = known.chunks;
       j.chunk_counts = known.chunk_counts;
     }
-    jobs.set(j.id, j);
+    if (known) jobs.set(j.id, j);
     updateJobRow(j);
     if (j.id === detailId) { renderJob(j); refreshDetailSoon(); }
   });

@@ -2,98 +2,20 @@
 // non-zero exit, clean SIGTERM, and SIGKILL + restart losing nothing and double-assigning nothing.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <regex>
 #include <set>
-#include <thread>
 
 #include "common/auth/client_channel.h"
 #include "mkvfleet/v1/admin.grpc.pb.h"
 #include "mkvfleet/v1/agent.grpc.pb.h"
-#include "tests/test_paths.h"
-
-extern char** environ;
+#include "tests/integration/coordinator/coordinator_process.h"
 
 namespace mkvfleet::server {
 namespace {
-namespace fs = std::filesystem;
-
-// A child process with stdout/stderr in files; killed with SIGKILL if still running at the end.
-struct Child {
-  pid_t pid = -1;
-  std::string out, err;
-  ~Child() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-  int Wait() {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-};
-
-std::unique_ptr<Child> Spawn(const std::vector<std::string>& args, const std::string& dir,
-                             const std::string& tag) {
-  auto child = std::make_unique<Child>();
-  child->out = dir + "/" + tag + ".out";
-  child->err = dir + "/" + tag + ".err";
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, child->out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, child->err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  REQUIRE(posix_spawn(&child->pid, argv[0], &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
-  return child;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Waits for "mkv-coordinator listening on HOST:PORT" and returns HOST:PORT.
-std::string WaitListening(const Child& c) {
-  static const std::regex line("mkv-coordinator listening on (\\S+:[0-9]+)\n");
-  for (int i = 0; i < 500; ++i) {
-    std::smatch m;
-    std::string out = Slurp(c.out);
-    if (std::regex_search(out, m, line)) return m[1];
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  FAIL("coordinator did not print its listening line; stderr: " << Slurp(c.err));
-  return "";
-}
-
-struct Setup {
-  std::string dir = testing::MakeTempDir("coord-bin");
-  std::string lib = dir + "/lib";
-  std::string state = dir + "/state";
-  Setup() {
-    fs::create_directories(lib);
-    for (int i = 0; i < 3; ++i) std::ofstream(lib + "/m" + std::to_string(i) + ".mkv") << i;
-  }
-  std::vector<std::string> Args(const std::string& listen = "127.0.0.1:0") const {
-    return {MKV_COORDINATOR_BIN, "--listen", listen, "--state-dir", state, "--library", lib};
-  }
-};
 
 TEST_CASE("refusals exit non-zero with one line on stderr") {
-  Setup s;
+  CoordinatorSetup s;
   SECTION("beyond loopback without tokens") {
     auto c = Spawn(s.Args("0.0.0.0:0"), s.dir, "open");
     CHECK(c->Wait() != 0);
@@ -112,7 +34,7 @@ TEST_CASE("refusals exit non-zero with one line on stderr") {
   SECTION("a port already in use") {
     auto first = Spawn(s.Args(), s.dir, "first");
     const std::string address = WaitListening(*first);
-    Setup other;
+    CoordinatorSetup other;
     auto second = Spawn(other.Args(address), other.dir, "second");
     CHECK(second->Wait() != 0);
     const std::string err = Slurp(second->err);
@@ -128,14 +50,8 @@ TEST_CASE("refusals exit non-zero with one line on stderr") {
   }
 }
 
-std::unique_ptr<grpc::ClientContext> Ctx() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return ctx;
-}
-
 TEST_CASE("SIGKILL and restart lose nothing and double-assign nothing") {
-  Setup s;
+  CoordinatorSetup s;
   auto coord = Spawn(s.Args(), s.dir, "run1");
   std::string address = WaitListening(*coord);
   auth::ClientConnectOptions options;
@@ -147,9 +63,12 @@ TEST_CASE("SIGKILL and restart lose nothing and double-assign nothing") {
 
   v1::ScanRequest scan;
   scan.set_mode(v1::SCAN_MODE_FULL);
-  v1::EnqueueResponse scanned;
-  REQUIRE(admin->Scan(Ctx().get(), scan, &scanned).ok());
-  REQUIRE(scanned.results_size() == 3);
+  v1::ScanReply scanned;
+  auto scan_ctx = Ctx();
+  auto scan_reader = admin->Scan(scan_ctx.get(), scan);
+  for (v1::ScanReply reply; scan_reader->Read(&reply);) scanned = reply;  // keeps the last
+  REQUIRE(scan_reader->Finish().ok());
+  REQUIRE(scanned.summary().created() == 3);
   v1::RegisterRequest reg;
   reg.set_name("vm1");
   v1::RegisterResponse reg_out;

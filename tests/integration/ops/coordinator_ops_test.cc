@@ -139,7 +139,7 @@ TEST_CASE("coordinator: notify, metrics, healthz, dashboard and a clean SIGTERM"
 
   auto jobs = http.Get("/api/jobs", bearer);
   REQUIRE(jobs);
-  CHECK(nlohmann::json::parse(jobs->body)[0]["state"] == "pending");
+  CHECK(nlohmann::json::parse(jobs->body)["jobs"][0]["state"] == "pending");
 
   c.child->Signal(SIGTERM);
   CHECK(c.listener.WaitFor("STOPPING=1"));

@@ -218,7 +218,7 @@ TEST_CASE("JSON API: lists, detail, errors mapped to HTTP statuses, bearer actio
   auto list = c.Get("/api/jobs?state=pending", auth);
   REQUIRE(list);
   REQUIRE(list->status == 200);
-  CHECK(nlohmann::json::parse(list->body).size() == 2);
+  CHECK(nlohmann::json::parse(list->body)["jobs"].size() == 2);
   CHECK(c.Get("/api/jobs?state=bogus", auth)->status == 400);
   CHECK(c.Get("/api/jobs/999", auth)->status == 404);
   CHECK(nlohmann::json::parse(c.Get("/api/jobs/1/log", auth)->body)[0]["source"] == "coordinator");
@@ -244,6 +244,44 @@ TEST_CASE("JSON API: lists, detail, errors mapped to HTTP statuses, bearer actio
 
   f.backend.SetListError(absl::UnavailableError("coordinator stopping"));
   CHECK(c.Get("/api/jobs", auth)->status == 503);
+}
+
+TEST_CASE("JSON API: jobs page by limit and cursor, with the total and the counts") {
+  Fixture f;
+  for (int64_t id = 4; id <= 12; ++id) f.backend.PutJob(MakeJob(id, v1::JOB_STATE_COMPLETED));
+  auto c = f.Client();
+  const auto auth = Fixture::Bearer();
+  auto page_of = [&](const std::string& query) {
+    auto res = c.Get("/api/jobs?" + query, auth);
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    return nlohmann::json::parse(res->body);
+  };
+  std::vector<int64_t> ids;
+  std::string cursor;
+  int pages = 0;
+  do {
+    const auto page = page_of("order=newest&limit=5&cursor=" + cursor);
+    CHECK(page["total"] == 12);
+    CHECK(page["counts"] ==
+          nlohmann::json{{"pending", 2}, {"failed_permanent", 1}, {"completed", 9}});
+    CHECK(page["jobs"].size() <= 5);
+    for (const auto& j : page["jobs"]) ids.push_back(j["id"]);
+    cursor = page["next_cursor"];
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  CHECK(pages == 3);
+  CHECK(ids == std::vector<int64_t>{12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+
+  const auto completed = page_of("state=completed&limit=4&cursor=6");
+  CHECK(completed["total"] == 9);
+  CHECK(completed["jobs"][0]["id"] == 7);
+  CHECK(completed["next_cursor"] == "10");
+  const auto oldest = page_of("limit=2");
+  CHECK(oldest["jobs"][0]["id"] == 1);
+  CHECK(oldest["next_cursor"] == "2");
+  CHECK(c.Get("/api/jobs?order=sideways", auth)->status == 400);
+  CHECK(c.Get("/api/jobs?limit=-1", auth)->status == 400);
 }
 
 // A running dv-reencode job in its chunk phase: chunk 0 done on vm1, chunk 1 on vm2 (a retry).
@@ -286,10 +324,10 @@ TEST_CASE("JSON API: a chunked job's chunks in its detail and in the list") {
 
   // The list leaves chunks out; the API fills them in for active chunked jobs only.
   const int gets_before = f.backend.get_job_calls();
-  auto list = c.Get("/api/jobs", auth);
+  auto list = c.Get("/api/jobs?order=newest", auth);
   REQUIRE(list);
   REQUIRE(list->status == 200);
-  const auto jobs = nlohmann::json::parse(list->body);
+  const auto jobs = nlohmann::json::parse(list->body)["jobs"];
   REQUIRE(jobs.size() == 4);
   CHECK(jobs[0]["id"] == 4);
   CHECK(jobs[0]["chunk_counts"]["total"] == 2);

@@ -2,10 +2,13 @@
 // events), recording the actions it receives. Thread-safe.
 #pragma once
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "server/http/dashboard_backend.h"
 
@@ -53,19 +56,57 @@ class FakeBackend final : public http::DashboardBackend {
     return sinks_.size();
   }
 
-  absl::StatusOr<std::vector<v1::Job>> ListJobs(const v1::ListJobsRequest& request) override {
+  // Pages as the coordinator does: id order (newest_first: descending), page_token the decimal
+  // id of the previous page's last job, at most 1000 jobs, total over every matching job.
+  absl::StatusOr<v1::ListJobsResponse> ListJobs(const v1::ListJobsRequest& request) override {
     absl::MutexLock lock(&mu_);
     if (!list_error_.ok()) return list_error_;
-    std::vector<v1::Job> out;
-    for (auto it = jobs_.rbegin(); it != jobs_.rend(); ++it) {
-      v1::Job j = it->second;
-      if (request.states_size() > 0 && std::find(request.states().begin(), request.states().end(),
-                                                 j.state()) == request.states().end()) {
-        continue;
+    int64_t after = 0;
+    if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &after)) {
+      return absl::InvalidArgumentError("bad page_token " + request.page_token());
+    }
+    const int size = request.limit() > 0 && request.limit() < 1000 ? request.limit() : 1000;
+    auto matches = [&request](const v1::Job& j) {
+      return request.states_size() == 0 ||
+             std::find(request.states().begin(), request.states().end(), j.state()) !=
+                 request.states().end();
+    };
+    v1::ListJobsResponse out;
+    int64_t total = 0;
+    for (const auto& [id, j] : jobs_) total += matches(j) ? 1 : 0;
+    out.set_total(total);
+    auto take = [&](const v1::Job& job) {  // false once the page is full and one more matches
+      if (!matches(job)) return true;
+      if (out.jobs_size() == size) {
+        out.set_next_page_token(std::to_string(out.jobs(size - 1).id()));
+        return false;
       }
-      j.clear_steps();
-      j.clear_chunks();  // as the admin API's lists: chunks come with GetJob only
-      out.push_back(j);
+      v1::Job* j = out.add_jobs();
+      *j = job;
+      j->clear_steps();
+      j->clear_chunks();  // as the admin API's lists: chunks come with GetJob only
+      return true;
+    };
+    if (request.newest_first()) {
+      auto it = after > 0 ? std::make_reverse_iterator(jobs_.lower_bound(after)) : jobs_.rbegin();
+      for (; it != jobs_.rend() && take(it->second); ++it) {
+      }
+    } else {
+      for (auto it = jobs_.upper_bound(after); it != jobs_.end() && take(it->second); ++it) {
+      }
+    }
+    return out;
+  }
+  absl::StatusOr<v1::CountJobsResponse> CountJobs() override {
+    absl::MutexLock lock(&mu_);
+    if (!list_error_.ok()) return list_error_;
+    std::map<v1::JobState, int64_t> counts;
+    for (const auto& [id, j] : jobs_) ++counts[j.state()];
+    v1::CountJobsResponse out;
+    for (const auto& [state, n] : counts) {
+      v1::JobStateCount* c = out.add_counts();
+      c->set_state(state);
+      c->set_count(n);
     }
     return out;
   }

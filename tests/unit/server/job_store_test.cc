@@ -126,7 +126,7 @@ TEST_CASE("enqueue dedups by path, size and mtime") {
     REQUIRE(dry.ok());
     CHECK(dry->at(0).outcome == EnqueueOutcome::kWouldCreate);
     CHECK(dry->at(1).outcome == EnqueueOutcome::kWouldCreate);
-    CHECK(f.store->ListJobs({})->size() == 2);
+    CHECK(f.store->ListJobs({})->jobs.size() == 2);
   }
   SECTION("a changed file is queued again and supersedes the unstarted job") {
     auto changed = f.store->Enqueue({Item("a.mkv", 101)}, false);
@@ -139,13 +139,13 @@ TEST_CASE("enqueue dedups by path, size and mtime") {
   SECTION("list filters") {
     JobFilter filter;
     filter.path_contains = "b.mkv";
-    CHECK(f.store->ListJobs(filter)->size() == 1);
+    CHECK(f.store->ListJobs(filter)->jobs.size() == 1);
     filter = {};
     filter.states = {JobState::kRunning};
-    CHECK(f.store->ListJobs(filter)->empty());
+    CHECK(f.store->ListJobs(filter)->jobs.empty());
     filter = {};
     filter.limit = 1;
-    CHECK(f.store->ListJobs(filter)->size() == 1);
+    CHECK(f.store->ListJobs(filter)->jobs.size() == 1);
     CHECK(f.store->CountJobsByState()->at("pending") == 2);
   }
 }
@@ -324,7 +324,7 @@ TEST_CASE("reports, heartbeats and logs follow the lease") {
     CHECK(changed->at(0).outcome == EnqueueOutcome::kRefused);
     CHECK(changed->at(0).job_id == id);
     CHECK_THAT(changed->at(0).reason, Catch::Contains("still runs"));
-    CHECK(f.store->ListJobs({})->size() == 1);  // no second job writing the same output
+    CHECK(f.store->ListJobs({})->jobs.size() == 1);  // no second job writing the same output
     CHECK(f.store->GetJob(id)->state == JobState::kRunning);  // the running job is untouched
     auto dry = f.store->Enqueue({Item("a.mkv", 101)}, true);
     REQUIRE(dry.ok());

@@ -43,7 +43,35 @@ TEST_CASE("path rules") {
     CHECK(OutputPathFor(*f, "") == (fs::canonical(lib) / "Movies" / "a.DV81.mkv").string());
     CHECK(OutputPathFor(*f, "/out") == "/out/Movies/a.mkv");
   }
+  SECTION("a walked file (ResolveWalkedFile) gets the same facts and the same refusals") {
+    const std::string root = fs::canonical(lib).string();
+    auto walked = ResolveWalkedFile(root + "/Movies/a.mkv", *roots);
+    auto resolved = ResolveLibraryFile(root + "/Movies/a.mkv", *roots);
+    REQUIRE(walked.ok());
+    REQUIRE(resolved.ok());
+    CHECK(walked->path == resolved->path);
+    CHECK(walked->relative_path == "Movies/a.mkv");
+    CHECK(walked->size_bytes == resolved->size_bytes);
+    CHECK(walked->mtime_ms == resolved->mtime_ms);
+    CHECK(OutputPathFor(*walked, "/out/") == "/out/Movies/a.mkv");
+    auto alias = ResolveWalkedFile(root + "/alias.mkv", *roots);  // a symlink: resolved
+    REQUIRE(alias.ok());
+    CHECK(alias->path == root + "/Movies/a.mkv");
+    auto escape = ResolveWalkedFile(root + "/escape.mkv", *roots);
+    CHECK(escape.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK_THAT(Msg(escape.status()), Catch::Contains("symlink escape refused"));
+    CHECK(ResolveWalkedFile(root + "/Movies/notes.txt", *roots).status().code() ==
+          absl::StatusCode::kInvalidArgument);
+    CHECK(ResolveWalkedFile(root + "/dir.mkv", *roots).status().code() ==
+          absl::StatusCode::kInvalidArgument);
+    CHECK(ResolveWalkedFile(root + "/gone.mkv", *roots).status().code() ==
+          absl::StatusCode::kNotFound);
+  }
   SECTION("the extension is case-insensitive") {
+    CHECK(HasMkvExtension("/l/Film.MkV"));
+    CHECK_FALSE(HasMkvExtension("/l/.mkv"));
+    CHECK_FALSE(HasMkvExtension("/l/a.mkv/"));
+    CHECK_FALSE(HasMkvExtension("/l/a.mkv.txt"));
     CHECK(ResolveLibraryFile((lib / "Movies" / "UPPER.MKV").string(), *roots).ok());
   }
   SECTION("a symlink inside the library resolves to its canonical target") {

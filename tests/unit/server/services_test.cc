@@ -223,37 +223,58 @@ TEST_CASE("agent flow over gRPC") {
   }
 }
 
+// Runs a Scan to the end of its stream: every result received and the last summary.
+struct ScanRun {
+  grpc::Status status;
+  std::vector<v1::EnqueueResult> results;
+  v1::ScanSummary summary;
+};
+ScanRun RunScan(v1::AdminService::Stub& admin, const v1::ScanRequest& request) {
+  ScanRun run;
+  auto ctx = Ctx(kAdmin);
+  auto reader = admin.Scan(ctx.get(), request);
+  for (v1::ScanReply reply; reader->Read(&reply);) {
+    run.results.insert(run.results.end(), reply.results().begin(), reply.results().end());
+    if (reply.has_summary()) run.summary = reply.summary();
+  }
+  run.status = reader->Finish();
+  return run;
+}
+
 TEST_CASE("scans: full dry run, files, test file") {
   Coordinator c;
   v1::ScanRequest scan;
   scan.set_mode(v1::SCAN_MODE_FULL);
   scan.set_dry_run(true);
-  v1::EnqueueResponse out;
-  REQUIRE(c.admin->Scan(Ctx(kAdmin).get(), scan, &out).ok());
-  REQUIRE(out.results_size() == 2);
-  CHECK(out.results(0).outcome() == v1::ENQUEUE_OUTCOME_WOULD_CREATE);
+  scan.set_verbose(true);
+  ScanRun out = RunScan(*c.admin, scan);
+  REQUIRE(out.status.ok());
+  REQUIRE(out.results.size() == 2);
+  CHECK(out.results[0].outcome() == v1::ENQUEUE_OUTCOME_WOULD_CREATE);
+  CHECK(out.summary.would_create() == 2);
   v1::ListJobsResponse jobs;
   REQUIRE(c.admin->ListJobs(Ctx(kAdmin).get(), {}, &jobs).ok());
   CHECK(jobs.jobs_size() == 0);
 
   scan.set_dry_run(false);
-  out.Clear();
-  REQUIRE(c.admin->Scan(Ctx(kAdmin).get(), scan, &out).ok());
-  CHECK(out.results(0).outcome() == v1::ENQUEUE_OUTCOME_CREATED);
-  out.Clear();
-  REQUIRE(c.admin->Scan(Ctx(kAdmin).get(), scan, &out).ok());
-  CHECK(out.results(0).outcome() == v1::ENQUEUE_OUTCOME_DUPLICATE);
+  out = RunScan(*c.admin, scan);
+  REQUIRE(out.status.ok());
+  REQUIRE(out.results.size() == 2);
+  CHECK(out.results[0].outcome() == v1::ENQUEUE_OUTCOME_CREATED);
+  out = RunScan(*c.admin, scan);
+  REQUIRE(out.results.size() == 2);
+  CHECK(out.results[0].outcome() == v1::ENQUEUE_OUTCOME_DUPLICATE);
 
   v1::ScanRequest test_file;
   test_file.set_mode(v1::SCAN_MODE_TEST_FILE);
-  auto st = c.admin->Scan(Ctx(kAdmin).get(), test_file, &out);
-  CHECK(st.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
-  CHECK_THAT(st.error_message(), Catch::Contains("test_file"));
+  out = RunScan(*c.admin, test_file);
+  CHECK(out.status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK_THAT(out.status.error_message(), Catch::Contains("test_file"));
+  CHECK(out.results.empty());
 
   v1::ScanRequest files;
   files.set_mode(v1::SCAN_MODE_FILES);
-  CHECK(c.admin->Scan(Ctx(kAdmin).get(), files, &out).error_code() ==
-        grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(RunScan(*c.admin, files).status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_CASE("WatchEvents streams committed changes") {

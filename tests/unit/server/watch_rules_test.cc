@@ -129,7 +129,7 @@ TEST_CASE("a full scan refuses a root without its marker and enqueues nothing") 
   CHECK_THAT(std::string(refused.status().message()),
              Catch::Contains(lib->roots[0] + " looks unmounted") &&
                  Catch::Contains("marker file .mkvfleet-library"));
-  CHECK((*store)->ListJobs({})->empty());
+  CHECK((*store)->ListJobs({})->jobs.empty());
 
   std::ofstream(dir + "/lib/.mkvfleet-library") << "";
   auto ok = Scan(**store, *lib, ScanMode::kFull, {}, "", false);
