@@ -70,6 +70,8 @@ absl::Status ParseFlags(int argc, char** argv, Options& o) {
       o.only = value;
     } else if (flag == "--fit-seconds") {
       ok = absl::SimpleAtoi(value, &o.fit_seconds) && o.fit_seconds >= 0;
+    } else if (flag == "--ceiling-pairs") {
+      ok = absl::SimpleAtoi(value, &o.ceiling_pairs) && o.ceiling_pairs >= 0;
     } else if (flag == "--timeout-minutes") {
       ok = absl::SimpleAtoi(value, &o.timeout_minutes) && o.timeout_minutes > 0;
     } else if (flag == "--dir") {

@@ -25,6 +25,7 @@ struct Options {
   std::string only;  // "", "baseline", "chunked"
   int timeout_minutes = 60;
   int fit_seconds = -1;  // -1 = seconds / 4 (at least 2); 0 = no short title
+  int ceiling_pairs = 3;  // raw ffmpeg | x265 ceiling pairs (raw_ceiling.h); 0 = none
   std::string dir;
   bool keep = false;
   std::string bin_dir = DefaultBinDir();

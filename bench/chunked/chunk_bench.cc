@@ -21,7 +21,7 @@
 // Usage: chunk_bench [--size 640x360] [--seconds 20] [--scene-every 48] [--preset medium]
 //   [--crf 20] [--x265-params pools=1:frame-threads=1] [--agents 2] [--chunks 6|auto]
 //   [--repeat 1] [--only baseline|chunked] [--fit-seconds 5] [--timeout-minutes 60]
-//   [--dir /var/tmp] [--keep]
+//   [--dir /var/tmp] [--keep] [--ceiling-pairs 3]
 //   [--bin-dir BUILD] [--film-fps-per-vm 2.0] [--film-vms 4,8] [--film-frames 172646]
 //   [--film-fps 24000/1001] [--film-size 3840x2160] [--film-chunks-per-vm 3]
 //   [--film-serial-scale X] [--server HOST:PORT --title PATH] [--baseline-job ID]
@@ -180,7 +180,7 @@ absl::Status PrintRawCeiling(const Options& o, const std::string& title, const s
     efficiencies.push_back(r.baseline->wall() / (o.agents * r.chunked->wall()));
     ranges = std::max(ranges, r.chunked->chunks.size());
   }
-  if (efficiencies.empty() || o.agents < 2) return absl::OkStatus();
+  if (efficiencies.empty() || o.agents < 2 || o.ceiling_pairs == 0) return absl::OkStatus();
   std::sort(efficiencies.begin(), efficiencies.end());
   const double ours = efficiencies[efficiencies.size() / 2];
   RawCeilingSpec spec;
@@ -193,17 +193,23 @@ absl::Status PrintRawCeiling(const Options& o, const std::string& title, const s
   spec.preset = o.agent.preset;
   spec.crf = o.agent.crf;
   spec.x265_params = o.agent.x265_params;
+  spec.repeats = o.ceiling_pairs;
   spec.cancel = &g_interrupted;
   std::printf("raw ceiling: the same ffmpeg | x265 work without mkvfleet (whole title on one "
-              "core, then %d equal ranges on %d cores)...\n",
-              spec.ranges, o.agents);
+              "core against %d equal ranges on %d cores, %d pairs alternating)...\n",
+              spec.ranges, o.agents, spec.repeats);
   std::fflush(stdout);
   absl::StatusOr<RawCeiling> c = MeasureRawCeiling(spec);
   if (!c.ok()) return c.status();
-  std::printf("raw ceiling: whole %.2f s, ranges in parallel %.2f s: efficiency %.3f; mkvfleet "
-              "%.3f = %.3f of the ceiling\n",
-              c->whole_seconds, c->parallel_seconds, c->efficiency(), ours,
-              ours / c->efficiency());
+  const std::vector<double> pairs = c->efficiencies();
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    std::printf("raw ceiling pair %zu (%s first): whole %.2f s, ranges in parallel %.2f s: %.3f\n",
+                i + 1, i % 2 == 0 ? "whole" : "parallel", c->whole_seconds[i],
+                c->parallel_seconds[i], pairs[i]);
+  }
+  std::printf("raw ceiling: efficiency %.3f (median of %zu pairs); mkvfleet %.3f = %.3f of the "
+              "ceiling\n",
+              c->efficiency(), pairs.size(), ours, ours / c->efficiency());
   return absl::OkStatus();
 }
 

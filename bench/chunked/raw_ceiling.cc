@@ -1,6 +1,7 @@
 // The raw ffmpeg | x265 ceiling (see the header).
 #include "bench/chunked/raw_ceiling.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -62,17 +63,10 @@ std::vector<std::string> X265ParamsToFlags(const std::string& params) {
   return flags;
 }
 
-absl::StatusOr<RawCeiling> MeasureRawCeiling(const RawCeilingSpec& s) {
-  if (s.cpus.empty() || s.ranges < 1 || s.frames < s.ranges) {
-    return absl::InvalidArgumentError("raw ceiling: needs cpus, ranges >= 1 and a frame each");
-  }
-  RawCeiling out;
-  out.workers = static_cast<int>(s.cpus.size());
-  absl::StatusOr<double> whole =
-      EncodeRange(s, s.cpus[0], 0, s.frames, s.work_dir + "/raw-whole.hevc");
-  if (!whole.ok()) return whole.status();
-  out.whole_seconds = *whole;
+namespace {
 
+// The ranges on one worker per cpu, each taking the next when free; returns the wall seconds.
+absl::StatusOr<double> EncodeRangesInParallel(const RawCeilingSpec& s) {
   std::mutex mu;
   int next = 0;
   absl::Status failed;
@@ -101,7 +95,44 @@ absl::StatusOr<RawCeiling> MeasureRawCeiling(const RawCeilingSpec& s) {
   }
   for (std::thread& t : workers) t.join();
   if (!failed.ok()) return failed;
-  out.parallel_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+std::vector<double> RawCeiling::efficiencies() const {
+  std::vector<double> out;
+  for (size_t i = 0; i < whole_seconds.size() && i < parallel_seconds.size(); ++i) {
+    out.push_back(parallel_seconds[i] > 0 ? whole_seconds[i] / (workers * parallel_seconds[i])
+                                          : 0);
+  }
+  return out;
+}
+
+double RawCeiling::efficiency() const { return Median(efficiencies()); }
+
+absl::StatusOr<RawCeiling> MeasureRawCeiling(const RawCeilingSpec& s) {
+  if (s.cpus.empty() || s.ranges < 1 || s.frames < s.ranges || s.repeats < 1) {
+    return absl::InvalidArgumentError(
+        "raw ceiling: needs cpus, ranges >= 1, a frame each and repeats >= 1");
+  }
+  RawCeiling out;
+  out.workers = static_cast<int>(s.cpus.size());
+  for (int pair = 0; pair < s.repeats; ++pair) {
+    for (bool whole : {pair % 2 == 0, pair % 2 != 0}) {
+      absl::StatusOr<double> t =
+          whole ? EncodeRange(s, s.cpus[0], 0, s.frames, s.work_dir + "/raw-whole.hevc")
+                : EncodeRangesInParallel(s);
+      if (!t.ok()) return t.status();
+      (whole ? out.whole_seconds : out.parallel_seconds).push_back(*t);
+    }
+  }
   return out;
 }
 

@@ -4,7 +4,9 @@
 // taking the next range when free. Its efficiency (whole / (N x parallel)) is what this box allows
 // for N one-core encoders, including x265's start-up per range: cores that share caches and
 // memory bandwidth, or run at different speeds (VMs), never reach 1.0, and mkvfleet's own
-// efficiency is read against it.
+// efficiency is read against it. A VM's speed can drift by tens of percent within minutes, so the
+// pair is measured `repeats` times, whole and parallel alternating in order, and the efficiency
+// is the median of the pairs' ratios.
 #pragma once
 
 #include <atomic>
@@ -26,17 +28,18 @@ struct RawCeilingSpec {
   std::string preset = "medium";
   double crf = 20;
   std::string x265_params;  // "key=value:key=value" as in the agent config
+  int repeats = 3;  // pairs, alternating which side runs first
   const std::atomic<bool>* cancel = nullptr;
 };
 
 struct RawCeiling {
-  double whole_seconds = 0;     // one encode of every frame on cpus[0]
-  double parallel_seconds = 0;  // the ranges on cpus.size() workers
+  std::vector<double> whole_seconds;     // per pair: one encode of every frame on cpus[0]
+  std::vector<double> parallel_seconds;  // per pair: the ranges on cpus.size() workers
   int workers = 0;
-  // whole / (workers x parallel): the best efficiency chunking can show on this box.
-  double efficiency() const {
-    return parallel_seconds > 0 ? whole_seconds / (workers * parallel_seconds) : 0;
-  }
+  // Per pair: whole / (workers x parallel).
+  std::vector<double> efficiencies() const;
+  // The median pair's: the best efficiency chunking can show on this box.
+  double efficiency() const;
 };
 
 // Runs both; an error names the failing command.
