@@ -133,6 +133,7 @@ void JobStore::DropEventsLocked() {
   pending_events_.clear();
   pending_leases_.clear();
   pending_agents_.clear();
+  pending_totals_ = StoreTotals{};
 }
 
 absl::StatusOr<uint64_t> JobStore::CommitNoWaitLocked(SqliteTransaction& txn) {
@@ -142,8 +143,13 @@ absl::StatusOr<uint64_t> JobStore::CommitNoWaitLocked(SqliteTransaction& txn) {
   }
   for (const JobLeases& leases : pending_leases_) live_.Replace(leases);
   for (AgentRecord& a : pending_agents_) live_.agents()[a.name] = std::move(a);
+  totals_.lease_expiries += pending_totals_.lease_expiries;
+  totals_.retries += pending_totals_.retries;
+  totals_.bytes_read += pending_totals_.bytes_read;
+  totals_.bytes_written += pending_totals_.bytes_written;
   pending_leases_.clear();
   pending_agents_.clear();
+  pending_totals_ = StoreTotals{};
   FlushEventsLocked();
   return group_sync_.Committed();
 }

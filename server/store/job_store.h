@@ -192,10 +192,10 @@ class JobStore {
   void QueueAgentEventLocked(const AgentRecord& agent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends queued events (after a commit) or drops them (after a rollback).
   void FlushEventsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Forgets queued events and live-state changes (a new transaction starts or one rolled back).
+  // Forgets queued events, live-state changes and totals (a transaction starts or rolled back).
   void DropEventsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Commits `txn`; on success applies the queued live-state changes, flushes events and returns
-  // the commit's GroupSync ticket; on failure drops them. The change is not yet durable.
+  // Commits `txn`; on success applies the queued live-state changes and totals, flushes events
+  // and returns the commit's GroupSync ticket; on failure drops them. Not yet durable then.
   absl::StatusOr<uint64_t> CommitNoWaitLocked(SqliteTransaction& txn)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // CommitNoWaitLocked, then waits for durability holding the lock (only for the restart grace,
@@ -269,6 +269,7 @@ class JobStore {
   LiveState live_ ABSL_GUARDED_BY(mu_);
   std::vector<JobLeases> pending_leases_ ABSL_GUARDED_BY(mu_);    // applied on commit
   std::vector<AgentRecord> pending_agents_ ABSL_GUARDED_BY(mu_);  // applied on commit
+  StoreTotals pending_totals_ ABSL_GUARDED_BY(mu_);               // added on commit
   GroupSync group_sync_;
 };
 

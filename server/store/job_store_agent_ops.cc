@@ -203,18 +203,13 @@ absl::StatusOr<Job> JobStore::ReportStep(int64_t task_id, const StepReport& repo
     RETURN_IF_ERROR(LogLocked(job.id, failed ? "error" : "info", *note));
   }
   RETURN_IF_ERROR(QueueJobEventLocked(job.id));
-  const StoreTotals before = totals_;
-  totals_.bytes_read += report.bytes_read;
-  totals_.bytes_written += report.bytes_written;
+  pending_totals_.bytes_read += report.bytes_read;
+  pending_totals_.bytes_written += report.bytes_written;
   if (failed && (job.state == JobState::kFailed ||
                  (t.chunk_index >= 0 && job.state == JobState::kRunning))) {
-    ++totals_.retries;  // the retry path (of the job, or of one chunk)
+    ++pending_totals_.retries;  // the retry path (of the job, or of one chunk)
   }
-  absl::StatusOr<uint64_t> ticket = CommitNoWaitLocked(txn);
-  if (!ticket.ok()) totals_ = before;  // only committed operations count
-  lock.Release();
-  if (!ticket.ok()) return ticket.status();
-  RETURN_IF_ERROR(group_sync_.WaitDurable(*ticket));
+  RETURN_IF_ERROR(CommitAndUnlock(txn, lock));
   if (!note->empty()) {
     spdlog::info("step report job={} step={} name={} agent={} state={} note=\"{}\"", job.id,
                  report.step_index, report.step_name, agent, JobStateName(job.state), *note);
@@ -290,10 +285,8 @@ absl::StatusOr<std::vector<Job>> JobStore::ExpireLeases() {
                  agent, JobStateName(job.state));
     changed.push_back(std::move(job));
   }
-  ASSIGN_OR_RETURN(const uint64_t ticket, CommitNoWaitLocked(txn));
-  totals_.lease_expiries += static_cast<int64_t>(changed.size());
-  lock.Release();
-  RETURN_IF_ERROR(group_sync_.WaitDurable(ticket));
+  pending_totals_.lease_expiries += static_cast<int64_t>(changed.size());
+  RETURN_IF_ERROR(CommitAndUnlock(txn, lock));
   return changed;
 }
 
