@@ -6,10 +6,10 @@
 #include <fstream>
 #include <vector>
 
-#include "common/auth/client_channel.h"
 #include "mkvfleet/v1/admin.grpc.pb.h"
 #include "server/coordinator_server.h"
 #include "tests/test_paths.h"
+#include "tests/unit/server/in_process_coordinator.h"
 
 namespace mkvfleet::server {
 namespace {
@@ -29,18 +29,12 @@ struct ListCoordinator {
     const std::string lib = dir + "/lib";
     fs::create_directories(lib);
     CoordinatorConfig config;
-    config.listen = "127.0.0.1:0";
     config.state_dir = dir + "/state";
     config.library_roots = {lib};
     config.output_dir = dir + "/out";
-    auto s = CoordinatorServer::Start(config, &clock);
-    REQUIRE(s.ok());
-    server = std::move(*s);
-    auth::ClientConnectOptions options;
-    options.target = server->address();
-    auto channel = auth::MakeChannel(options);
-    REQUIRE(channel.ok());
-    admin = v1::AdminService::NewStub(*channel);
+    testing::InProcessCoordinator c = testing::StartInProcessCoordinator(config, &clock);
+    server = std::move(c.server);
+    admin = v1::AdminService::NewStub(c.channel);
     v1::EnqueueRequest enqueue;
     for (int i = 0; i < kFiles; ++i) {
       const std::string path = lib + "/" + std::to_string(i) + ".mkv";

@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/auth/client_channel.h"
 #include "mkvfleet/v1/admin.grpc.pb.h"
 #include "server/coordinator_server.h"
 #include "server/rpc/scan_reply.h"
 #include "tests/test_paths.h"
+#include "tests/unit/server/in_process_coordinator.h"
 
 namespace mkvfleet::server {
 namespace {
@@ -94,17 +94,11 @@ struct LongPathLibrary {
       std::ofstream(deep + "/" + std::string(180, 'f') + std::to_string(i) + ".mkv") << "x";
     }
     CoordinatorConfig config;
-    config.listen = "127.0.0.1:0";
     config.state_dir = dir + "/state";
     config.library_roots = {lib};
-    auto s = CoordinatorServer::Start(config, &clock);
-    REQUIRE(s.ok());
-    server = std::move(*s);
-    auth::ClientConnectOptions options;
-    options.target = server->address();
-    auto channel = auth::MakeChannel(options);
-    REQUIRE(channel.ok());
-    admin = v1::AdminService::NewStub(*channel);
+    testing::InProcessCoordinator c = testing::StartInProcessCoordinator(config, &clock);
+    server = std::move(c.server);
+    admin = v1::AdminService::NewStub(c.channel);
   }
 };
 

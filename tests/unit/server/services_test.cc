@@ -11,6 +11,7 @@
 #include "mkvfleet/v1/agent.grpc.pb.h"
 #include "server/coordinator_server.h"
 #include "tests/test_paths.h"
+#include "tests/unit/server/in_process_coordinator.h"
 
 namespace mkvfleet::server {
 namespace {
@@ -33,7 +34,6 @@ struct Coordinator {
     std::ofstream(lib + "/Movies/b.mkv") << "bb";
     std::ofstream(lib + "/notes.txt") << "x";
     CoordinatorConfig config;
-    config.listen = "127.0.0.1:0";
     config.state_dir = dir + "/state";
     config.library_roots = {lib};
     config.output_dir = dir + "/out";
@@ -41,15 +41,10 @@ struct Coordinator {
       config.admin_token = kAdmin;
       config.agent_token = kAgent;
     }
-    auto s = CoordinatorServer::Start(config, &clock);
-    REQUIRE(s.ok());
-    server = std::move(*s);
-    auth::ClientConnectOptions options;
-    options.target = server->address();
-    auto channel = auth::MakeChannel(options);
-    REQUIRE(channel.ok());
-    admin = v1::AdminService::NewStub(*channel);
-    agent = v1::AgentService::NewStub(*channel);
+    testing::InProcessCoordinator c = testing::StartInProcessCoordinator(config, &clock);
+    server = std::move(c.server);
+    admin = v1::AdminService::NewStub(c.channel);
+    agent = v1::AgentService::NewStub(c.channel);
   }
 };
 
