@@ -97,6 +97,7 @@ struct Task {
   std::string relative_path;  // source_path relative to library_root
   std::string plan;         // "" until planned
   std::string plan_override;
+  bool repair_rpus = false;  // the job asks for RPU repair whatever [media] rpu_mismatch says
   int attempts = 0;
   int64_t size_bytes = 0;
   int resume_from_step = 0;

@@ -128,6 +128,7 @@ Task TaskFromProto(const v1::Task& t) {
   task.relative_path = t.relative_path();
   task.plan = t.job().plan();
   task.plan_override = t.job().plan_override();
+  task.repair_rpus = t.job().repair_rpus();
   task.attempts = t.job().attempts();
   task.size_bytes = t.job().size_bytes();
   task.resume_from_step = t.resume_from_step();

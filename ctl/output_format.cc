@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -41,6 +42,18 @@ nlohmann::json StepToJson(const v1::Step& s) {
   }
   j["checkpoint"] = CheckpointJson(s.checkpoint());
   return j;
+}
+
+// The frames whose Dolby Vision RPUs the probe step had repaired (its "rpus_repaired" fact,
+// agent/media/step_support.h); 0 when none or not probed yet.
+int64_t RpusRepaired(const v1::Job& job) {
+  for (const auto& s : job.steps()) {
+    if (s.name() != "probe") continue;
+    auto it = s.checkpoint().facts().find("rpus_repaired");
+    int64_t n = 0;
+    if (it != s.checkpoint().facts().end() && absl::SimpleAtoi(it->second, &n)) return n;
+  }
+  return 0;
 }
 
 std::string FormatEta(int64_t ms) {
@@ -148,10 +161,12 @@ nlohmann::json JobToJson(const v1::Job& job, bool with_steps) {
                       {"not_before", TimeJson(job.not_before_ms())},
                       {"progress", ProgressJson(job.progress())},
                       {"chunks_requested", job.chunks_requested()},
-                      {"chunk_manifest", job.chunk_manifest()}};
+                      {"chunk_manifest", job.chunk_manifest()},
+                      {"repair_rpus", job.repair_rpus()}};
   if (with_steps) {
     j["steps"] = nlohmann::json::array();
     for (const auto& s : job.steps()) j["steps"].push_back(StepToJson(s));
+    j["rpus_repaired"] = RpusRepaired(job);
   }
   if (with_steps || job.chunks_size() > 0) {
     j["chunks"] = nlohmann::json::array();
@@ -245,6 +260,12 @@ std::string JobDetail(const v1::Job& job) {
   kv("progress:", ProgressBar(job.progress(), 20) +
                       (job.state() == v1::JOB_STATE_RUNNING ? RateText(job.progress()) : ""));
   kv("chunks:", ChunkingText(job));
+  const int64_t repaired = RpusRepaired(job);
+  if (repaired > 0 || job.repair_rpus()) {
+    kv("rpus:",
+       absl::StrCat(repaired, " frames repaired", job.repair_rpus() ? " (--repair-rpus)" : "",
+                    repaired > 0 ? "; the job log lists them" : ""));
+  }
   kv("error:", job.error());
   kv("output:", job.output());
   kv("created:", FormatTime(job.created_ms()));

@@ -6,8 +6,10 @@
 // ("progress" is null or {frames_done, frames_total, fps, eta_ms}); `show` adds "steps", each
 //   {index, name, state, started, finished, started_ms, finished_ms, agent, message,
 //    frames_done, frames_total (when known), checkpoint {artifacts, facts}}
-// with started/finished as ISO-8601 UTC strings or null. Every job also has "chunks_requested"
-// (0 auto, 1 never, N >= 2) and "chunk_manifest" ("" unless chunked); "chunks" is there for
+// with started/finished as ISO-8601 UTC strings or null, and "rpus_repaired" (frames whose Dolby
+// Vision RPUs the probe had repaired, 0 for none). Every job also has "chunks_requested"
+// (0 auto, 1 never, N >= 2), "chunk_manifest" ("" unless chunked) and "repair_rpus" (asked at
+// enqueue); "chunks" is there for
 // `show` (with_steps, [] for a job without chunks) and in lists when the job carries chunks:
 //   [{index, first_frame, frames, state ("pending"|"running"|"done"|"failed"), agent, attempts,
 //     progress {frames_done, frames_total, fps, eta_ms} (always an object), error,

@@ -1,9 +1,11 @@
 // dv-reencode's rpu step: one streaming pass over the source's video packets, each RPU converted
-// to profile 8.1 and written in display order (see reencode_steps.h).
+// to profile 8.1 and written in display order (see reencode_steps.h); frames without an RPU get
+// the repaired one when the probe chose to repair (RpuRepairsFor).
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "agent/encode/reencode_steps.h"
+#include "agent/media/probe_plan_steps.h"
 #include "common/dovi/rpu_convert.h"
 #include "common/dvstream/packet_rewriter.h"
 #include "common/dvstream/rpu_file.h"
@@ -48,6 +50,7 @@ class RpuStep final : public Step {
   // Returns the number of RPUs written.
   static absl::StatusOr<int64_t> Extract(StepContext& ctx, const media::MediaInfo& info,
                                          const std::string& path) {
+    ASSIGN_OR_RETURN(const media::RpuPatches patches, media::RpuRepairsFor(ctx));
     ASSIGN_OR_RETURN(const std::unique_ptr<libav::MatroskaReader> reader,
                      libav::MatroskaReader::Open(ctx.source_path()));
     const libav::VideoTrackInfo& video = reader->video();
@@ -79,9 +82,10 @@ class RpuStep final : public Step {
       absl::StatusOr<bool> got = reader->ReadVideoPacket(*pkt);
       if (!got.ok()) return absl::DataLossError(got.status().message());
       if (!*got) break;
-      ++packets;
+      auto patch = patches.find(static_cast<uint64_t>(packets++));
       absl::StatusOr<dvstream::RewrittenPacket> r =
-          rewriter->Inspect(absl::Span<const uint8_t>(pkt->data, pkt->size));
+          rewriter->Inspect(absl::Span<const uint8_t>(pkt->data, pkt->size),
+                            patch == patches.end() ? absl::Span<const uint8_t>() : patch->second);
       av_packet_unref(pkt.get());
       if (!r.ok()) {
         return absl::InvalidArgumentError(

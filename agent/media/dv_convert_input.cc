@@ -26,13 +26,15 @@ absl::Status DvConvertInput::StartRewriter(absl::Span<const uint8_t> hvcc) {
 }
 
 absl::StatusOr<dvstream::RewrittenPacket> DvConvertInput::Convert(absl::Span<const uint8_t> frame) {
-  ++packets_;
-  absl::StatusOr<dvstream::RewrittenPacket> r = rewriter_->Rewrite(frame);
+  auto patch = patches_.find(static_cast<uint64_t>(packets_++));
+  absl::StatusOr<dvstream::RewrittenPacket> r = rewriter_->Rewrite(
+      frame, patch == patches_.end() ? absl::Span<const uint8_t>() : patch->second);
   if (!r.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("video packet ", packets_, ": ", r.status().message()));
   }
   if (!r->rpu) ++packets_without_rpu_;
+  if (r->rpu_inserted) ++rpus_inserted_;
   return r;
 }
 

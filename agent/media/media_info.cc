@@ -19,9 +19,15 @@ std::vector<TrackInfo> MediaInfo::NonVideoTracks() const {
 std::string MediaInfoToJson(const MediaInfo& m) {
   json tracks = json::array();
   for (const auto& t : m.tracks) {
-    tracks.push_back({{"id", t.id}, {"type", t.type}, {"codec_id", t.codec_id},
-                      {"language", t.language}, {"name", t.name},
-                      {"default", t.default_track}, {"forced", t.forced_track}});
+    tracks.push_back({{"id", t.id},
+                      {"type", t.type},
+                      {"codec_id", t.codec_id},
+                      {"language", t.language},
+                      {"name", t.name},
+                      {"default", t.default_track},
+                      {"forced", t.forced_track},
+                      {"start_ns", t.start_ns},
+                      {"duration_s", t.duration_s}});
   }
   json attachments = json::array();
   for (const auto& a : m.attachments) {
@@ -61,10 +67,10 @@ absl::StatusOr<MediaInfo> MediaInfoFromJson(absl::string_view text) {
   m.size_bytes = JsonInt(j, "size_bytes");
   m.container = JsonString(j, "container");
   for (const auto& t : JsonChild(j, "tracks")) {
-    m.tracks.push_back(TrackInfo{static_cast<int>(JsonInt(t, "id")), JsonString(t, "type"),
-                                 JsonString(t, "codec_id"), JsonString(t, "language"),
-                                 JsonString(t, "name"), JsonBool(t, "default"),
-                                 JsonBool(t, "forced")});
+    m.tracks.push_back(TrackInfo{
+        static_cast<int>(JsonInt(t, "id")), JsonString(t, "type"), JsonString(t, "codec_id"),
+        JsonString(t, "language"), JsonString(t, "name"), JsonBool(t, "default"),
+        JsonBool(t, "forced"), JsonInt(t, "start_ns", -1), JsonDouble(t, "duration_s", -1)});
   }
   for (const auto& a : JsonChild(j, "attachments")) {
     m.attachments.push_back(AttachmentInfo{JsonString(a, "file_name"),

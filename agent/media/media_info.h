@@ -23,6 +23,10 @@ struct TrackInfo {
   std::string name;           // track name, "" when none
   bool default_track = false;
   bool forced_track = false;
+  // Timing (verify keeps it exactly): the track's first timestamp (mkvmerge -J
+  // minimum_timestamp) and its duration (ffprobe, the muxer's DURATION statistic); -1 = unknown.
+  int64_t start_ns = -1;
+  double duration_s = -1;
   bool operator==(const TrackInfo&) const = default;
 };
 

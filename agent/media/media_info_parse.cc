@@ -52,6 +52,20 @@ std::string Tag(const json& stream, const std::string& name) {
   return "";
 }
 
+// A stream's duration in seconds: ffprobe's own when it states one, else the muxer's DURATION
+// tag ("01:02:03.500000000"); -1 when neither is there or readable.
+double DurationTag(const json& stream) {
+  double seconds = 0;
+  if (absl::SimpleAtod(JsonString(stream, "duration"), &seconds)) return seconds;
+  const std::vector<std::string> parts = absl::StrSplit(Tag(stream, "DURATION"), ':');
+  double h = 0, m = 0;
+  if (parts.size() != 3 || !absl::SimpleAtod(parts[0], &h) || !absl::SimpleAtod(parts[1], &m) ||
+      !absl::SimpleAtod(parts[2], &seconds)) {
+    return -1;
+  }
+  return h * 3600 + m * 60 + seconds;
+}
+
 void ApplySideData(const json& list, MediaInfo& info) {
   if (!list.is_array()) return;
   for (const json& sd : list) {
@@ -90,6 +104,11 @@ absl::Status ApplyFfprobeStreams(absl::string_view text, const std::string& file
         absl::StrCat(file, ": ffprobe found no container format (not a media file)"));
   }
   info.duration_s = JsonDouble(format, "duration");
+  for (const json& s : JsonChild(j, "streams")) {
+    for (TrackInfo& t : info.tracks) {
+      if (t.id == JsonInt(s, "index", -1)) t.duration_s = DurationTag(s);
+    }
+  }
   info.has_video = false;
   for (const json& s : JsonChild(j, "streams")) {
     if (JsonString(s, "codec_type") != "video") continue;
@@ -155,10 +174,10 @@ absl::Status ApplyMkvmergeIdentify(absl::string_view text, const std::string& fi
   info.tracks.clear();
   for (const json& t : JsonChild(j, "tracks")) {
     const json& p = JsonChild(t, "properties");
-    info.tracks.push_back(TrackInfo{static_cast<int>(JsonInt(t, "id")), JsonString(t, "type"),
-                                    JsonString(p, "codec_id"), JsonString(p, "language", "und"),
-                                    JsonString(p, "track_name"), JsonBool(p, "default_track"),
-                                    JsonBool(p, "forced_track")});
+    info.tracks.push_back(TrackInfo{
+        static_cast<int>(JsonInt(t, "id")), JsonString(t, "type"), JsonString(p, "codec_id"),
+        JsonString(p, "language", "und"), JsonString(p, "track_name"), JsonBool(p, "default_track"),
+        JsonBool(p, "forced_track"), JsonInt(p, "minimum_timestamp", -1)});
   }
   info.attachments.clear();
   for (const json& a : JsonChild(j, "attachments")) {

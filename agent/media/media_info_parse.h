@@ -14,7 +14,8 @@ namespace mkvfleet::agent::media {
 
 // `ffprobe -show_streams -show_format -show_chapters -of json FILE`: the first video stream
 // (codec, size, colour, frame rate, Dolby Vision configuration record, NUMBER_OF_FRAMES or
-// nb_frames when given), the container duration. Tracks are not taken from here.
+// nb_frames when given), the container duration, and the duration of each track already listed
+// by ApplyMkvmergeIdentify (matched by stream index = track id). Tracks are not added here.
 absl::Status ApplyFfprobeStreams(absl::string_view json, const std::string& file, MediaInfo& info);
 
 // `ffprobe -select_streams v:0 -read_intervals %+#1 -show_frames -of json FILE`: HDR10 mastering
@@ -27,7 +28,8 @@ absl::Status ApplyFfprobeFirstFrame(absl::string_view json, const std::string& f
 absl::Status ApplyFfprobePacketCount(absl::string_view json, const std::string& file,
                                      MediaInfo& info);
 
-// `mkvmerge -J FILE`: container recognition, tracks with their flags, chapters, attachments.
+// `mkvmerge -J FILE`: container recognition, tracks with their flags and first timestamps,
+// chapters, attachments.
 // Errors also when mkvmerge did not recognise the file (the message says what it reported).
 absl::Status ApplyMkvmergeIdentify(absl::string_view json, const std::string& file,
                                    MediaInfo& info);

@@ -37,6 +37,14 @@ absl::StatusOr<MediaSettings> LoadMediaSettings(const config::ConfigLayers& laye
   } else {
     return WithOrigin(p.status(), layers, "media.standard_policy");
   }
+  ASSIGN_OR_RETURN(text, layers.GetString("media.rpu_mismatch", "fail"));
+  if (text == "fail" || text == "repair") {
+    m.rpu_mismatch = text == "fail" ? RpuMismatchPolicy::kFail : RpuMismatchPolicy::kRepair;
+  } else {
+    return WithOrigin(absl::InvalidArgumentError(absl::StrCat(
+                          "rpu_mismatch must be \"fail\" or \"repair\", not \"", text, "\"")),
+                      layers, "media.rpu_mismatch");
+  }
   ASSIGN_OR_RETURN(m.copy_source, layers.GetBool("media.copy_source", false));
   ASSIGN_OR_RETURN(m.direct_rewrite, layers.GetBool("media.direct_rewrite", true));
   ASSIGN_OR_RETURN(m.checkpoint_encoded_video,

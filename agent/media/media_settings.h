@@ -3,6 +3,10 @@
 // `pipeline` names the pipeline to run). Keys:
 //   fel_policy       skip (default) | convert | reencode      profile 7 FEL sources
 //   standard_policy  skip (default) | reencode                HDR10/HLG/SDR sources
+//   rpu_mismatch     fail (default) | repair    a Dolby Vision source whose frames do not carry
+//                    exactly one RPU each: fail at probe naming the frames, or repair (a frame
+//                    without an RPU gets its neighbour's, a frame with several keeps the first;
+//                    the job log lists every frame). A job enqueued with --repair-rpus repairs.
 //   copy_source      false (default): read the source in place; true: copy it to the work dir first
 //   direct_rewrite   true (default): dv-convert rewrites the Matroska file element by element
 //                    (remux/matroska_rewriter.h), falling back to the libavformat remux for a
@@ -31,8 +35,15 @@
 
 namespace mkvfleet::agent::media {
 
+// What the probe does with a Dolby Vision source whose frames do not carry one RPU each.
+enum class RpuMismatchPolicy {
+  kFail,    // fail the job at probe, listing the frames (nothing is written)
+  kRepair,  // repair with dovi::RepairRpus and go on
+};
+
 struct MediaSettings {
   PlanPolicy plan;
+  RpuMismatchPolicy rpu_mismatch = RpuMismatchPolicy::kFail;
   PublishPolicy publish;
   bool copy_source = false;
   bool direct_rewrite = true;

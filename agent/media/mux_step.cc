@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/media/dv_convert_input.h"
 #include "agent/media/output_steps.h"
+#include "agent/media/probe_plan_steps.h"
 #include "agent/media/test_pause.h"
 #include "common/libav/remuxer.h"
 #include "common/matroska/matroska_rewriter.h"
@@ -37,6 +38,7 @@ class DvConvertMuxStep final : public Step {
     }
     RETURN_IF_ERROR(CheckFreeSpace(free_space_, folder, needed, "the converted file"));
 
+    ASSIGN_OR_RETURN(const RpuPatches patches, RpuRepairsFor(ctx));
     const dovi::DoviConfigRecord rec = dovi::Profile81Record(info.dovi.level);
     ProgressMeter meter(ctx, info.frame_count);
     bool first_report = true;
@@ -47,27 +49,29 @@ class DvConvertMuxStep final : public Step {
         PauseIfAsked(ctx, "convert-mux");
       }
     };
-    int64_t without_rpu = 0;
+    int64_t without_rpu = 0, inserted = 0;
     absl::StatusOr<libav::RemuxStats> stats =
         absl::UnimplementedError("direct rewrite turned off (direct_rewrite = false)");
     if (settings_->direct_rewrite) {
       ctx.Log(LogLevel::kInfo,
               absl::StrCat("mux: ", ctx.source_path(), " -> ", part,
                            " (direct rewrite: drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
-      DvConvertInput frames;
+      DvConvertInput frames(patches);
       stats = matroska::RewriteMatroska({ctx.source_path(), part, &frames,
                                          dovi::SerializeDoviConfigRecord(rec),
                                          matroska::kFourccDvvc, progress, ctx.cancel_flag()});
       without_rpu = frames.packets_without_rpu();
+      inserted = frames.rpus_inserted();
     }
     if (stats.status().code() == absl::StatusCode::kUnimplemented) {
       ctx.Log(LogLevel::kInfo,
               absl::StrCat("mux: ", stats.status().message(),
                            "; using the libavformat remux: ", ctx.source_path(), " -> ", part,
                            " (drop EL, RPU -> 8.1, DV record profile 8 compat 1)"));
-      DvConvertInput video;
+      DvConvertInput video(patches);
       stats = libav::Remux({ctx.source_path(), part, &video, rec, progress, ctx.cancel_flag()});
       without_rpu = video.packets_without_rpu();
+      inserted = video.rpus_inserted();
     }
     if (!stats.ok()) {
       const absl::Status& s = stats.status();
@@ -86,6 +90,9 @@ class DvConvertMuxStep final : public Step {
     }
     if (without_rpu > 0) {
       ctx.Log(LogLevel::kWarn, absl::StrCat(without_rpu, " source frames carry no RPU"));
+    }
+    if (inserted > 0) {
+      ctx.Log(LogLevel::kInfo, absl::StrCat("mux: ", inserted, " frames got a repaired RPU"));
     }
     ctx.Log(LogLevel::kInfo,
             absl::StrCat("mux: ", stats->source_video_packets, " video frames, ",

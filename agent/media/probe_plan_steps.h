@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "agent/media/rpu_scan.h"
 #include "agent/media/step_support.h"
 
 namespace mkvfleet::agent::media {
@@ -16,6 +17,14 @@ namespace mkvfleet::agent::media {
 std::unique_ptr<Step> MakeProbeStep(SharedSettings settings);
 // `free_space` is used for copy_source's check of the work dir (tests fake a full disk).
 std::unique_ptr<Step> MakeProbeStep(SharedSettings settings, FreeSpaceFn free_space);
+
+// The RPUs that the steps writing RPUs (dv-convert's mux, dv-reencode's rpu) give the source's
+// packets without one, when the probe decided to repair frames without an RPU (its
+// kFactRpusRepaired fact); empty otherwise (frames with several RPUs need no patch: the packet
+// rewriter keeps their first). Reads the source's RPUs again (one pass) and logs the count. Errors:
+// those of ReadFrameRpus and PlanRpuRepair; DataLoss when the source no longer needs the repairs
+// the probe found (it changed).
+absl::StatusOr<RpuPatches> RpuRepairsFor(StepContext& ctx);
 
 // The "disk.<step>" facts of `plan` (step -> "<bytes>" for the work dir, or "<bytes> <folder>"),
 // estimated from the probed source: rpu into the work dir; encode and mux about the source's size

@@ -104,6 +104,7 @@ absl::StatusOr<RpuScanTotals> ScanAllRpus(const std::string& path, const std::at
     if (on_packet) on_packet(totals.packets);
     if (!r->rpu) continue;
     ++totals.packets_with_rpu;
+    if (!r->extra_rpus.empty()) ++totals.packets_with_several_rpus;
     absl::StatusOr<dovi::Rpu> rpu = dovi::ParseRpu(*r->rpu);
     if (!rpu.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": RPU of video packet ", totals.packets,
@@ -114,6 +115,50 @@ absl::StatusOr<RpuScanTotals> ScanAllRpus(const std::string& path, const std::at
     if (profile != 8) ++totals.rpus_not_profile8;
   }
   return totals;
+}
+
+absl::StatusOr<dvstream::FrameRpuTable> ReadFrameRpus(
+    const std::string& path, const std::atomic<bool>* cancel,
+    const std::function<void(int64_t)>& on_packet) {
+  ASSIGN_OR_RETURN(OpenTrack t, Open(path));
+  if (!t.rewriter) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": the video track is not HEVC"));
+  }
+  dvstream::FrameRpuCollector collector;
+  libav::PacketPtr pkt = libav::MakePacket();
+  for (int64_t packets = 1;; ++packets) {
+    if (cancel != nullptr && cancel->load()) {
+      return absl::CancelledError(absl::StrCat("RPU census of ", path, " cancelled"));
+    }
+    ASSIGN_OR_RETURN(const bool got, t.reader->ReadVideoPacket(*pkt));
+    if (!got) break;
+    absl::StatusOr<dvstream::RewrittenPacket> r =
+        t.rewriter->Inspect(absl::Span<const uint8_t>(pkt->data, pkt->size));
+    if (r.ok()) {
+      std::vector<std::vector<uint8_t>> rpus;
+      if (r->rpu) rpus.push_back(*std::move(r->rpu));
+      for (std::vector<uint8_t>& extra : r->extra_rpus) rpus.push_back(std::move(extra));
+      if (absl::Status s = collector.Add(r->frame, std::move(rpus)); !s.ok()) r = s;
+    }
+    if (!r.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": video packet ", packets, ": ", r.status().message()));
+    }
+    if (on_packet) on_packet(packets);
+  }
+  return std::move(collector).Finish();
+}
+
+absl::StatusOr<RpuRepairPlan> PlanRpuRepair(const dvstream::FrameRpuTable& table) {
+  ASSIGN_OR_RETURN(dovi::RepairedRpus repaired, dovi::RepairRpus(table.frames));
+  RpuRepairPlan plan;
+  for (const dovi::RpuRepairNote& n : repaired.notes) {
+    if (n.kind != dovi::RpuRepairNote::Kind::kMissing) continue;
+    const size_t frame = static_cast<size_t>(n.frame);
+    plan.patches[table.packet_of_frame[frame]] = std::move(repaired.rpus[frame]);
+  }
+  plan.notes = std::move(repaired.notes);
+  return plan;
 }
 
 }  // namespace mkvfleet::agent::media

@@ -23,6 +23,13 @@ inline constexpr char kFactDestination[] = "destination";     // plan: local des
 inline constexpr char kFactSourceFrames[] = "source_frames";  // mux: source frames read
 inline constexpr char kFactOutputBytes[] = "output_bytes";    // mux: size of the built output
 inline constexpr char kFactBytesWritten[] = "bytes_written";  // each writing step: bytes it wrote
+// probe, Dolby Vision sources: video frames, RPUs, frames without an RPU and with several (counts)
+inline constexpr char kFactFrames[] = "frames";
+inline constexpr char kFactRpus[] = "rpus";
+inline constexpr char kFactFramesWithoutRpu[] = "frames_without_rpu";
+inline constexpr char kFactFramesWithSeveralRpus[] = "frames_with_several_rpus";
+// probe: frames whose RPUs the later steps repair (set only when there are some)
+inline constexpr char kFactRpusRepaired[] = "rpus_repaired";
 inline constexpr char kArtifactOutput[] = "output";           // mux: the built, unpublished output
 inline constexpr char kArtifactSourceCopy[] = "source_copy";  // probe: copy_source's copy
 

@@ -2,6 +2,7 @@
 #include "agent/media/verify_rules.h"
 
 #include <cmath>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -38,9 +39,11 @@ void AddFrameCountChecks(const MediaInfo& source, const MediaInfo& output,
 void AddDolbyVision81Checks(const RpuScanTotals& scan, const DoviInfo& d, int64_t frames,
                             std::vector<CheckResult>& out) {
   out.push_back(Check("rpu_per_frame",
-                      scan.packets == frames && scan.packets_with_rpu == scan.packets,
+                      scan.packets == frames && scan.packets_with_rpu == scan.packets &&
+                          scan.packets_with_several_rpus == 0,
                       absl::StrCat(scan.packets_with_rpu, " of ", scan.packets,
-                                   " output frames carry an RPU, source has ", frames, " frames")));
+                                   " output frames carry an RPU (", scan.packets_with_several_rpus,
+                                   " more than one), source has ", frames, " frames")));
   out.push_back(Check("rpu_profile", scan.rpus_not_profile8 == 0 && scan.first_rpu_profile == 8,
                       absl::StrCat("first RPU profile ", scan.first_rpu_profile, ", ",
                                    scan.rpus_not_profile8, " RPUs not profile 8")));
@@ -107,6 +110,44 @@ CheckResult DurationCheck(const MediaInfo& source, const MediaInfo& output) {
                             " s (allowed: one frame, ", frame_s, " s)"));
 }
 
+// timing: the output's video starts at the source's video's first timestamp, and every other
+// track keeps its own start and (where both files state one) duration. Starts must agree to a
+// Matroska tick (1 ms at the usual timestamp scale), durations to one source frame.
+CheckResult TimingCheck(const MediaInfo& source, const MediaInfo& output) {
+  constexpr int64_t kTickNs = 1'000'000;
+  const double frame_s = source.fps() > 0 ? 1.0 / source.fps() : 0.05;
+  std::vector<std::string> problems;
+  auto compare = [&](const TrackInfo& a, const TrackInfo& b, bool with_duration) {
+    const std::string what = absl::StrCat(a.type, " track ", a.id);
+    if (a.start_ns >= 0 && std::llabs(a.start_ns - b.start_ns) > kTickNs) {
+      problems.push_back(absl::StrCat(what, " starts at ", a.start_ns / 1e9, " s in the source, ",
+                                      b.start_ns / 1e9, " s in the output"));
+    }
+    if (with_duration && a.duration_s >= 0 && b.duration_s >= 0 &&
+        std::fabs(a.duration_s - b.duration_s) > frame_s + 1e-3) {
+      problems.push_back(absl::StrCat(what, " lasts ", a.duration_s, " s in the source, ",
+                                      b.duration_s, " s in the output"));
+    }
+  };
+  auto first_video = [](const MediaInfo& m) -> const TrackInfo* {
+    for (const TrackInfo& t : m.tracks) {
+      if (t.type == "video") return &t;
+    }
+    return nullptr;
+  };
+  const TrackInfo* src_video = first_video(source);
+  const TrackInfo* out_video = first_video(output);
+  if (src_video != nullptr && out_video != nullptr) compare(*src_video, *out_video, false);
+  const std::vector<TrackInfo> src_tracks = source.NonVideoTracks();
+  const std::vector<TrackInfo> out_tracks = output.NonVideoTracks();
+  for (size_t i = 0; i < src_tracks.size() && i < out_tracks.size(); ++i) {
+    compare(src_tracks[i], out_tracks[i], true);
+  }
+  return Check("timing", problems.empty(),
+               problems.empty() ? "video start and every track's start and duration kept"
+                                : absl::StrJoin(problems, "; "));
+}
+
 // tracks: the source's non-video tracks in the same order with the same properties (ids may
 // shift); one_video_track: exactly one video track in the output.
 void AddTrackChecks(const MediaInfo& source, const MediaInfo& output,
@@ -121,6 +162,8 @@ void AddTrackChecks(const MediaInfo& source, const MediaInfo& output,
   for (size_t i = 0; i < src_tracks.size() && i < out_tracks.size(); ++i) {
     TrackInfo a = src_tracks[i], b = out_tracks[i];
     a.id = b.id = 0;  // ids may shift; order, kind and properties must not
+    a.start_ns = b.start_ns = -1;  // timing has its own check
+    a.duration_s = b.duration_s = -1;
     if (!(a == b)) {
       track_problems.push_back(absl::StrCat("track ", i + 1, ": source {", DescribeTrack(a),
                                             "} output {", DescribeTrack(b), "}"));
@@ -159,6 +202,7 @@ std::vector<CheckResult> CheckOutput(const MediaInfo& source, const MediaInfo& o
   out.push_back(ColourCheck(source, output));
   if (target.same_video_size) out.push_back(VideoSizeCheck(source, output));
   out.push_back(DurationCheck(source, output));
+  out.push_back(TimingCheck(source, output));
   AddTrackChecks(source, output, out);
   AddChapterAndAttachmentChecks(source, output, out);
   return out;

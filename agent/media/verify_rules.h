@@ -19,6 +19,7 @@ struct RpuScanTotals {
   int64_t packets_with_el = 0;      // packets still carrying EL NAL units (type 63)
   int64_t rpus_not_profile8 = 0;    // RPUs whose header does not describe profile 8
   int first_rpu_profile = 0;
+  int64_t packets_with_several_rpus = 0;  // packets carrying more than one RPU NAL
   bool operator==(const RpuScanTotals&) const = default;
 };
 

@@ -100,7 +100,8 @@ absl::Status WriteFrames(ByteSource& bl, RpuWindow& rpus, const FrameOrder& orde
     if (!more) break;
     const uint64_t index = reader.count() - 1;
     if (index >= frames) return absl::DataLossError("BL stream changed between passes");
-    ASSIGN_OR_RETURN(std::vector<uint8_t> rpu, rpus.Take(order.display_of_decode[index]));
+    const uint32_t display = order.display_of_decode[index];
+    ASSIGN_OR_RETURN(std::vector<uint8_t> rpu, rpus.Take(display));
     w.BeginAccessUnit();
     if (options.add_aud && au.type(0) != hevc::kAud) {
       RETURN_IF_ERROR(w.Write(hevc::MakeAudNal(order.pic_type[index])));
@@ -109,9 +110,10 @@ absl::Status WriteFrames(ByteSource& bl, RpuWindow& rpus, const FrameOrder& orde
       if (au.type(i) == hevc::kUnspec62) continue;
       RETURN_IF_ERROR(w.Write(au.nal(i)));
     }
-    RETURN_IF_ERROR(w.WriteRpu(rpu));
+    const int copies = options.rpu_copies ? options.rpu_copies(display) : 1;
+    for (int c = 0; c < copies; ++c) RETURN_IF_ERROR(w.WriteRpu(rpu));
     ++stats.access_units;
-    ++stats.rpus;
+    stats.rpus += static_cast<uint64_t>(copies);
   }
   if (stats.access_units != frames) return absl::DataLossError("BL stream changed between passes");
   return absl::OkStatus();

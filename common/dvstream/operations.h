@@ -78,6 +78,9 @@ struct InjectOptions {
   // With fewer RPUs than frames, frames past the end of the RPU file (in display order) get the
   // file's last RPU instead of failing.
   bool allow_padding = false;
+  // How many copies of its RPU the frame at a display index gets (unset: one each). Test media
+  // only: 0 and 2 make the defective samples of `mkvctl gen-sample --drop-rpus/--duplicate-rpus`.
+  std::function<int(uint64_t display_index)> rpu_copies;
 };
 
 // Puts the RPU file's RPUs (display order) into a BL stream: frame k in display order gets RPU k

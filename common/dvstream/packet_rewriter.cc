@@ -27,16 +27,19 @@ absl::StatusOr<PacketRewriter> PacketRewriter::Create(absl::Span<const uint8_t> 
   return rewriter;
 }
 
-absl::StatusOr<RewrittenPacket> PacketRewriter::Rewrite(absl::Span<const uint8_t> packet) {
-  return Process(packet, /*build=*/true);
+absl::StatusOr<RewrittenPacket> PacketRewriter::Rewrite(absl::Span<const uint8_t> packet,
+                                                        absl::Span<const uint8_t> missing_rpu) {
+  return Process(packet, /*build=*/true, missing_rpu);
 }
 
-absl::StatusOr<RewrittenPacket> PacketRewriter::Inspect(absl::Span<const uint8_t> packet) {
-  return Process(packet, /*build=*/false);
+absl::StatusOr<RewrittenPacket> PacketRewriter::Inspect(absl::Span<const uint8_t> packet,
+                                                        absl::Span<const uint8_t> missing_rpu) {
+  return Process(packet, /*build=*/false, missing_rpu);
 }
 
 absl::StatusOr<RewrittenPacket> PacketRewriter::Process(absl::Span<const uint8_t> packet,
-                                                        bool build) {
+                                                        bool build,
+                                                        absl::Span<const uint8_t> missing_rpu) {
   const uint64_t index = packets_++;
   absl::StatusOr<std::vector<absl::Span<const uint8_t>>> nals =
       hevc::SplitLengthPrefixed(packet, nal_length_size_);
@@ -51,9 +54,12 @@ absl::StatusOr<RewrittenPacket> PacketRewriter::Process(absl::Span<const uint8_t
     if (absl::Status st = analyzer_.AddNal(nal); !st.ok()) return AtPacket(st, index);
     const uint8_t type = hevc::NalTypeOf(nal);
     if (type == hevc::kUnspec62) {
-      if (has_rpu) return AtPacket(absl::InvalidArgumentError("more than one RPU NAL"), index);
-      has_rpu = true;
-      rpu = nal.subspan(2);
+      if (has_rpu) {
+        out.extra_rpus.emplace_back(nal.begin() + 2, nal.end());
+      } else {
+        has_rpu = true;
+        rpu = nal.subspan(2);
+      }
       continue;
     }
     if (type == hevc::kUnspec63 && options_.drop_el) continue;
@@ -63,6 +69,11 @@ absl::StatusOr<RewrittenPacket> PacketRewriter::Process(absl::Span<const uint8_t
     }
   }
   out.frame = analyzer_.EndFrame();
+  if (!has_rpu && !missing_rpu.empty()) {
+    has_rpu = true;
+    rpu = missing_rpu;
+    out.rpu_inserted = true;
+  }
   if (!has_rpu) return out;
   absl::StatusOr<std::vector<uint8_t>> converted = ApplyTransform(options_.transform, rpu);
   if (!converted.ok()) return AtPacket(converted.status(), index);

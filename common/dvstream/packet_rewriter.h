@@ -24,6 +24,9 @@ struct PacketRewriteOptions {
 struct RewrittenPacket {
   std::vector<uint8_t> data;                // the new packet, same NAL length size
   std::optional<std::vector<uint8_t>> rpu;  // the RPU payload (transformed), if the packet had one
+  // The packet's later RPU NALs (a defect of some rips), untransformed and left out of `data`.
+  std::vector<std::vector<uint8_t>> extra_rpus;
+  bool rpu_inserted = false;                // `rpu` is the `missing_rpu` given, not the packet's
   hevc::FrameInfo frame;                    // picture order of the packet's frame
 };
 
@@ -39,18 +42,23 @@ class PacketRewriter {
   PacketRewriter(int nal_length_size, PacketRewriteOptions options)
       : nal_length_size_(nal_length_size), options_(std::move(options)) {}
 
-  // Rewrites one packet: NALs kept in order, EL NALs dropped if asked, the RPU (type 62) replaced
-  // by its transform and moved last. Errors: malformed lengths, unparsable slice headers, more
-  // than one RPU, the transform's error; all name the packet index.
-  absl::StatusOr<RewrittenPacket> Rewrite(absl::Span<const uint8_t> packet);
+  // Rewrites one packet: NALs kept in order, EL NALs dropped if asked, the first RPU (type 62)
+  // replaced by its transform and moved last, later RPUs dropped (see extra_rpus). A packet
+  // without an RPU gets `missing_rpu` (an untransformed payload) when it is not empty, as if it
+  // had carried it. Errors: malformed lengths, unparsable slice headers, the transform's error;
+  // all name the packet index.
+  absl::StatusOr<RewrittenPacket> Rewrite(absl::Span<const uint8_t> packet,
+                                          absl::Span<const uint8_t> missing_rpu = {});
   // Like Rewrite() but leaves `data` empty: for RPU extraction.
-  absl::StatusOr<RewrittenPacket> Inspect(absl::Span<const uint8_t> packet);
+  absl::StatusOr<RewrittenPacket> Inspect(absl::Span<const uint8_t> packet,
+                                          absl::Span<const uint8_t> missing_rpu = {});
 
   int nal_length_size() const { return nal_length_size_; }
   uint64_t packets() const { return packets_; }
 
  private:
-  absl::StatusOr<RewrittenPacket> Process(absl::Span<const uint8_t> packet, bool build);
+  absl::StatusOr<RewrittenPacket> Process(absl::Span<const uint8_t> packet, bool build,
+                                          absl::Span<const uint8_t> missing_rpu);
 
   int nal_length_size_;
   PacketRewriteOptions options_;

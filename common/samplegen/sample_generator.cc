@@ -1,4 +1,5 @@
-// The generator's steps, in order: RPUs, video layers, dual-layer mux, audio, side files, mkvmerge.
+// The generator's steps, in order: RPUs, video layers, dual-layer mux, RPU defects, audio, side
+// files, mkvmerge.
 #include "common/samplegen/sample_generator.h"
 
 #include <memory>
@@ -39,6 +40,29 @@ absl::Status MuxLayers(const std::string& bl_path, const std::string& el_path,
     return absl::InternalError(absl::StrCat("dual-layer mux made ", stats.access_units,
                                             " frames with ", stats.rpus, " RPUs, expected ",
                                             expected_frames));
+  }
+  return absl::OkStatus();
+}
+
+// Rewrites `video` into `out` with each frame's RPU (display order, from `rpu_path`) repeated
+// spec.RpuCopies(frame) times: the RPU defects of real rips.
+absl::Status ApplyRpuDefects(const SampleSpec& spec, const std::string& video,
+                             const std::string& rpu_path, const std::string& out_path) {
+  auto opener = [](const std::string& path) -> dvstream::SourceOpener {
+    return [path]() -> absl::StatusOr<std::unique_ptr<dvstream::ByteSource>> {
+      ASSIGN_OR_RETURN(auto source, dvstream::FileSource::Open(path));
+      return std::unique_ptr<dvstream::ByteSource>(std::move(source));
+    };
+  };
+  dvstream::InjectOptions options;
+  options.rpu_copies = [&spec](uint64_t frame) { return spec.RpuCopies(static_cast<int>(frame)); };
+  ASSIGN_OR_RETURN(auto out, dvstream::FileSink::Create(out_path));
+  ASSIGN_OR_RETURN(dvstream::StreamStats stats,
+                   dvstream::InjectRpus(opener(video), opener(rpu_path), *out, options));
+  RETURN_IF_ERROR(out->Flush());
+  if (stats.access_units != static_cast<uint64_t>(spec.frame_count())) {
+    return absl::InternalError(absl::StrCat("RPU defects: rewrote ", stats.access_units,
+                                            " frames, expected ", spec.frame_count()));
   }
   return absl::OkStatus();
 }
@@ -100,6 +124,13 @@ absl::Status GenerateSample(const SampleSpec& spec, const std::string& out_path,
   ASSIGN_OR_RETURN(std::unique_ptr<fs::AtomicOutput> out, fs::AtomicOutput::Create(out_path));
 
   ASSIGN_OR_RETURN(std::string video, MakeVideo(spec, *dir, options));
+  if (spec.HasRpuDefects()) {
+    Step(options, absl::StrCat("RPU defects: ", spec.drop_rpus.size(), " frames without, ",
+                               spec.duplicate_rpus.size(), " with two"));
+    const std::string defective = dir->File("video-defects.hevc");
+    RETURN_IF_ERROR(ApplyRpuDefects(spec, video, dir->File("rpu.bin"), defective));
+    video = defective;
+  }
 
   MuxInputs in;
   in.video_hevc = video;

@@ -27,7 +27,9 @@ struct GenerateOptions {
 // Dual-layer kinds: the BL is a plain HDR10 encode; the EL (half width and height, 10-bit) is
 // encoded by x265 with --dolby-vision-profile 8.1 attaching the per-frame profile 7 RPUs, and
 // dvstream::Mux interleaves the two (EL NALs wrapped in type 63, the RPU last in each unit).
-// mkvmerge derives the Dolby Vision configuration record from the stream.
+// mkvmerge derives the Dolby Vision configuration record from the stream. RPU defects
+// (spec.drop_rpus, duplicate_rpus) are made last, on the finished stream, by dvstream::InjectRpus
+// putting each frame's RPU back 0 or 2 times.
 //
 // Errors: InvalidArgument for a bad spec, NotFound for a missing tool, Internal/DeadlineExceeded
 // naming the tool that failed with its last output lines, and file errors naming the path.

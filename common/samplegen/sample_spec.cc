@@ -1,6 +1,7 @@
 // Names, parsing and limits of SampleSpec.
 #include "common/samplegen/sample_spec.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -53,6 +54,42 @@ absl::Status ParseFrameSize(absl::string_view text, int& width, int& height) {
   return absl::OkStatus();
 }
 
+int SampleSpec::RpuCopies(int frame) const {
+  auto has = [frame](const std::vector<int>& v) {
+    return std::find(v.begin(), v.end(), frame) != v.end();
+  };
+  return has(drop_rpus) ? 0 : has(duplicate_rpus) ? 2 : 1;
+}
+
+namespace {
+
+// The RPU defects: Dolby Vision kinds only, frames within the sample, never dropped and doubled.
+absl::Status ValidateRpuDefects(const SampleSpec& s) {
+  if (!s.HasRpuDefects()) return absl::OkStatus();
+  if (!IsDolbyVision(s.kind)) {
+    return absl::InvalidArgumentError(absl::StrCat("RPU defects need a Dolby Vision kind; ",
+                                                   SampleKindName(s.kind), " has no RPUs"));
+  }
+  for (const std::vector<int>* list : {&s.drop_rpus, &s.duplicate_rpus}) {
+    for (int f : *list) {
+      if (f < 0 || f >= s.frame_count()) {
+        return absl::InvalidArgumentError(absl::StrCat("frame ", f, " is outside the sample's ",
+                                                       s.frame_count(), " frames (0 .. ",
+                                                       s.frame_count() - 1, ")"));
+      }
+    }
+  }
+  for (int f : s.drop_rpus) {
+    if (std::find(s.duplicate_rpus.begin(), s.duplicate_rpus.end(), f) != s.duplicate_rpus.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("frame ", f, " cannot both lose its RPU and carry it twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateSampleSpec(const SampleSpec& s) {
   if (s.width < 64 || s.height < 64 || s.width > 7680 || s.height > 4320) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -73,6 +110,7 @@ absl::Status ValidateSampleSpec(const SampleSpec& s) {
     return absl::InvalidArgumentError(
         absl::StrCat("scene interval ", s.scene_every, " is negative (0 = one scene)"));
   }
+  if (absl::Status st = ValidateRpuDefects(s); !st.ok()) return st;
   for (absl::string_view p : kPresets) {
     if (p == s.x265_preset) return absl::OkStatus();
   }

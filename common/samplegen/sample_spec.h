@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,7 +42,14 @@ struct SampleSpec {
   // A Dolby Vision scene starts every `scene_every` frames (frames 0, N, 2N, ...: their RPUs
   // have scene_refresh_flag set, as chunked re-encodes cut there); 0 = only frame 0.
   int scene_every = 0;
+  // Defects of real rips, Dolby Vision kinds only (frame numbers in display order): these frames
+  // carry no RPU / carry their RPU twice.
+  std::vector<int> drop_rpus;
+  std::vector<int> duplicate_rpus;
 
+  bool HasRpuDefects() const { return !drop_rpus.empty() || !duplicate_rpus.empty(); }
+  // How many copies of its RPU frame `frame` carries: 0 dropped, 2 duplicated, else 1.
+  int RpuCopies(int frame) const;
   int frame_count() const { return seconds * fps; }
   bool IsSceneStart(int frame) const {
     return frame == 0 || (scene_every > 0 && frame % scene_every == 0);
@@ -56,7 +64,8 @@ absl::Status ParseFrameSize(absl::string_view text, int& width, int& height);
 
 // Checks the limits the encoders and the half-size EL need: width and height multiples of 4
 // (so the EL is still 4:2:0), 64x64 .. 7680x4320, 1..3600 seconds, 1..120 fps, a known preset,
-// scene_every >= 0.
+// scene_every >= 0, RPU defects only on Dolby Vision kinds and on frames that exist, no frame both
+// dropped and duplicated.
 // Errors: InvalidArgument saying which value is wrong and what is allowed.
 absl::Status ValidateSampleSpec(const SampleSpec& spec);
 

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/samplegen/sample_generator.h"
@@ -21,6 +22,8 @@ struct GenArgs {
   int fps = 24;
   std::string preset = "ultrafast";
   int scene_every = 0;
+  std::vector<int> drop_rpus;
+  std::vector<int> duplicate_rpus;
   bool quiet = false;
 };
 
@@ -32,6 +35,8 @@ absl::Status RunGenSample(const GenArgs& a) {
   spec.fps = a.fps;
   spec.x265_preset = a.preset;
   spec.scene_every = a.scene_every;
+  spec.drop_rpus = a.drop_rpus;
+  spec.duplicate_rpus = a.duplicate_rpus;
   RETURN_IF_ERROR(samplegen::ValidateSampleSpec(spec));
   samplegen::GenerateOptions options;
   if (!a.quiet) {
@@ -66,6 +71,13 @@ void AddGenSampleCommand(CLI::App& app, VerbAction& action) {
   c->add_option("--scene-every", a->scene_every,
                 "Dolby Vision kinds: a scene starts every N frames (scene_refresh_flag in their "
                 "RPUs; default 0 = one scene from frame 0)");
+  c->add_option("--drop-rpus", a->drop_rpus,
+                "Dolby Vision kinds: frames (display order, from 0) whose RPU is left out, e.g. "
+                "5,94,95 (a defect of real rips)")
+      ->delimiter(',');
+  c->add_option("--duplicate-rpus", a->duplicate_rpus,
+                "Dolby Vision kinds: frames (display order) that carry their RPU twice, e.g. 10")
+      ->delimiter(',');
   c->add_flag("--quiet,-q", a->quiet, "Print nothing on success");
   c->callback(Verb(action, [a] { return RunGenSample(*a); }));
 }

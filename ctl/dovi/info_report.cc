@@ -66,6 +66,17 @@ nlohmann::json InfoJson(const InfoReport& r) {
   if (any && s.profile == 8) j["profile8_compatibility"] = s.profile8_compatibility;
   j["el_type"] = s.el_type.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.el_type);
   j["rpus"] = s.rpu_count;
+  if (r.census) {
+    auto frame_list = [](const std::vector<int64_t>& frames) {
+      const size_t n = std::min(frames.size(), kInfoFramesListed);
+      return nlohmann::json{{"count", frames.size()},
+                            {"first", std::vector<int64_t>(frames.begin(), frames.begin() + n)}};
+    };
+    j["frames"] = r.census->frames;
+    j["rpus"] = r.census->rpus;
+    j["frames_without_rpu"] = frame_list(r.census->without_rpu);
+    j["frames_with_several_rpus"] = frame_list(r.census->with_several);
+  }
   j["cm_version"] = any ? nlohmann::json(s.cm_version) : nlohmann::json(nullptr);
   j["scene_cuts"] = s.scene_cuts;
   if (s.l1_count > 0) {
@@ -112,13 +123,30 @@ std::string InfoText(const InfoReport& r) {
                            : std::string("no Dolby Vision configuration"),
                     "\n");
   }
+  if (r.census) {
+    const dvstream::RpuCensus& c = *r.census;
+    absl::StrAppend(&out, "frames:      ", c.frames, "\n");
+    if (c.rpus > 0) {
+      auto frame_list = [](const std::vector<int64_t>& frames) {
+        return frames.empty()
+                   ? std::string("0")
+                   : absl::StrCat(frames.size(), " (",
+                                  dvstream::FrameListText(frames, kInfoFramesListed), ")");
+      };
+      absl::StrAppend(&out, "frames_without_rpu: ", frame_list(c.without_rpu), "\n");
+      if (!c.with_several.empty()) {
+        absl::StrAppend(&out, "frames_with_several_rpus: ", frame_list(c.with_several), "\n");
+      }
+    }
+  }
   if (s.rpu_count == 0) {
     absl::StrAppend(&out, "rpus:        0 (no Dolby Vision RPUs)\n");
     return out;
   }
   absl::StrAppend(&out, "profile:     ", ProfileText(s), "\n");
   absl::StrAppend(&out, "el_type:     ", s.el_type.empty() ? "none" : s.el_type, "\n");
-  absl::StrAppend(&out, "rpus:        ", s.rpu_count, "\n");
+  const int64_t rpus = r.census ? r.census->rpus : static_cast<int64_t>(s.rpu_count);
+  absl::StrAppend(&out, "rpus:        ", rpus, "\n");
   absl::StrAppend(&out, "cm_version:  ", s.cm_version, "\n");
   absl::StrAppend(&out, "scene_cuts:  ", s.scene_cuts, "\n");
   if (s.l1_count > 0) {

@@ -23,7 +23,8 @@ absl::Status InFile(const std::string& path, const absl::Status& s) {
 
 absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::ByteSink& out,
                                              const dvstream::RpuTransform& transform,
-                                             std::optional<libav::VideoTrackInfo>* video) {
+                                             std::optional<libav::VideoTrackInfo>* video,
+                                             std::optional<dvstream::RpuCensus>* census) {
   ASSIGN_OR_RETURN(std::unique_ptr<libav::MatroskaReader> reader,
                    libav::MatroskaReader::Open(path));
   const libav::VideoTrackInfo& info = reader->video();
@@ -40,6 +41,7 @@ absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::
   if (!rewriter.ok()) return InFile(path, rewriter.status());
 
   dvstream::DisplayOrderRpuWriter writer(out);
+  dvstream::FrameRpuCollector frames;  // RPU counts only (empty payloads)
   libav::PacketPtr pkt = libav::MakePacket();
   absl::Status st;
   while (st.ok()) {
@@ -54,6 +56,11 @@ absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::
       st = r.status();
       break;
     }
+    if (census != nullptr) {
+      const size_t rpus = r->rpu ? 1 + r->extra_rpus.size() : 0;
+      st = frames.Add(r->frame, std::vector<std::vector<uint8_t>>(rpus));
+      if (!st.ok()) break;
+    }
     if (!r->rpu) continue;
     if (!r->frame.has_picture) {
       st = absl::InvalidArgumentError(
@@ -65,6 +72,7 @@ absl::StatusOr<uint64_t> ExtractFromMatroska(const std::string& path, dvstream::
   absl::Status fin = writer.Finish();
   if (!st.ok()) return InFile(path, st);
   RETURN_IF_ERROR(fin);
+  if (census != nullptr) *census = dvstream::CountFrameRpus(std::move(frames).Finish());
   return writer.written();
 }
 
@@ -90,13 +98,14 @@ class RpuSplittingSink final : public dvstream::ByteSink {
 absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
                                        dvstream::ByteSink& out,
                                        const dvstream::RpuTransform& transform,
-                                       std::optional<libav::VideoTrackInfo>* video) {
+                                       std::optional<libav::VideoTrackInfo>* video,
+                                       std::optional<dvstream::RpuCensus>* census) {
   switch (kind) {
     case InputKind::kRpuFile:
       return absl::FailedPreconditionError(
           absl::StrCat(path, ": is already an RPU file (use `mkvctl dovi convert-rpu`)"));
     case InputKind::kMatroska:
-      return ExtractFromMatroska(path, out, transform, video);
+      return ExtractFromMatroska(path, out, transform, video, census);
     case InputKind::kAnnexB: {
       ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> in, dvstream::FileSource::Open(path));
       absl::StatusOr<dvstream::StreamStats> stats = dvstream::ExtractRpus(*in, out, transform);
@@ -109,7 +118,8 @@ absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
 
 absl::Status ForEachRpu(const std::string& path, InputKind kind,
                         absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> visit,
-                        std::optional<libav::VideoTrackInfo>* video) {
+                        std::optional<libav::VideoTrackInfo>* video,
+                        std::optional<dvstream::RpuCensus>* census) {
   if (kind == InputKind::kRpuFile) {
     // RPU files are small (a two-hour film: ~30 MB); read whole so trailing bytes survive.
     ASSIGN_OR_RETURN(std::unique_ptr<dvstream::FileSource> in, dvstream::FileSource::Open(path));
@@ -127,7 +137,7 @@ absl::Status ForEachRpu(const std::string& path, InputKind kind,
     return absl::OkStatus();
   }
   RpuSplittingSink sink(visit);
-  RETURN_IF_ERROR(ExtractRpusTo(path, kind, sink, nullptr, video));
+  RETURN_IF_ERROR(ExtractRpusTo(path, kind, sink, nullptr, video, census));
   return sink.Finish();
 }
 

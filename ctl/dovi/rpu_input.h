@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "common/dvstream/byte_io.h"
+#include "common/dvstream/frame_rpus.h"
 #include "common/dvstream/rpu_file.h"
 #include "common/libav/matroska_reader.h"
 #include "ctl/dovi/input_kind.h"
@@ -24,10 +25,13 @@ namespace mkvfleet::ctl {
 // Errors name `path`: unreadable input, a non-HEVC video track, malformed NALs or packets,
 // duplicate POCs, the transform's error (naming the access unit / packet), FailedPrecondition for
 // an RPU file (nothing to extract).
+// When `census` is given and the input is Matroska, it receives how the RPUs match the frames
+// (a frame with several RPUs contributes its first only).
 absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
                                        dvstream::ByteSink& out,
                                        const dvstream::RpuTransform& transform = nullptr,
-                                       std::optional<libav::VideoTrackInfo>* video = nullptr);
+                                       std::optional<libav::VideoTrackInfo>* video = nullptr,
+                                       std::optional<dvstream::RpuCensus>* census = nullptr);
 
 // Calls `visit` with every RPU payload (escaped, starting with 0x19) of `path` in display order:
 // the RPUs of an RPU file in file order, or those ExtractRpusTo finds. Stops at the first error
@@ -35,6 +39,7 @@ absl::StatusOr<uint64_t> ExtractRpusTo(const std::string& path, InputKind kind,
 // file that does not start with a start code.
 absl::Status ForEachRpu(const std::string& path, InputKind kind,
                         absl::FunctionRef<absl::Status(absl::Span<const uint8_t>)> visit,
-                        std::optional<libav::VideoTrackInfo>* video = nullptr);
+                        std::optional<libav::VideoTrackInfo>* video = nullptr,
+                        std::optional<dvstream::RpuCensus>* census = nullptr);
 
 }  // namespace mkvfleet::ctl

@@ -135,6 +135,7 @@ struct Job {
   std::vector<StepRecord> steps;  // sorted by index
   int chunks_requested = 0;       // 0 = auto, 1 = never, N >= 2 = exactly N chunks
   std::string chunk_manifest;     // a chunked job's manifest (coordinator namespace), else ""
+  bool repair_rpus = false;       // repair RPU/frame mismatches whatever the agents' policy
   std::vector<Chunk> chunks;      // a chunked job's chunks, in index order
 };
 
@@ -165,6 +166,9 @@ struct AgentRecord {
   int64_t last_heartbeat_ms = 0;
   int64_t current_job_id = 0;  // a job this agent holds a lease on, 0 = none
   Progress progress;
+  // Which agent installation registered the name last (RegisterRequest.instance_id); in memory
+  // only: "" after a coordinator restart until the agent registers again.
+  std::string instance_id;
 };
 
 // Derived status shown to admins: stale > draining > busy > idle.

@@ -37,9 +37,12 @@ using PathResolver = absl::StatusOr<LibraryFile> (*)(const std::string&,
 
 // EnqueuePaths with the path rules applied by `resolve` (ResolveLibraryFile, or
 // ResolveWalkedFile for the paths a full scan walked).
-absl::StatusOr<std::vector<EnqueueRecord>> EnqueueResolved(
-    JobStore& store, const Library& library, const std::vector<std::string>& paths,
-    PathResolver resolve, const std::string& plan_override, bool dry_run, int chunks_requested) {
+absl::StatusOr<std::vector<EnqueueRecord>> EnqueueResolved(JobStore& store, const Library& library,
+                                                           const std::vector<std::string>& paths,
+                                                           PathResolver resolve,
+                                                           const std::string& plan_override,
+                                                           bool dry_run, int chunks_requested,
+                                                           bool repair_rpus) {
   std::vector<EnqueueRecord> out(paths.size());
   std::vector<EnqueueItem> items;
   std::vector<size_t> slots;
@@ -59,6 +62,7 @@ absl::StatusOr<std::vector<EnqueueRecord>> EnqueueResolved(
     item.file = std::move(*file);
     item.plan_override = plan_override;
     item.chunks_requested = chunks_requested;
+    item.repair_rpus = repair_rpus;
     items.push_back(std::move(item));
     slots.push_back(i);
   }
@@ -74,9 +78,10 @@ absl::StatusOr<std::vector<EnqueueRecord>> EnqueueResolved(
 absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const Library& library,
                                                         const std::vector<std::string>& paths,
                                                         const std::string& plan_override,
-                                                        bool dry_run, int chunks_requested) {
+                                                        bool dry_run, int chunks_requested,
+                                                        bool repair_rpus) {
   return EnqueueResolved(store, library, paths, &ResolveLibraryFile, plan_override, dry_run,
-                         chunks_requested);
+                         chunks_requested, repair_rpus);
 }
 
 bool IsScanCandidate(const Library& library, const std::string& path) {
@@ -150,7 +155,7 @@ absl::StatusOr<std::vector<EnqueueRecord>> Scan(JobStore& store, const Library& 
       spdlog::info("full scan roots={} files={} dry_run={}", library.roots.size(), files.size(),
                    dry_run);
       return EnqueueResolved(store, library, files, &ResolveWalkedFile, plan_override, dry_run,
-                             /*chunks_requested=*/0);
+                             /*chunks_requested=*/0, /*repair_rpus=*/false);
     }
   }
   return absl::InvalidArgumentError("unknown scan mode");

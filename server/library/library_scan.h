@@ -29,11 +29,13 @@ enum class ScanMode { kFull, kFiles, kTestFile };
 
 // Applies the path rules to each path (refusals become kRefused records with the reason), then
 // enqueues the accepted ones in one store transaction. Results keep the input order.
-// `chunks_requested`: 0 = auto, 1 = never, N >= 2 = exactly N chunks (Job::chunks_requested).
+// `chunks_requested`: 0 = auto, 1 = never, N >= 2 = exactly N chunks (Job::chunks_requested);
+// `repair_rpus`: Job::repair_rpus.
 absl::StatusOr<std::vector<EnqueueRecord>> EnqueuePaths(JobStore& store, const Library& library,
                                                         const std::vector<std::string>& paths,
                                                         const std::string& plan_override,
-                                                        bool dry_run, int chunks_requested = 0);
+                                                        bool dry_run, int chunks_requested = 0,
+                                                        bool repair_rpus = false);
 
 // kFull first checks every root with CheckRootMounted (mount_check.h): a root that looks
 // unmounted fails the whole scan with FailedPrecondition naming it and why, enqueuing nothing;

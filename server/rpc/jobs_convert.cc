@@ -129,6 +129,7 @@ void ToProto(const Job& in, bool with_steps, v1::Job* out) {
   ToProto(in.progress, out->mutable_progress());
   out->set_chunks_requested(in.chunks_requested);
   out->set_chunk_manifest(in.chunk_manifest);
+  out->set_repair_rpus(in.repair_rpus);
   if (!with_steps) return;
   for (const Chunk& c : in.chunks) ToProto(c, out->add_chunks());
   for (const StepRecord& s : in.steps) {

@@ -228,6 +228,7 @@ absl::StatusOr<std::vector<EnqueueRecord>> JobStore::Enqueue(const std::vector<E
     job.max_attempts = policy_.max_attempts;
     job.plan_override = item.plan_override;
     job.chunks_requested = item.chunks_requested;
+    job.repair_rpus = item.repair_rpus;
     job.size_bytes = item.file.size_bytes;
     job.mtime_ms = item.file.mtime_ms;
     job.created_ms = job.updated_ms = now;

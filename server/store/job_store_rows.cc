@@ -31,7 +31,7 @@ constexpr char kJobColumns[] =
     "j.error, j.output, j.plan, j.plan_override, j.agent, j.size_bytes, j.mtime_ms, "
     "j.created_ms, j.updated_ms, j.not_before_ms, j.progress, "
     "COALESCE(t.id, 0), COALESCE(t.lease_id, ''), COALESCE(t.lease_agent, ''), "
-    "COALESCE(t.lease_deadline_ms, 0), j.chunks_requested, j.chunk_manifest";
+    "COALESCE(t.lease_deadline_ms, 0), j.chunks_requested, j.chunk_manifest, j.repair_rpus";
 constexpr char kJobFrom[] =
     " FROM jobs j LEFT JOIN tasks t ON t.id = (SELECT MIN(id) FROM tasks WHERE job_id = j.id)";
 
@@ -60,6 +60,7 @@ Job JobFromRow(const SqliteStatement& s) {
   j.task.lease = Lease{s.Text(20), s.Text(21), s.Int(22)};
   j.chunks_requested = static_cast<int>(s.Int(23));
   j.chunk_manifest = s.Text(24);
+  j.repair_rpus = s.Int(25) != 0;
   return j;
 }
 
@@ -223,11 +224,11 @@ absl::Status InsertJob(SqliteDb& db, Job& job) {
       SqliteStatement s,
       db.Prepare(
           "INSERT INTO jobs(path, library_root, output_path, state, max_attempts, plan_override, "
-          "size_bytes, mtime_ms, created_ms, updated_ms, chunks_requested) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+          "size_bytes, mtime_ms, created_ms, updated_ms, chunks_requested, repair_rpus) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
   s.BindAll(job.path, job.library_root, job.output_path, JobStateName(job.state), job.max_attempts,
             job.plan_override, job.size_bytes, job.mtime_ms, job.created_ms, job.updated_ms,
-            job.chunks_requested);
+            job.chunks_requested, job.repair_rpus ? 1 : 0);
   RETURN_IF_ERROR(s.Run());
   job.id = db.LastInsertRowId();
   ASSIGN_OR_RETURN(SqliteStatement t, db.Prepare("INSERT INTO tasks(job_id) VALUES (?)"));

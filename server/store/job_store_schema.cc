@@ -118,6 +118,10 @@ CREATE INDEX tasks_chunks_by_state ON tasks(chunk_state, job_id, chunk_index)
   WHERE chunk_index >= 0;
 CREATE INDEX tasks_by_job_chunk ON tasks(job_id, chunk_index);
 )sql",
+      // 4: a job may ask for its Dolby Vision RPUs to be repaired (enqueue --repair-rpus).
+      R"sql(
+ALTER TABLE jobs ADD COLUMN repair_rpus INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

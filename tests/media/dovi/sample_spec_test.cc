@@ -152,5 +152,30 @@ TEST_CASE("scene starts: scene_refresh_flag on frames 0, N, 2N ... only, RPUs st
   CHECK_THAT(std::string(ValidateSampleSpec(spec).message()), Catch::Contains("negative"));
 }
 
+TEST_CASE("RPU defects: which frames lose or double their RPU, and what is refused") {
+  SampleSpec spec;
+  spec.kind = SampleKind::kP7Mel;
+  spec.drop_rpus = {5, 47};
+  spec.duplicate_rpus = {10};
+  CHECK(spec.HasRpuDefects());
+  CHECK(ValidateSampleSpec(spec).ok());
+  CHECK(spec.RpuCopies(5) == 0);
+  CHECK(spec.RpuCopies(10) == 2);
+  CHECK(spec.RpuCopies(6) == 1);
+
+  SampleSpec outside = spec;
+  outside.drop_rpus = {48};  // 2 s at 24 fps: frames 0 .. 47
+  CHECK_THAT(std::string(ValidateSampleSpec(outside).message()),
+             Catch::Contains("frame 48 is outside the sample's 48 frames (0 .. 47)"));
+  SampleSpec both = spec;
+  both.duplicate_rpus = {5};
+  CHECK_THAT(std::string(ValidateSampleSpec(both).message()),
+             Catch::Contains("frame 5 cannot both lose its RPU and carry it twice"));
+  SampleSpec hdr10 = spec;
+  hdr10.kind = SampleKind::kHdr10;
+  CHECK_THAT(std::string(ValidateSampleSpec(hdr10).message()),
+             Catch::Contains("RPU defects need a Dolby Vision kind"));
+}
+
 }  // namespace
 }  // namespace mkvfleet::samplegen

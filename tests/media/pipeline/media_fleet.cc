@@ -93,9 +93,11 @@ json MediaFleet::Ctl(const std::vector<std::string>& args) {
   return ToolJson(argv);
 }
 
-int64_t MediaFleet::Enqueue(const std::string& path, const std::string& plan) {
+int64_t MediaFleet::Enqueue(const std::string& path, const std::string& plan,
+                            const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"enqueue", path};
   if (!plan.empty()) args.insert(args.end(), {"--plan", plan});
+  args.insert(args.end(), extra.begin(), extra.end());
   json r = Ctl(args);
   INFO(r.dump());
   REQUIRE(r.is_array());

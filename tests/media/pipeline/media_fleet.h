@@ -24,6 +24,8 @@ class MediaFleet {
 
   const std::string& library() const { return library_; }
   const std::string& out() const { return out_; }
+  // The coordinator's address, for mkvctl runs without --json.
+  const std::string& address() const { return address_; }
   // The agent's --work-dir (per-job folders live in its jobs/).
   std::string work() const { return root_ + "/work"; }
 
@@ -38,8 +40,10 @@ class MediaFleet {
   static bool AgentHonoursPermissions();
 
   nlohmann::json Ctl(const std::vector<std::string>& args);
-  // mkvctl enqueue (optionally --plan); REQUIREs one created job and returns its id.
-  int64_t Enqueue(const std::string& path, const std::string& plan = "");
+  // mkvctl enqueue (optionally --plan, then `extra` options); REQUIREs one created job and
+  // returns its id.
+  int64_t Enqueue(const std::string& path, const std::string& plan = "",
+                  const std::vector<std::string>& extra = {});
   // Waits for a terminal state; returns mkvctl --json show.
   nlohmann::json WaitDone(int64_t id);
   // The job's log lines (mkvctl --json logs), as one text.

@@ -58,6 +58,11 @@ TEST_CASE("P7 MEL becomes 8.1 by dv-convert, judged by independent tools") {
   for (const json& s : job["steps"]) steps.push_back(s["name"]);
   CHECK(steps == std::vector<std::string>{"probe", "plan", "rpu", "encode", "mux", "verify",
                                           "publish"});
+  // The probe recorded every frame's L1 for the dashboard's brightness plot: 48 one-frame buckets.
+  const json& probe_facts = job["steps"][0]["checkpoint"]["facts"];
+  const std::string brightness = probe_facts.value("brightness", "");
+  CHECK(brightness.rfind("brightness/1 48 1 ", 0) == 0);
+  CHECK(std::count(brightness.begin(), brightness.end(), ':') == 2 * 48);
 
   json mkv = testing::ToolJson({"mkvmerge", "-J", out});
   std::vector<std::string> langs;

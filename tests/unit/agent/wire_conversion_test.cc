@@ -52,6 +52,14 @@ TEST_CASE("a whole-job task carries its chunking request and no assignment") {
   CHECK(task.chunk_manifest.empty());
 }
 
+TEST_CASE("a job's --repair-rpus reaches the task") {
+  v1::Task t;
+  t.mutable_job()->set_id(7);
+  CHECK_FALSE(TaskFromProto(t).repair_rpus);
+  t.mutable_job()->set_repair_rpus(true);
+  CHECK(TaskFromProto(t).repair_rpus);
+}
+
 TEST_CASE("zero chunking fields keep the domain defaults, forced counts pass through") {
   v1::Task t;
   t.mutable_chunking()->set_chunks(4);

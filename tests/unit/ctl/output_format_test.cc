@@ -114,6 +114,21 @@ TEST_CASE("show JSON adds steps with times and frames when known") {
   CHECK(j["steps"][1]["frames_total"] == 40);
 }
 
+TEST_CASE("show says how many frames had their RPUs repaired, and whether it was asked") {
+  v1::Job job = SampleJob();
+  CHECK(JobToJson(job, true)["rpus_repaired"] == 0);
+  CHECK(JobToJson(job, false)["repair_rpus"] == false);
+  CHECK(JobDetail(job).find("rpus:") == std::string::npos);
+  (*job.mutable_steps(0)->mutable_checkpoint()->mutable_facts())["rpus_repaired"] = "3";
+  job.set_repair_rpus(true);
+  const nlohmann::json j = JobToJson(job, true);
+  CHECK(j["rpus_repaired"] == 3);
+  CHECK(j["repair_rpus"] == true);
+  CHECK(JobDetail(job).find(
+            "rpus:      3 frames repaired (--repair-rpus); the job log lists them\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("show JSON of a chunked job has its chunks with the contract keys") {
   nlohmann::json j = JobToJson(ChunkedJob(), true);
   CHECK(j["chunks_requested"] == 4);

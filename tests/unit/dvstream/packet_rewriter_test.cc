@@ -166,6 +166,75 @@ TEST_CASE("RPUs from decode-order packets come out in display order", "[dvstream
   }
 }
 
+// The packet without its RPU NAL (type 62).
+std::vector<uint8_t> WithoutRpu(const std::vector<uint8_t>& packet) {
+  auto nals = hevc::SplitLengthPrefixed(packet, 4);
+  REQUIRE(nals.ok());
+  std::vector<uint8_t> out;
+  for (auto nal : *nals) {
+    if (hevc::NalTypeOf(nal) != hevc::kUnspec62)
+      REQUIRE(hevc::AppendLengthPrefixed(nal, 4, out).ok());
+  }
+  return out;
+}
+
+// The RPU payload (after 7C 01) of a packet.
+std::vector<uint8_t> RpuOf(const std::vector<uint8_t>& packet) {
+  auto nals = hevc::SplitLengthPrefixed(packet, 4);
+  REQUIRE(nals.ok());
+  for (auto nal : *nals) {
+    if (hevc::NalTypeOf(nal) == hevc::kUnspec62) return {nal.begin() + 2, nal.end()};
+  }
+  FAIL("packet has no RPU");
+  return {};
+}
+
+TEST_CASE("a packet with two RPUs keeps the first; the second is reported and dropped",
+          "[dvstream][packet]") {
+  const Track t = ToTrack(Sample("regular.hevc"), 4, false);
+  std::vector<uint8_t> doubled = t.packets[0];
+  const std::vector<uint8_t> second_nal = {0x7C, 0x01, 0x19, 0x08, 0x09, 0x80};
+  REQUIRE(hevc::AppendLengthPrefixed(second_nal, 4, doubled).ok());
+  auto rewriter = PacketRewriter::Create(t.hvcc);
+  REQUIRE(rewriter.ok());
+  auto r = rewriter->Rewrite(doubled);
+  REQUIRE(r.ok());
+  REQUIRE(r->rpu.has_value());
+  CHECK(*r->rpu == RpuOf(t.packets[0]));
+  REQUIRE(r->extra_rpus.size() == 1);
+  CHECK(r->extra_rpus[0] == std::vector<uint8_t>(second_nal.begin() + 2, second_nal.end()));
+  CHECK(r->data == t.packets[0]);  // the RPU is already last in the sample's packets
+}
+
+TEST_CASE("a packet without an RPU gets the one given, transformed like the others",
+          "[dvstream][packet]") {
+  const Track t = ToTrack(Sample("regular.hevc"), 4, false);
+  PacketRewriteOptions opt;
+  opt.transform = [](absl::Span<const uint8_t> rpu) -> absl::StatusOr<std::vector<uint8_t>> {
+    std::vector<uint8_t> out(rpu.begin(), rpu.end());
+    out.push_back(0x42);
+    return out;
+  };
+  auto rewriter = PacketRewriter::Create(t.hvcc, opt);
+  REQUIRE(rewriter.ok());
+  const std::vector<uint8_t> patch = RpuOf(t.packets[0]);
+  // A packet that has its own RPU keeps it; the patch is for packets without one.
+  auto own = rewriter->Rewrite(t.packets[0], patch);
+  REQUIRE(own.ok());
+  CHECK_FALSE(own->rpu_inserted);
+  auto bare = rewriter->Rewrite(WithoutRpu(t.packets[1]));
+  REQUIRE(bare.ok());
+  CHECK_FALSE(bare->rpu.has_value());
+  auto patched = rewriter->Rewrite(WithoutRpu(t.packets[2]), patch);
+  REQUIRE(patched.ok());
+  CHECK(patched->rpu_inserted);
+  std::vector<uint8_t> expected = patch;
+  expected.push_back(0x42);
+  REQUIRE(patched->rpu.has_value());
+  CHECK(*patched->rpu == expected);
+  CHECK(RpuOf(patched->data) == expected);
+}
+
 TEST_CASE("malformed packets are errors naming the packet", "[dvstream][packet]") {
   PacketRewriter rewriter(4, {});
   const uint8_t truncated[] = {0, 0, 0, 9, 0x40, 0x01};

@@ -88,6 +88,43 @@ TEST_CASE("inject RPUs into a BL", "[dvstream]") {
   }
 }
 
+TEST_CASE("inject with per-frame copies: a dropped RPU is missing at its display position",
+          "[dvstream]") {
+  const auto rpus = Sample("regular_rpu.bin");
+  const auto bl = Sample("regular_bl_start_code_4.hevc");
+  InjectOptions opt;
+  opt.rpu_copies = [](uint64_t frame) { return frame == 5 ? 0 : frame == 9 ? 2 : 1; };
+  MemorySink out;
+  auto stats = InjectRpus(OpenerOf(bl, 1 << 20), OpenerOf(rpus, 1 << 20), out, opt);
+  REQUIRE(stats.ok());
+  CHECK(stats->access_units == 259);
+  CHECK(stats->rpus == 259);  // one dropped, one doubled
+
+  // Without the doubling (which extraction refuses), extraction gives every RPU but the 6th.
+  opt.rpu_copies = [](uint64_t frame) { return frame == 5 ? 0 : 1; };
+  MemorySink dropped;
+  REQUIRE(InjectRpus(OpenerOf(bl, 1 << 20), OpenerOf(rpus, 1 << 20), dropped, opt).ok());
+  MemorySource src(dropped.data(), 4096);
+  MemorySink extracted;
+  auto ex = ExtractRpus(src, extracted);
+  REQUIRE(ex.ok());
+  CHECK(ex->rpus == 258);
+  MemorySink whole;
+  MemorySource again(out.data(), 4096);
+  CHECK_FALSE(ExtractRpus(again, whole).ok());  // frame 9's unit has two RPU NALs
+  // regular_rpu.bin without its 6th RPU: the RPU file's framing is 00 00 00 01 + payload.
+  std::vector<size_t> starts;
+  for (size_t i = 0; i + 4 <= rpus.size(); ++i) {
+    if (rpus[i] == 0 && rpus[i + 1] == 0 && rpus[i + 2] == 0 && rpus[i + 3] == 1) {
+      starts.push_back(i);
+    }
+  }
+  REQUIRE(starts.size() == 259);
+  std::vector<uint8_t> want(rpus.begin(), rpus.begin() + static_cast<long>(starts[5]));
+  want.insert(want.end(), rpus.begin() + static_cast<long>(starts[6]), rpus.end());
+  CHECK(extracted.data() == want);
+}
+
 TEST_CASE("demux dual layer into BL and EL", "[dvstream]") {
   const auto in = Sample("regular_start_code_4_muxed_el.hevc");
   for (size_t chunk : kChunkSizes) {

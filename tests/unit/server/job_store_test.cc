@@ -71,6 +71,19 @@ TEST_CASE("migrations on a fresh and on an existing database") {
   CHECK(job->max_attempts == kDefaultMaxAttempts);
 }
 
+TEST_CASE("a job's --repair-rpus is stored and survives a reopen") {
+  Fixture f;
+  EnqueueItem item = Item("repair.mkv");
+  item.repair_rpus = true;
+  auto r = f.store->Enqueue({item}, false);
+  REQUIRE(r.ok());
+  const int64_t repair = r->at(0).job_id;
+  const int64_t plain = f.Add("plain.mkv");
+  f.Reopen();
+  CHECK(f.store->GetJob(repair)->repair_rpus);
+  CHECK_FALSE(f.store->GetJob(plain)->repair_rpus);
+}
+
 TEST_CASE("open errors are clear") {
   const std::string dir = testing::MakeTempDir("store-open");
   FakeClock clock(kT0);

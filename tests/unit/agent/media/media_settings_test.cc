@@ -26,6 +26,20 @@ TEST_CASE("defaults: skip FEL and standard sources, no overwrite, no replace") {
   CHECK(m->Tool("ffprobe") == "ffprobe");
 }
 
+TEST_CASE("rpu_mismatch: fail by default, repair when asked, anything else refused") {
+  absl::StatusOr<MediaSettings> m = FromToml("");
+  REQUIRE(m.ok());
+  CHECK(m->rpu_mismatch == RpuMismatchPolicy::kFail);
+  m = FromToml("[media]\nrpu_mismatch = \"repair\"\n");
+  REQUIRE(m.ok());
+  CHECK(m->rpu_mismatch == RpuMismatchPolicy::kRepair);
+  m = FromToml("[media]\nrpu_mismatch = \"fix\"\n");
+  REQUIRE_FALSE(m.ok());
+  const std::string message(m.status().message());
+  CHECK(message.find("rpu_mismatch must be \"fail\" or \"repair\", not \"fix\"") == 0);
+  CHECK(message.find("media.rpu_mismatch") != std::string::npos);
+}
+
 TEST_CASE("values from the [media] table, [tools] and env") {
   absl::StatusOr<MediaSettings> m = FromToml(
       R"(pipeline = "media"

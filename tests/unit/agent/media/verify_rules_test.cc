@@ -1,6 +1,8 @@
 // Verification rules: a faithful output passes; each kind of damage fails the check named for it.
 #include "agent/media/verify_rules.h"
 
+#include <algorithm>
+
 #include "catch2/catch.hpp"
 
 namespace mkvfleet::agent::media {
@@ -77,6 +79,51 @@ TEST_CASE("frame and RPU problems are named") {
   t.source_frames = 50;  // the header said 48 but the mux read 50
   CHECK(Failed(GoodOutput(), GoodScan(), t) ==
         V{"frame_count", "source_frame_count", "rpu_per_frame"});
+}
+
+TEST_CASE("a frame with two RPUs fails rpu_per_frame") {
+  RpuScanTotals doubled = GoodScan();
+  doubled.packets_with_several_rpus = 1;
+  CHECK(Failed(GoodOutput(), doubled) == V{"rpu_per_frame"});
+}
+
+// Source() with timing: video from 0.5 s, audio 1 from 2 s (1.5 s after the video) lasting 1.5 s,
+// audio 2 and subtitles from 0.5 s.
+MediaInfo TimedSource() {
+  MediaInfo m = Source();
+  const int64_t starts[] = {500'000'000, 2'000'000'000, 500'000'000, 500'000'000};
+  const double durations[] = {2.0, 1.5, 2.0, 1.9};
+  for (size_t i = 0; i < m.tracks.size(); ++i) {
+    m.tracks[i].start_ns = starts[i];
+    m.tracks[i].duration_s = durations[i];
+  }
+  return m;
+}
+
+TEST_CASE("timing: the video's start and each track's start and duration are kept") {
+  const MediaInfo src = TimedSource();
+  MediaInfo out = src;
+  out.dovi = GoodOutput().dovi;
+  CHECK(Failed(out, GoodScan(), Target(), src).empty());
+
+  out.tracks[0].start_ns = 0;  // the video moved to 0
+  std::vector<CheckResult> checks = CheckOutput(src, out, GoodScan(), Target());
+  auto timing = std::find_if(checks.begin(), checks.end(),
+                             [](const CheckResult& c) { return c.name == "timing"; });
+  REQUIRE(timing != checks.end());
+  CHECK_FALSE(timing->passed);
+  CHECK(timing->detail == "video track 0 starts at 0.5 s in the source, 0 s in the output");
+
+  out = src;
+  out.dovi = GoodOutput().dovi;
+  out.tracks[1].start_ns = 500'000'000;  // the delayed audio lost its delay
+  CHECK(Failed(out, GoodScan(), Target(), src) == V{"timing"});
+  out.tracks[1].start_ns = 2'000'500'000;  // half a millisecond: within one tick
+  CHECK(Failed(out, GoodScan(), Target(), src).empty());
+  out.tracks[3].duration_s = 1.0;  // subtitles cut short
+  CHECK(Failed(out, GoodScan(), Target(), src) == V{"timing"});
+  out.tracks[3].duration_s = -1;  // the output states none: not judged
+  CHECK(Failed(out, GoodScan(), Target(), src).empty());
 }
 
 TEST_CASE("a wrong or missing DV record fails dovi_config") {
