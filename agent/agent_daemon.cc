@@ -115,6 +115,7 @@ absl::Status AgentDaemon::RegisterOnce() {
   auto free_bytes = FreeBytes(config_.work_dir);
   info.free_temp_bytes = free_bytes.ok() ? *free_bytes : 0;
   info.work_dir = config_.work_dir;
+  info.instance_id = instance_id_;
   info.shared_work_dir = config_.shared_work_dir.empty()
                              ? ""
                              : ToCoordinatorPath(config_.shared_work_dir, config_.path_map);
@@ -126,6 +127,7 @@ absl::Status AgentDaemon::RegisterOnce() {
       spdlog::warn("tool problem name={} problem=\"{}\"", t.name, t.problem);
     }
   }
+  heartbeat_interval_ = reply.heartbeat_interval;
   keeper_.SetInterval(reply.heartbeat_interval);
   spdlog::info("registered agent={} server={} heartbeat_ms={} lease_ms={} drained={}", config_.name,
                config_.server, absl::ToInt64Milliseconds(reply.heartbeat_interval),
@@ -136,6 +138,7 @@ absl::Status AgentDaemon::RegisterOnce() {
 absl::Status AgentDaemon::Run() {
   RETURN_IF_ERROR(work_dirs_.Prepare());
   RETURN_IF_ERROR(CheckSharedWorkDir(config_.shared_work_dir));
+  ASSIGN_OR_RETURN(instance_id_, work_dirs_.InstanceId());
   const std::optional<int64_t> last = work_dirs_.LastHeldJob();
   if (int removed = work_dirs_.RemoveAllExcept(last); removed > 0) {
     spdlog::info("removed leftover job folders count={} kept_job={}", removed, last.value_or(0));
@@ -149,7 +152,6 @@ absl::Status AgentDaemon::Run() {
     spdlog::warn("running the placeholder pipeline: jobs are read and checksummed, not converted");
   }
 
-  keeper_.Start(absl::Seconds(5));
   // Under systemd (Type=notify): READY=1 once registered, WATCHDOG=1 while the loop runs (and
   // while a step finishes during a graceful stop).
   const notify::Notifier& notifier = notifier_;
@@ -158,6 +160,7 @@ absl::Status AgentDaemon::Run() {
   bool ready_sent = false;
   CallBackoff reconnect(kReconnectInitial, kReconnectMax);
   bool registered = false;
+  bool keeper_started = false;
   absl::Status exit_status = absl::OkStatus();
   while (!stopping_.load()) {
     if (!registered) {
@@ -167,6 +170,14 @@ absl::Status AgentDaemon::Run() {
             absl::StrCat("coordinator ", config_.server, " refused the agent token (", s.message(),
                          "): set MKVFLEET_AGENT_TOKEN to the coordinator's agent token"));
         break;
+      }
+      if (absl::IsAlreadyExists(s)) {
+        // Another running agent uses our name: say so every time (it is a setup error to fix),
+        // and keep trying, since the name frees up once that agent goes silent.
+        spdlog::error("register refused: {}", std::string(s.message()));
+        (void)notifier.Status(absl::StrCat("name ", config_.name, " used by another agent"));
+        Pause(reconnect.Next());
+        continue;
       }
       if (!s.ok()) {
         if (reconnect.attempts() == 0 || reconnect.attempts() % 10 == 0) {
@@ -179,6 +190,12 @@ absl::Status AgentDaemon::Run() {
       }
       registered = true;
       reconnect.Reset();
+      // Heartbeats only once registered: those of an agent refused for its name would otherwise
+      // keep that name alive for its holder forever.
+      if (!keeper_started) {
+        keeper_.Start(heartbeat_interval_);
+        keeper_started = true;
+      }
       if (!ready_sent) {
         (void)notifier.Ready();
         (void)notifier.Status(

@@ -1,7 +1,7 @@
 // The agent process's main loop: register (retrying with capped jittered backoff while the
-// coordinator is unreachable, and again after it restarted), claim a task (polling while idle),
-// run it through the Pipeline with a heartbeat thread renewing the lease, clean up the job's work
-// folder, repeat.
+// coordinator is unreachable or another live agent holds our name, and again after it
+// restarted), claim a task (polling while idle), run it through the Pipeline with a heartbeat
+// thread renewing the lease, clean up the job's work folder, repeat.
 //
 // Graceful stop (SIGINT/SIGTERM -> RequestStop()): claim nothing more; let the running step finish
 // within config.stop_grace (its result and checkpoint are reported, so nobody redoes it), start no
@@ -68,6 +68,8 @@ class AgentDaemon {
   CoordinatorClient client_;
   LeaseKeeper keeper_;
   WorkDirs work_dirs_;
+  std::string instance_id_;  // WorkDirs::InstanceId(), set by Run()
+  absl::Duration heartbeat_interval_ = absl::Seconds(5);  // as the coordinator last said
   const notify::Notifier notifier_;
   absl::Notification stop_;
   absl::Notification run_done_;

@@ -10,9 +10,9 @@
 namespace mkvfleet::agent {
 namespace {
 
-void Prepare(grpc::ClientContext& ctx, const std::string& token) {
+void Prepare(grpc::ClientContext& ctx, const std::string& token, absl::Duration timeout) {
   ctx.set_deadline(std::chrono::system_clock::now() +
-                   std::chrono::milliseconds(absl::ToInt64Milliseconds(kRpcTimeout)));
+                   std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout)));
   auth::AddAuth(ctx, token);
 }
 
@@ -43,8 +43,9 @@ bool IsUnreachable(const absl::Status& status) {
   return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
 }
 
-CoordinatorClient::CoordinatorClient(auth::ClientConnectOptions options, std::string token)
-    : options_(std::move(options)), token_(std::move(token)) {}
+CoordinatorClient::CoordinatorClient(auth::ClientConnectOptions options, std::string token,
+                                     absl::Duration rpc_timeout)
+    : options_(std::move(options)), token_(std::move(token)), rpc_timeout_(rpc_timeout) {}
 
 CoordinatorClient::~CoordinatorClient() = default;
 
@@ -72,6 +73,7 @@ absl::StatusOr<RegisterReply> CoordinatorClient::Register(const RegisterInfo& in
   v1::RegisterRequest req;
   req.set_name(info.name);
   req.set_version(info.version);
+  req.set_instance_id(info.instance_id);
   v1::Capabilities* caps = req.mutable_capabilities();
   for (const auto& t : info.tools) {
     if (t.path.empty()) continue;
@@ -86,7 +88,7 @@ absl::StatusOr<RegisterReply> CoordinatorClient::Register(const RegisterInfo& in
   caps->set_shared_work_dir(info.shared_work_dir);
   v1::RegisterResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, token_);
+  Prepare(ctx, token_, rpc_timeout_);
   RETURN_IF_ERROR(FromGrpc(stub->agent->Register(&ctx, req, &resp), options_.target, "Register"));
   RegisterReply reply;
   reply.heartbeat_interval = absl::Milliseconds(resp.heartbeat_interval_ms());
@@ -101,7 +103,7 @@ absl::StatusOr<std::optional<Task>> CoordinatorClient::Claim(const std::string& 
   req.set_agent(agent);
   v1::ClaimJobResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, token_);
+  Prepare(ctx, token_, rpc_timeout_);
   RETURN_IF_ERROR(FromGrpc(stub->agent->ClaimJob(&ctx, req, &resp), options_.target, "ClaimJob"));
   if (!resp.has_task()) return std::optional<Task>();
   return std::optional<Task>(TaskFromProto(resp.task()));
@@ -123,7 +125,7 @@ absl::StatusOr<HeartbeatReply> CoordinatorClient::Heartbeat(
   }
   v1::HeartbeatResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, token_);
+  Prepare(ctx, token_, rpc_timeout_);
   RETURN_IF_ERROR(FromGrpc(stub->agent->Heartbeat(&ctx, req, &resp), options_.target, "Heartbeat"));
   HeartbeatReply reply;
   reply.drained = resp.drained();
@@ -164,7 +166,7 @@ absl::Status CoordinatorClient::ReportStep(const StepReport& r) {
   req.set_bytes_written(r.bytes_written);
   v1::ReportStepResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, token_);
+  Prepare(ctx, token_, rpc_timeout_);
   return FromGrpc(stub->agent->ReportStep(&ctx, req, &resp), options_.target, "ReportStep");
 }
 
@@ -185,7 +187,7 @@ absl::Status CoordinatorClient::AppendLog(const std::string& lease_id, int64_t t
   }
   v1::AppendLogResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, token_);
+  Prepare(ctx, token_, rpc_timeout_);
   return FromGrpc(stub->agent->AppendLog(&ctx, req, &resp), options_.target, "AppendLog");
 }
 
@@ -198,7 +200,7 @@ absl::Status CoordinatorClient::ReleaseTask(const std::string& lease_id, int64_t
   req.set_reason(reason);
   v1::ReleaseTaskResponse resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, token_);
+  Prepare(ctx, token_, rpc_timeout_);
   return FromGrpc(stub->agent->ReleaseTask(&ctx, req, &resp), options_.target, "ReleaseTask");
 }
 
@@ -207,7 +209,7 @@ absl::StatusOr<absl::Time> CoordinatorClient::GetServerTime() {
   v1::ServerInfoRequest req;
   v1::ServerInfo resp;
   grpc::ClientContext ctx;
-  Prepare(ctx, token_);
+  Prepare(ctx, token_, rpc_timeout_);
   RETURN_IF_ERROR(
       FromGrpc(stub->agent->GetServerInfo(&ctx, req, &resp), options_.target, "GetServerInfo"));
   return absl::FromUnixMillis(resp.server_time_ms());

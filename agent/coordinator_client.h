@@ -32,6 +32,7 @@ struct RegisterInfo {
   int64_t free_temp_bytes = 0;
   std::string work_dir;
   std::string shared_work_dir;
+  std::string instance_id;  // WorkDirs::InstanceId(): tells this agent apart from a namesake
 };
 
 struct RegisterReply {
@@ -79,8 +80,10 @@ struct JobLogLine {
 
 class CoordinatorClient {
  public:
-  // Does not connect yet. `token` may be empty (coordinator without tokens).
-  CoordinatorClient(auth::ClientConnectOptions options, std::string token);
+  // Does not connect yet. `token` may be empty (coordinator without tokens). Every call gets
+  // `rpc_timeout` as its deadline (tests shorten it).
+  CoordinatorClient(auth::ClientConnectOptions options, std::string token,
+                    absl::Duration rpc_timeout = kRpcTimeout);
   ~CoordinatorClient();
 
   // Builds a fresh channel (the old one may sit in a long reconnect backoff after the coordinator
@@ -89,7 +92,8 @@ class CoordinatorClient {
 
   // Each call maps the gRPC status to the same absl code; messages name the coordinator address.
   // UNAVAILABLE / DEADLINE_EXCEEDED: unreachable. UNAUTHENTICATED / PERMISSION_DENIED: bad token.
-  // FAILED_PRECONDITION on reports: stale lease.
+  // FAILED_PRECONDITION on reports: stale lease. ALREADY_EXISTS on Register: another live agent
+  // holds the name.
   absl::StatusOr<RegisterReply> Register(const RegisterInfo& info);
   // nullopt when there is nothing to do.
   absl::StatusOr<std::optional<Task>> Claim(const std::string& agent);
@@ -111,6 +115,7 @@ class CoordinatorClient {
 
   const auth::ClientConnectOptions options_;
   const std::string token_;
+  const absl::Duration rpc_timeout_;
   absl::Mutex mu_;
   std::shared_ptr<Stubs> stub_ ABSL_GUARDED_BY(mu_);
 };

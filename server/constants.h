@@ -20,6 +20,18 @@ inline constexpr absl::Duration kReaperInterval = absl::Seconds(1);
 inline constexpr absl::Duration kSqliteBusyTimeout = absl::Seconds(10);
 // Events buffered per WatchEvents subscriber; a subscriber that falls this far behind is dropped.
 inline constexpr size_t kEventQueueCapacity = 1024;
+// Bytes (estimated, event_bus.h ApproximateBytes) buffered per subscriber; one event may be large
+// (a chunked job carries up to kMaxChunksPerJob chunks with their errors), so the count alone does
+// not bound what a slow watcher makes the coordinator hold. Past this the subscriber is dropped.
+inline constexpr size_t kEventQueueMaxBytes = size_t{8} << 20;
+// WatchEvents streams served at once (mkvctl watch, the dashboard, scripts); each holds a server
+// thread. One more is refused with RESOURCE_EXHAUSTED. Config key max_event_watchers.
+inline constexpr int kDefaultMaxEventWatchers = 64;
+// Message size limits on both ends: common/auth/wire_limits.h.
+// Keepalive pings on idle connections, so a watcher or agent that vanished without closing its
+// connection (power loss, partition) is noticed and its stream and thread freed.
+inline constexpr absl::Duration kServerKeepaliveTime = absl::Seconds(60);
+inline constexpr absl::Duration kServerKeepaliveTimeout = absl::Seconds(20);
 // How often a WatchEvents stream wakes up to notice a client that went away.
 inline constexpr absl::Duration kWatchPollInterval = absl::Milliseconds(500);
 // Longest accepted log line / error text from an agent; longer ones are truncated.

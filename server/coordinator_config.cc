@@ -1,6 +1,8 @@
 // Coordinator settings from the config layers, and their cross-checks.
 #include "server/coordinator_config.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
@@ -43,6 +45,9 @@ absl::StatusOr<CoordinatorConfig> LoadCoordinatorConfig(const config::ConfigLaye
   ASSIGN_OR_RETURN(c.tls_cert_file, layers.GetString("tls_cert_file"));
   ASSIGN_OR_RETURN(c.tls_key_file, layers.GetString("tls_key_file"));
   ASSIGN_OR_RETURN(c.log_level, layers.GetString("log_level", c.log_level));
+  ASSIGN_OR_RETURN(const int64_t watchers,
+                   layers.GetInt("max_event_watchers", c.max_event_watchers));
+  c.max_event_watchers = static_cast<int>(std::min<int64_t>(watchers, 1 << 20));
   ASSIGN_OR_RETURN(c.policy.lease_duration,
                    GetSeconds(layers, "lease_seconds", c.policy.lease_duration));
   ASSIGN_OR_RETURN(c.heartbeat_interval,
@@ -90,6 +95,9 @@ absl::Status ValidateCoordinatorConfig(const CoordinatorConfig& c) {
         "heartbeat_seconds must be positive and shorter than lease_seconds");
   }
   if (c.policy.max_attempts < 1) return absl::InvalidArgumentError("max_attempts must be >= 1");
+  if (c.max_event_watchers < 1) {
+    return absl::InvalidArgumentError("max_event_watchers must be >= 1");
+  }
   if (c.policy.backoff_base < absl::ZeroDuration() ||
       c.policy.backoff_cap < c.policy.backoff_base) {
     return absl::InvalidArgumentError(

@@ -19,6 +19,9 @@
 //   tls_cert_file, tls_key_file  PEM files; both set = TLS        [MKVFLEET_TLS_CERT_FILE,
 //                                                                  MKVFLEET_TLS_KEY_FILE]
 //   log_level            trace|debug|info|warn|error, default info [MKVFLEET_LOG_LEVEL] --log-level
+//   max_event_watchers   WatchEvents streams served at once (mkvctl watch, dashboards), default
+//                        64; one more is refused with RESOURCE_EXHAUSTED
+//                                                                 [MKVFLEET_MAX_EVENT_WATCHERS]
 //   [watch] enabled      watch the library roots and enqueue new .mkv files, default false
 //                                                                 [MKVFLEET_WATCH_ENABLED] --watch
 //   [watch] settle_seconds  a file is enqueued once its size and mtime stayed the same this
@@ -40,6 +43,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/config/config_layers.h"
+#include "server/constants.h"
 #include "server/jobs/job_state_machine.h"
 
 namespace mkvfleet::server {
@@ -64,6 +68,7 @@ struct CoordinatorConfig {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string log_level = "info";
+  int max_event_watchers = kDefaultMaxEventWatchers;
   WatchSettings watch;
   std::string library_marker_file;
   std::vector<std::string> ignored_policy_keys;  // "policy.KEY" found in the file

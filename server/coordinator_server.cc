@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/auth/wire_limits.h"
 #include "common/status/status_macros.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -65,8 +66,8 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
   s->agent_service_ =
       std::make_unique<AgentServiceImpl>(*s->store_, *clock, tokens, config.heartbeat_interval);
   s->library_ = std::make_unique<Library>(library);
-  s->admin_service_ =
-      std::make_unique<AdminServiceImpl>(*s->store_, *s->bus_, std::move(library), tokens);
+  s->admin_service_ = std::make_unique<AdminServiceImpl>(*s->store_, *s->bus_, std::move(library),
+                                                         tokens, config.max_event_watchers);
 
   grpc::ServerBuilder builder;
   // Without SO_REUSEPORT a second server on the same port fails to bind instead of silently
@@ -78,6 +79,16 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
   // Keeping idle workers around costs only their stacks.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
+  // Message sizes (common/auth/wire_limits.h): a bigger request is refused with
+  // RESOURCE_EXHAUSTED before any handler sees it.
+  builder.SetMaxReceiveMessageSize(auth::kMaxRequestMessageBytes);
+  builder.SetMaxSendMessageSize(auth::kMaxReplyMessageBytes);
+  // Pings on idle connections end the calls of a peer that vanished without closing (a watcher's
+  // stream would otherwise hold its thread and its watcher slot until TCP gives up, hours later).
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(kServerKeepaliveTime)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(kServerKeepaliveTimeout)));
   builder.AddListeningPort(config.listen, creds, &s->port_);
   builder.RegisterService(s->agent_service_.get());
   builder.RegisterService(s->admin_service_.get());

@@ -1,14 +1,16 @@
 // In-process fan-out of committed store changes to live watchers: the AdminService WatchEvents
 // streams, which also feed the web dashboard's server-sent events (served by server/http) and the
-// webhooks (server/ops). Publishing never blocks on a watcher: each subscriber has a bounded
-// queue, and a subscriber whose queue is full is dropped (its stream ends; the client reconnects
-// and re-reads state). Thread-safe.
+// webhooks (server/ops). Publishing never blocks on a watcher: each subscriber has a queue bounded
+// in events and in bytes, and a subscriber whose queue is full is dropped (its stream ends; the
+// client reconnects and re-reads state). So one slow watcher costs the coordinator at most
+// capacity events or max_bytes, whichever comes first. Thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -19,11 +21,15 @@
 
 namespace mkvfleet::server {
 
+// Memory an event holds in a queue, estimated from its strings and repeated fields (exact to
+// within a small constant per element; what matters is that it grows with the event).
+size_t ApproximateBytes(const StoreEvent& event);
+
 // One watcher's queue.
 class EventSubscription {
  public:
-  EventSubscription(int64_t job_id_filter, size_t capacity)
-      : job_id_filter_(job_id_filter), capacity_(capacity) {}
+  EventSubscription(int64_t job_id_filter, size_t capacity, size_t max_bytes)
+      : job_id_filter_(job_id_filter), capacity_(capacity), max_bytes_(max_bytes) {}
 
   // The next event, waiting up to `timeout`; nullopt on timeout or once closed (check closed()).
   std::optional<StoreEvent> Next(absl::Duration timeout);
@@ -34,29 +40,33 @@ class EventSubscription {
 
  private:
   friend class EventBus;
-  // Queues `event` if it passes the filter; false when the queue is full (the caller drops us).
+  // Queues `event` if it passes the filter; false when the queue is full, in events or in bytes
+  // (the caller drops us). An event alone in the queue is always taken, however large.
   bool Offer(const StoreEvent& event);
   void Close(bool dropped);
   bool Wants(const StoreEvent& event) const;
 
   const int64_t job_id_filter_;  // 0 = all events
   const size_t capacity_;
+  const size_t max_bytes_;
   mutable absl::Mutex mu_;
-  std::deque<StoreEvent> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::pair<StoreEvent, size_t>> queue_ ABSL_GUARDED_BY(mu_);  // event, its bytes
+  size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   bool dropped_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 class EventBus {
  public:
-  explicit EventBus(size_t capacity_per_subscriber = kEventQueueCapacity)
-      : capacity_(capacity_per_subscriber) {}
+  explicit EventBus(size_t capacity_per_subscriber = kEventQueueCapacity,
+                    size_t max_bytes_per_subscriber = kEventQueueMaxBytes)
+      : capacity_(capacity_per_subscriber), max_bytes_(max_bytes_per_subscriber) {}
 
   // A new subscription receiving events published from now on; job_id 0 = all jobs and agents,
   // otherwise only that job's changes and log lines. After Close() the subscription is closed.
   std::shared_ptr<EventSubscription> Subscribe(int64_t job_id = 0);
   void Unsubscribe(const std::shared_ptr<EventSubscription>& subscription);
-  // Hands `event` to every subscriber; drops (closes) those whose queue is full.
+  // Hands `event` to every subscriber; drops (closes) those whose queue is full (events or bytes).
   void Publish(const StoreEvent& event);
   // Closes every subscription and refuses new ones (shutdown).
   void Close();
@@ -64,6 +74,7 @@ class EventBus {
 
  private:
   const size_t capacity_;
+  const size_t max_bytes_;
   mutable absl::Mutex mu_;
   std::vector<std::shared_ptr<EventSubscription>> subscribers_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;

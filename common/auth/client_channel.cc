@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/token.h"
+#include "common/auth/wire_limits.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -15,8 +16,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ClientConnectOp
   if (options.target.empty()) {
     return absl::InvalidArgumentError("no coordinator address: pass --server HOST:PORT");
   }
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(kMaxRequestMessageBytes);
+  args.SetMaxReceiveMessageSize(kMaxReplyMessageBytes);
   if (!options.use_tls && options.tls_ca_file.empty()) {
-    return grpc::CreateChannel(options.target, grpc::InsecureChannelCredentials());
+    return grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
   }
   grpc::SslCredentialsOptions ssl;
   if (!options.tls_ca_file.empty()) {
@@ -29,7 +33,6 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ClientConnectOp
     pem << in.rdbuf();
     ssl.pem_root_certs = pem.str();
   }
-  grpc::ChannelArguments args;
   if (!options.tls_server_name.empty()) {
     args.SetSslTargetNameOverride(options.tls_server_name);
   }

@@ -27,7 +27,9 @@ struct ClientConnectOptions {
   std::string tls_server_name;    // overrides the name checked in the server certificate; "" = host
 };
 
-// A channel to options.target. Does not connect yet (gRPC connects lazily).
+// A channel to options.target with the message size limits of wire_limits.h (a request past
+// kMaxRequestMessageBytes fails locally with RESOURCE_EXHAUSTED, a reply up to
+// kMaxReplyMessageBytes is accepted). Does not connect yet (gRPC connects lazily).
 // Errors: InvalidArgument for an empty target; NotFound when tls_ca_file cannot be read.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ClientConnectOptions& options);
 

@@ -13,6 +13,7 @@
 #include "server/http/dashboard_backend.h"
 #include "server/http/event_hub.h"
 #include "server/http/http_auth.h"
+#include "server/http/login_throttle.h"
 #include "server/http/sessions.h"
 #include "server/http/ops_metrics.h"
 
@@ -22,13 +23,16 @@ struct RouteContext {
   DashboardBackend& backend;
   OpsMetrics& metrics;
   SessionStore& sessions;
+  LoginThrottle& throttle;
   EventHub& hub;
   std::string admin_token;
   absl::Duration sse_keepalive;
 };
 
 // Runs the auth decision for `req`. On refusal writes the 401/403 reply (JSON for /api, text
-// otherwise) and returns nullopt; on success returns the outcome.
+// otherwise) and returns nullopt; on success returns the outcome. A wrong Bearer token counts as
+// a failed attempt of the client (ctx.throttle); a client over its limit gets 429 for any Bearer
+// request, without its token being checked.
 std::optional<AuthOutcome> Guard(const httplib::Request& req, httplib::Response& res,
                                  RouteContext& ctx, bool state_changing);
 
@@ -37,6 +41,8 @@ std::optional<AuthOutcome> Guard(const httplib::Request& req, httplib::Response&
 int HttpStatusFor(const absl::Status& status);
 
 void SendJson(httplib::Response& res, const nlohmann::json& body, int status = 200);
+// 429 with Retry-After (whole seconds, at least 1) for a client over its failed-attempt limit.
+void SendThrottled(const httplib::Request& req, httplib::Response& res, absl::Duration retry_after);
 // {"error": message} with HttpStatusFor(status).
 void SendError(httplib::Response& res, const absl::Status& status);
 

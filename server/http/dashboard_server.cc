@@ -2,6 +2,7 @@
 // dashboard_routes.h.
 #include "server/http/dashboard_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -49,8 +50,31 @@ void SendError(httplib::Response& res, const absl::Status& status) {
   SendJson(res, {{"error", std::string(status.message())}}, HttpStatusFor(status));
 }
 
+void SendThrottled(const httplib::Request& req, httplib::Response& res,
+                   absl::Duration retry_after) {
+  const int64_t seconds =
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1))));
+  const std::string message = absl::StrCat(
+      "too many failed token attempts from this address: try again in ", seconds, " s");
+  if (absl::StartsWith(req.path, "/api/")) {
+    SendJson(res, {{"error", message}}, 429);
+  } else {
+    res.status = 429;
+    res.set_content(message + "\n", "text/plain; charset=utf-8");
+  }
+  res.set_header("Retry-After", std::to_string(seconds));
+}
+
 std::optional<AuthOutcome> Guard(const httplib::Request& req, httplib::Response& res,
                                  RouteContext& ctx, bool state_changing) {
+  const bool bearer_attempt = !ctx.admin_token.empty() && req.has_header("Authorization");
+  if (bearer_attempt) {
+    if (const absl::Duration wait = ctx.throttle.RetryAfter(req.remote_addr);
+        wait > absl::ZeroDuration()) {
+      SendThrottled(req, res, wait);
+      return std::nullopt;
+    }
+  }
   RequestFacts facts;
   facts.authorization = req.get_header_value("Authorization");
   facts.cookie = req.get_header_value("Cookie");
@@ -59,7 +83,13 @@ std::optional<AuthOutcome> Guard(const httplib::Request& req, httplib::Response&
   facts.host = req.get_header_value("Host");
   facts.state_changing = state_changing;
   AuthOutcome outcome = Authorize(facts, ctx.admin_token, ctx.sessions);
+  if (outcome.via_bearer) ctx.throttle.RecordSuccess(req.remote_addr);
   if (outcome.verdict == AuthVerdict::kAllowed) return outcome;
+  if (bearer_attempt && outcome.verdict == AuthVerdict::kUnauthenticated) {
+    const int failures = ctx.throttle.RecordFailure(req.remote_addr);
+    spdlog::warn("dashboard token attempt failed remote={} failures={} limit={}", req.remote_addr,
+                 failures, ctx.throttle.max_failures());
+  }
 
   const int status = outcome.verdict == AuthVerdict::kUnauthenticated ? 401 : 403;
   spdlog::warn("http request refused path={} status={} reason=\"{}\" remote={}", req.path, status,
@@ -76,13 +106,17 @@ std::optional<AuthOutcome> Guard(const httplib::Request& req, httplib::Response&
 
 DashboardServer::DashboardServer(DashboardBackend& backend, OpsMetrics& metrics,
                                  DashboardOptions options)
-    : backend_(backend), metrics_(metrics), options_(std::move(options)) {}
+    : backend_(backend),
+      metrics_(metrics),
+      options_(std::move(options)),
+      sessions_(options_.clock),
+      throttle_(options_.clock) {}
 
 DashboardServer::~DashboardServer() { Stop(); }
 
 absl::Status DashboardServer::Start() {
   RETURN_IF_ERROR(CheckExposure(options_.listen, !options_.admin_token.empty()));
-  server_ = std::make_unique<httplib::Server>();
+  server_ = std::make_unique<GuardedServer>(options_.limits);
   const int threads = options_.worker_threads;
   // httplib takes ownership of the raw pointer it asks for.
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -91,8 +125,13 @@ absl::Status DashboardServer::Start() {
       {"X-Frame-Options", "DENY"},
       {"Referrer-Policy", "same-origin"},  // "no-referrer" makes browsers send Origin: null
       {"Content-Security-Policy",
-       "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
-       "form-action 'self'; base-uri 'none'"},
+       "default-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"},
+  });
+  // Only the static assets say otherwise (no-cache); every other reply (pages, API, errors) may
+  // carry what only an authenticated user should see, so no browser or proxy keeps it.
+  server_->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
   });
   server_->set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
@@ -109,7 +148,8 @@ absl::Status DashboardServer::Start() {
 
   // The context lives as long as the server: handlers hold a reference to it.
   context_ = std::make_unique<RouteContext>(RouteContext{
-      backend_, metrics_, sessions_, hub_, options_.admin_token, options_.sse_keepalive});
+      backend_, metrics_, sessions_, throttle_, hub_, options_.admin_token,
+      options_.sse_keepalive});
   AddPageRoutes(*server_, *context_);
   AddApiRoutes(*server_, *context_);
 

@@ -1,6 +1,12 @@
 // The coordinator's web face on cpp-httplib: the live dashboard (jobs, job detail, agents,
 // actions), server-sent events at /events, Prometheus text at /metrics and /healthz.
 //
+// Against hostile clients (see also http_auth.h): failed token attempts are limited per client
+// address (login_throttle.h, 429 with Retry-After), sessions expire (sessions.h), request heads,
+// bodies and slow senders are bounded (guarded_server.h), and every reply carries a
+// Content-Security-Policy without inline script or style, frame-ancestors 'none', nosniff, and
+// "Cache-Control: no-store" on everything but the static assets.
+//
 // Routes (all but /healthz and the login page need the admin token when one is configured, as a
 // Bearer header or through the session cookie the login form sets):
 //   GET  /                     dashboard HTML (401 + login form without credentials)
@@ -14,15 +20,19 @@
 //        /api/agents/NAME/drain {"undrain":bool}     (plus X-CSRF-Token with a cookie session)
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/http/dashboard_backend.h"
 #include "server/http/event_hub.h"
+#include "server/http/guarded_server.h"
 #include "server/http/listen_address.h"
+#include "server/http/login_throttle.h"
 #include "server/http/sessions.h"
 #include "server/http/ops_metrics.h"
 
@@ -42,6 +52,10 @@ struct DashboardOptions {
   int worker_threads = 24;
   // How often an idle event stream sends a comment, so dead connections are noticed.
   absl::Duration sse_keepalive = absl::Seconds(15);
+  // Request size and time limits (guarded_server.h).
+  HttpLimits limits;
+  // The clock of sessions and the login throttle (tests move it).
+  std::function<absl::Time()> clock = absl::Now;
 };
 
 class DashboardServer {
@@ -66,6 +80,7 @@ class DashboardServer {
   OpsMetrics& metrics_;
   const DashboardOptions options_;
   SessionStore sessions_;
+  LoginThrottle throttle_;
   EventHub hub_;
   std::unique_ptr<RouteContext> context_;
   std::unique_ptr<httplib::Server> server_;

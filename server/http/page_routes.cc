@@ -83,11 +83,22 @@ void LogIn(const httplib::Request& req, httplib::Response& res, RouteContext& ct
     res.set_redirect("/", 303);
     return;
   }
+  if (const absl::Duration wait = ctx.throttle.RetryAfter(req.remote_addr);
+      wait > absl::ZeroDuration()) {
+    // Refused without looking at the token, so guessing gains nothing while locked out.
+    SendThrottled(req, res, wait);  // status, Retry-After and the message, shown in the form:
+    const std::string message = res.body;
+    SendLoginPage(res, 429, message);
+    return;
+  }
   if (!IsAdminToken(req.get_param_value("token"), ctx.admin_token)) {
-    spdlog::warn("dashboard login failed remote={}", req.remote_addr);
+    const int failures = ctx.throttle.RecordFailure(req.remote_addr);
+    spdlog::warn("dashboard login failed remote={} failures={} limit={}", req.remote_addr,
+                 failures, ctx.throttle.max_failures());
     SendLoginPage(res, 401, "Wrong admin token.");
     return;
   }
+  ctx.throttle.RecordSuccess(req.remote_addr);
   const Session s = ctx.sessions.Create();
   spdlog::info("dashboard login remote={}", req.remote_addr);
   res.set_header("Set-Cookie", SessionCookie(s.id));
@@ -140,7 +151,8 @@ void ServeMetrics(const httplib::Request& req, httplib::Response& res, RouteCont
 
 // GET /events: server-sent events from the hub until the client leaves or the server stops.
 void ServeEvents(const httplib::Request& req, httplib::Response& res, RouteContext& ctx) {
-  if (!Guard(req, res, ctx, /*state_changing=*/false)) return;
+  const std::optional<AuthOutcome> auth = Guard(req, res, ctx, /*state_changing=*/false);
+  if (!auth.has_value()) return;
   std::shared_ptr<EventHub::Listener> listener = ctx.hub.Connect();
   if (listener == nullptr) {
     SendError(res, absl::UnavailableError("shutting down"));
@@ -150,9 +162,17 @@ void ServeEvents(const httplib::Request& req, httplib::Response& res, RouteConte
   res.set_header("X-Accel-Buffering", "no");
   const absl::Duration keepalive = ctx.sse_keepalive;
   EventHub* hub = &ctx.hub;
+  // A stream opened with a session lives as long as the session: logout or expiry ends it.
+  SessionStore* sessions = &ctx.sessions;
+  const std::string session_id = auth->session.has_value() ? auth->session->id : "";
   res.set_chunked_content_provider(
       "text/event-stream",
-      [listener, keepalive, first = true](size_t, httplib::DataSink& sink) mutable {
+      [listener, keepalive, sessions, session_id, first = true](
+          size_t, httplib::DataSink& sink) mutable {
+        if (!session_id.empty() && !sessions->Find(session_id).has_value()) {
+          sink.done();
+          return true;
+        }
         std::string chunk;
         if (first) {
           first = false;

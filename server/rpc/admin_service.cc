@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/constants.h"
 #include "server/rpc/admin_convert.h"
@@ -24,8 +25,8 @@ grpc::Status AdminServiceImpl::Enqueue(grpc::ServerContext* context,
                                        const v1::EnqueueRequest* request,
                                        v1::EnqueueResponse* response) {
   MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
-  auto records = EnqueuePaths(store_, library_, Paths(request->paths()),
-                              request->plan_override(), /*dry_run=*/false, request->chunks());
+  auto records = EnqueuePaths(store_, library_, Paths(request->paths()), request->plan_override(),
+                              /*dry_run=*/false, request->chunks(), request->repair_rpus());
   if (!records.ok()) return ToGrpcStatus(records.status());
   ToProto(*records, response);
   return grpc::Status::OK;
@@ -136,12 +137,27 @@ grpc::Status AdminServiceImpl::WatchEvents(grpc::ServerContext* context,
                                            const v1::WatchEventsRequest* request,
                                            grpc::ServerWriter<v1::Event>* writer) {
   MKVFLEET_ADMIT_OR_RETURN(Api::kAdmin, context, request);
+  if (watchers_.fetch_add(1) >= max_watchers_) {
+    watchers_.fetch_sub(1);
+    spdlog::warn("watcher refused peer={} reason=\"too many watchers\" max={}", context->peer(),
+                 max_watchers_);
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        absl::StrCat("the coordinator already serves ", max_watchers_,
+                                     " event watchers (max_event_watchers): close one (mkvctl "
+                                     "watch, dashboards) or raise max_event_watchers"));
+  }
   std::shared_ptr<EventSubscription> sub = bus_.Subscribe(request->job_id());
-  struct Unsubscribe {
+  // However the stream ends: the watcher slot is given back, then the subscription (so a test or
+  // an operator that sees the subscriber count drop knows the slot is free too).
+  struct Release {
+    std::atomic<int>& watchers;
     EventBus& bus;
     const std::shared_ptr<EventSubscription>& sub;
-    ~Unsubscribe() { bus.Unsubscribe(sub); }
-  } unsubscribe{bus_, sub};
+    ~Release() {
+      watchers.fetch_sub(1);
+      bus.Unsubscribe(sub);
+    }
+  } release{watchers_, bus_, sub};
   spdlog::info("watcher connected peer={} job={}", context->peer(), request->job_id());
   while (!context->IsCancelled()) {
     std::optional<StoreEvent> ev = sub->Next(kWatchPollInterval);

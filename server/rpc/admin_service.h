@@ -1,11 +1,15 @@
 // AdminService: the API mkvctl and the web dashboard (server/http, over an in-process channel)
 // call. Each handler authorizes (admin token), validates, calls the store or the library scan, and
 // fills the reply. WatchEvents streams the event bus until the client goes away, the coordinator
-// shuts down (UNAVAILABLE) or the watcher falls too far behind (RESOURCE_EXHAUSTED: reconnect).
+// shuts down (UNAVAILABLE) or the watcher falls too far behind (RESOURCE_EXHAUSTED: reconnect);
+// at most `max_watchers` streams are served at once, one more is refused with RESOURCE_EXHAUSTED.
 // Thread-safe.
 #pragma once
 
+#include <atomic>
+
 #include "mkvfleet/v1/admin.grpc.pb.h"
+#include "server/constants.h"
 #include "server/event_bus.h"
 #include "server/library/library_scan.h"
 #include "server/rpc/rpc_auth.h"
@@ -15,9 +19,11 @@ namespace mkvfleet::server {
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  // `store` and `bus` must outlive the service.
-  AdminServiceImpl(JobStore& store, EventBus& bus, Library library, ApiTokens tokens)
-      : store_(store), bus_(bus), library_(std::move(library)), tokens_(std::move(tokens)) {}
+  // `store` and `bus` must outlive the service. REQUIRES: max_watchers >= 1.
+  AdminServiceImpl(JobStore& store, EventBus& bus, Library library, ApiTokens tokens,
+                   int max_watchers = kDefaultMaxEventWatchers)
+      : store_(store), bus_(bus), library_(std::move(library)), tokens_(std::move(tokens)),
+        max_watchers_(max_watchers) {}
 
   grpc::Status Enqueue(grpc::ServerContext* context, const v1::EnqueueRequest* request,
                        v1::EnqueueResponse* response) override;
@@ -50,6 +56,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   EventBus& bus_;
   const Library library_;
   const ApiTokens tokens_;
+  const int max_watchers_;
+  std::atomic<int> watchers_{0};  // WatchEvents streams being served
 };
 
 }  // namespace mkvfleet::server

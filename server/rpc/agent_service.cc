@@ -13,7 +13,7 @@ grpc::Status AgentServiceImpl::Register(grpc::ServerContext* context,
                                         v1::RegisterResponse* response) {
   MKVFLEET_ADMIT_OR_RETURN(Api::kAgent, context, request);
   auto agent = store_.Register(request->name(), request->version(),
-                               FromProto(request->capabilities()));
+                               FromProto(request->capabilities()), request->instance_id());
   if (!agent.ok()) return ToGrpcStatus(agent.status());
   response->set_heartbeat_interval_ms(absl::ToInt64Milliseconds(heartbeat_interval_));
   response->set_lease_duration_ms(absl::ToInt64Milliseconds(store_.policy().lease_duration));

@@ -43,6 +43,10 @@ absl::Status ValidateAgentName(const std::string& name) {
 absl::Status Validate(const v1::RegisterRequest& r) {
   RETURN_IF_ERROR(ValidateAgentName(r.name()));
   if (r.capabilities().threads() < 0) return Invalid("capabilities.threads is negative");
+  // Same alphabet and length as a name; empty = an agent that sends none.
+  if (!r.instance_id().empty() && !ValidateAgentName(r.instance_id()).ok()) {
+    return Invalid("instance_id may only use A-Z a-z 0-9 . _ - (at most 128 characters)");
+  }
   return absl::OkStatus();
 }
 

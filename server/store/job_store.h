@@ -45,6 +45,7 @@ struct EnqueueItem {
   std::string output_path;
   std::string plan_override;
   int chunks_requested = 0;  // 0 = auto, 1 = never, N >= 2 = exactly N chunks
+  bool repair_rpus = false;  // Job::repair_rpus
 };
 
 enum class EnqueueOutcome { kCreated, kDuplicate, kRequeued, kRefused, kWouldCreate };
@@ -134,8 +135,12 @@ class JobStore {
 
   // --- Agent operations ---------------------------------------------------------------------
   // Creates or updates the agent (keeps its drained flag), marks it alive. Returns the record.
+  // AlreadyExists (nothing changes) when another live agent holds the name: both instance ids
+  // are set and differ, and the holder heartbeated within the lease duration. An empty
+  // `instance_id` neither refuses nor is refused.
   absl::StatusOr<AgentRecord> Register(const std::string& name, const std::string& version,
-                                       const AgentCapabilities& capabilities);
+                                       const AgentCapabilities& capabilities,
+                                       const std::string& instance_id = "");
   // Leases the oldest claimable job (pending first, then failed past its backoff) to `agent`, or
   // returns nullopt. NotFound for an unregistered agent; FailedPrecondition when it is drained.
   absl::StatusOr<std::optional<ClaimedTask>> Claim(const std::string& agent);

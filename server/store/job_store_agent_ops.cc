@@ -59,13 +59,31 @@ absl::StatusOr<AgentRecord*> JobStore::TouchAgentLocked(const std::string& name,
 }
 
 absl::StatusOr<AgentRecord> JobStore::Register(const std::string& name, const std::string& version,
-                                               const AgentCapabilities& capabilities) {
+                                               const AgentCapabilities& capabilities,
+                                               const std::string& instance_id) {
   absl::ReleasableMutexLock lock(&mu_);
   DropEventsLocked();
   const int64_t now = clock_->NowMs();
   AgentRecord a;
-  if (const AgentRecord* known = live_.FindAgent(name)) a = *known;  // keeps the drained flag
+  if (const AgentRecord* known = live_.FindAgent(name)) {
+    const int64_t silent_ms = now - known->last_heartbeat_ms;
+    const bool live =
+        !known->stale && silent_ms < absl::ToInt64Milliseconds(policy_.lease_duration);
+    if (live && !instance_id.empty() && !known->instance_id.empty() &&
+        known->instance_id != instance_id) {
+      spdlog::warn("agent register refused agent={} reason=\"name held by another live agent\" "
+                   "holder_last_heartbeat_ms_ago={}",
+                   name, silent_ms);
+      return absl::AlreadyExistsError(absl::StrCat(
+          "agent name ", name, " is held by another running agent (last heartbeat ",
+          silent_ms / 1000, " s ago): give each agent its own --name (or name in agent.toml); "
+          "if the other one is gone, the name is free once it has been silent for ",
+          absl::ToInt64Seconds(policy_.lease_duration), " s"));
+    }
+    a = *known;  // keeps the drained flag
+  }
   a.name = name;
+  a.instance_id = instance_id;
   a.version = version;
   a.capabilities = capabilities;
   a.stale = false;

@@ -119,12 +119,13 @@ class FakeBackend final : public http::DashboardBackend {
   }
   absl::StatusOr<std::vector<v1::LogLine>> GetJobLog(int64_t id, int32_t) override {
     absl::MutexLock lock(&mu_);
-    if (!jobs_.count(id)) return absl::NotFoundError("no job " + std::to_string(id));
+    auto it = jobs_.find(id);
+    if (it == jobs_.end()) return absl::NotFoundError("no job " + std::to_string(id));
     v1::LogLine line;
     line.set_time_ms(1700000000000);
     line.set_source("coordinator");
     line.set_level("info");
-    line.set_text("job " + std::to_string(id) + " enqueued");
+    line.set_text("job " + std::to_string(id) + " enqueued: " + it->second.path());
     return std::vector<v1::LogLine>{line};
   }
   absl::StatusOr<std::vector<v1::Agent>> ListAgents() override {
