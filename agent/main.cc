@@ -16,6 +16,7 @@
 #include "agent/agent_daemon.h"
 #include "agent/encode/chunk_runner.h"
 #include "agent/pipeline_registry.h"
+#include "common/cli/command_line.h"
 #include "common/config/config_layers.h"
 #include "common/doctor/check_report.h"
 #include "common/log/log.h"
@@ -33,12 +34,16 @@ int main(int argc, char** argv) {
   std::string config_file, server, name, work_dir, shared_work_dir, pipeline, log_level;
   int64_t test_step_ms = 0, claim_poll_ms = 0, stop_grace_seconds = -1;
   bool check = false, json = false;
-  app.add_option("--config", config_file, "TOML config file");
+  app.add_option("--config", config_file, "TOML config file")
+      ->transform(mkvfleet::cli::AbsolutePath());
+  mkvfleet::cli::AddVersionFlag(app, "mkv-agent");
   app.add_option("--server", server, "coordinator HOST:PORT");
   app.add_option("--name", name, "unique agent name");
-  app.add_option("--work-dir", work_dir, "folder for per-job temp files");
+  app.add_option("--work-dir", work_dir, "folder for per-job temp files")
+      ->transform(mkvfleet::cli::AbsolutePath());
   app.add_option("--shared-work-dir", shared_work_dir,
-                 "folder every agent mounts, for chunked re-encodes (must exist, writable)");
+                 "folder every agent mounts, for chunked re-encodes (must exist, writable)")
+      ->transform(mkvfleet::cli::AbsolutePath());
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
   app.add_option("--claim-poll-ms", claim_poll_ms, "pause between claims while idle");
   app.add_option("--stop-grace-seconds", stop_grace_seconds,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/cli/command_line.h"
 #include "ctl/chunks_option.h"
 #include "ctl/commands.h"
 #include "ctl/output_format.h"
@@ -11,13 +12,6 @@
 
 namespace mkvfleet::ctl {
 namespace {
-
-// Absolute form of a user-typed path (the coordinator resolves symlinks and checks the library).
-std::string Absolute(const std::string& p) {
-  std::error_code ec;
-  auto abs = std::filesystem::absolute(p, ec);
-  return ec ? p : abs.lexically_normal().string();
-}
 
 // Prints enqueue results; refusals also go to stderr, one line each, and make the exit 1.
 int PrintEnqueueResults(const CtlCommandContext& ctx, const v1::EnqueueResponse& resp) {
@@ -66,6 +60,7 @@ void AddEnqueue(CLI::App& app, CtlCommandContext& ctx) {
     std::vector<std::string> paths;
     std::string plan;
     int32_t chunks = 0;  // EnqueueRequest.chunks: 0 auto, 1 never, N >= 2 exactly N
+    bool repair_rpus = false;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("enqueue", "queue .mkv files (paths under a library root)");
@@ -76,13 +71,18 @@ void AddEnqueue(CLI::App& app, CtlCommandContext& ctx) {
                   "chunks and the title is long), 1 (never) or N >= 2 (exactly N chunks)")
       ->transform(ChunksOptionValidator())
       ->type_name("N|auto");
+  cmd->add_flag("--repair-rpus", o->repair_rpus,
+                "repair Dolby Vision RPUs that do not match the frames one to one (a frame "
+                "without one gets its neighbour's, a frame with two keeps the first) whatever the "
+                "agents' [media] rpu_mismatch says");
   cmd->callback([&ctx, o] {
     ctx.action = [&ctx, o] {
       return WithClient(ctx, [&](AdminClient& c) {
         v1::EnqueueRequest req;
-        for (const auto& p : o->paths) req.add_paths(Absolute(p));
+        for (const auto& p : o->paths) req.add_paths(cli::MakeAbsolute(p));
         req.set_plan_override(o->plan);
         req.set_chunks(o->chunks);
+        req.set_repair_rpus(o->repair_rpus);
         v1::EnqueueResponse resp;
         auto rpc = c.Context();
         grpc::Status s = c.stub().Enqueue(rpc.get(), req, &resp);
@@ -119,7 +119,7 @@ void AddScan(CLI::App& app, CtlCommandContext& ctx) {
         v1::ScanRequest req;
         req.set_mode(o->full ? v1::SCAN_MODE_FULL
                              : o->test_file ? v1::SCAN_MODE_TEST_FILE : v1::SCAN_MODE_FILES);
-        for (const auto& f : o->files) req.add_paths(Absolute(f));
+        for (const auto& f : o->files) req.add_paths(cli::MakeAbsolute(f));
         req.set_dry_run(o->dry_run);
         req.set_plan_override(o->plan);
         req.set_verbose(o->verbose);

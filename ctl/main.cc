@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/cli/command_line.h"
 #include "ctl/commands.h"
+#include "ctl/completion.h"
 #ifdef MKVFLEET_HAVE_DOVI_CLI
 #include "ctl/dovi/dovi_commands.h"
 #endif
@@ -16,7 +18,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_option("--server", ctx.options.server, "coordinator HOST:PORT (env MKVFLEET_SERVER)");
   app.add_option("--token", ctx.options.token, "admin token (env MKVFLEET_ADMIN_TOKEN)");
-  app.add_option("--config", ctx.options.config_file, "TOML file with server / admin_token");
+  app.add_option("--config", ctx.options.config_file, "TOML file with server / admin_token")
+      ->transform(mkvfleet::cli::AbsolutePath());
+  mkvfleet::cli::AddVersionFlag(app, "mkvctl");
   app.add_flag("--json", ctx.options.json, "machine-readable output");
   mkvfleet::ctl::AddJobCommands(app, ctx);
   mkvfleet::ctl::AddAgentCommands(app, ctx);
@@ -26,6 +30,7 @@ int main(int argc, char** argv) {
   mkvfleet::ctl::AddDoviCommands(app, ctx.action);
   mkvfleet::ctl::AddGenSampleCommand(app, ctx.action);
 #endif
+  mkvfleet::ctl::AddCompletionCommand(app, ctx.action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

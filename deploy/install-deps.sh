@@ -18,6 +18,8 @@ PACKAGES=(
   # operations: systemd-analyze verify on the units (tests/integration/ops), headless browser
   # for the dashboard test (tests/browser, label browser)
   systemd chromium
+  # packaging: man pages, the .deb test (tests/integration/ops/package_test.sh)
+  help2man lintian jq
 )
 
 missing=()

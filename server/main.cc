@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/cli/command_line.h"
 #include "common/config/config_layers.h"
 #include "common/log/grpc_log.h"
 #include "common/log/log.h"
@@ -30,10 +31,15 @@ int main(int argc, char** argv) {
   std::string listen, state_dir, output_dir, config_path, log_level;
   std::vector<std::string> libraries;
   auto* listen_opt = app.add_option("--listen", listen, "HOST:PORT to serve (default 127.0.0.1:7450)");
-  auto* state_opt = app.add_option("--state-dir", state_dir, "folder for jobs.db");
-  auto* lib_opt = app.add_option("--library", libraries, "library root (repeatable)");
-  auto* out_opt = app.add_option("--output-dir", output_dir, "publish outputs under this folder");
-  app.add_option("--config", config_path, "TOML config file (flags override it)");
+  auto* state_opt = app.add_option("--state-dir", state_dir, "folder for jobs.db")
+                        ->transform(mkvfleet::cli::AbsolutePath());
+  auto* lib_opt = app.add_option("--library", libraries, "library root (repeatable)")
+                      ->transform(mkvfleet::cli::AbsolutePath());
+  auto* out_opt = app.add_option("--output-dir", output_dir, "publish outputs under this folder")
+                      ->transform(mkvfleet::cli::AbsolutePath());
+  app.add_option("--config", config_path, "TOML config file (flags override it)")
+      ->transform(mkvfleet::cli::AbsolutePath());
+  mkvfleet::cli::AddVersionFlag(app, "mkv-coordinator");
   auto* log_opt = app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
   std::string http_listen;
   auto* http_opt = app.add_option("--http-listen", http_listen,

@@ -6,11 +6,13 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "agent/media/brightness_fact.h"
 #include "agent/media/media_probe.h"
 #include "agent/media/output_steps.h"
 #include "agent/media/plan_policy.h"
 #include "agent/media/publish.h"
 #include "agent/step_runner.h"
+#include "common/plot/brightness_series.h"
 #include "common/status/status_macros.h"
 
 namespace mkvfleet::agent::media {
@@ -18,6 +20,67 @@ namespace {
 
 // The steps that read the source after probe; with copy_source they read the copy.
 constexpr const char* kSourceReaders[] = {"rpu", "encode", "mux", "verify"};
+
+// How many frame numbers a log line or error lists.
+constexpr size_t kFramesListed = 10;
+
+// One line on how the RPUs of `path` match its frames (frame numbers in display order).
+std::string DescribeCensus(const std::string& path, const dvstream::RpuCensus& c) {
+  std::string text = absl::StrCat(path, ": ", c.frames, " frames, ", c.rpus, " RPUs");
+  if (c.one_per_frame()) return absl::StrCat(text, ", one per frame");
+  if (!c.without_rpu.empty()) {
+    absl::StrAppend(&text, "; frames without an RPU: ", c.without_rpu.size(),
+                    " (display order: ", dvstream::FrameListText(c.without_rpu, kFramesListed),
+                    ")");
+  }
+  if (!c.with_several.empty()) {
+    absl::StrAppend(&text, "; frames with more than one: ", c.with_several.size(), " (",
+                    dvstream::FrameListText(c.with_several, kFramesListed), ")");
+  }
+  return text;
+}
+
+// Counts the RPUs of every frame of a Dolby Vision source and applies the rpu_mismatch policy
+// (or the job's --repair-rpus): OK with facts when every frame has one RPU or repair was chosen
+// (each repaired frame logged); FailedPrecondition naming the frames under "fail".
+absl::Status CheckRpusPerFrame(StepContext& ctx, const MediaSettings& settings,
+                               const std::string& path, const MediaInfo& info, StepResult& result) {
+  ProgressMeter meter(ctx, info.frame_count);
+  ASSIGN_OR_RETURN(const dvstream::FrameRpuTable table,
+                   ReadFrameRpus(path, ctx.cancel_flag(), [&](int64_t n) { meter.Update(n); }));
+  const dvstream::RpuCensus census = dvstream::CountFrameRpus(table);
+  auto& facts = result.checkpoint.facts;
+  facts[kFactFrames] = absl::StrCat(census.frames);
+  facts[kFactRpus] = absl::StrCat(census.rpus);
+  facts[kFactFramesWithoutRpu] = absl::StrCat(census.without_rpu.size());
+  facts[kFactFramesWithSeveralRpus] = absl::StrCat(census.with_several.size());
+  if (census.rpus > 0) facts[plot::kBrightnessFact] = BrightnessFact(table);
+  const std::string text = DescribeCensus(path, census);
+  // No RPU at all is not a damaged Dolby Vision stream but none: the plan decides on that.
+  if (census.one_per_frame() || census.rpus == 0) {
+    ctx.Log(LogLevel::kInfo, absl::StrCat("probe: RPUs: ", text));
+    return absl::OkStatus();
+  }
+  const bool repair = settings.rpu_mismatch == RpuMismatchPolicy::kRepair || ctx.task().repair_rpus;
+  if (!repair) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "probe: ", text,
+        "; [media] rpu_mismatch = \"fail\": nothing was converted. To convert it with repaired "
+        "RPUs (a frame without one gets its neighbour's, a frame with several keeps the first), "
+        "set rpu_mismatch = \"repair\" on the agents and reset the job, or enqueue the file "
+        "with --repair-rpus"));
+  }
+  ASSIGN_OR_RETURN(const RpuRepairPlan plan, PlanRpuRepair(table));
+  ctx.Log(
+      LogLevel::kWarn,
+      absl::StrCat("probe: RPUs: ", text, "; repairing ", plan.notes.size(), " frames (",
+                   ctx.task().repair_rpus ? "--repair-rpus" : "rpu_mismatch = \"repair\"", ")"));
+  for (const dovi::RpuRepairNote& note : plan.notes) {
+    ctx.Log(LogLevel::kWarn, absl::StrCat("probe: repair ", dovi::DescribeRepair(note)));
+  }
+  facts[kFactRpusRepaired] = absl::StrCat(plan.notes.size());
+  return absl::OkStatus();
+}
 
 // The device of `path` or of its nearest existing ancestor; -1 when none can be read.
 int64_t DeviceOf(std::filesystem::path path) {
@@ -66,6 +129,9 @@ class ProbeStep final : public Step {
                          info.dovi.present ? absl::StrCat("profile ", info.dovi.profile) : "none",
                          ", first RPUs: profile ", info.rpu.profile, " ",
                          info.rpu.el_type.empty() ? "no EL" : info.rpu.el_type));
+    if (info.rpu.checked && (info.rpu.rpus_seen > 0 || info.dovi.present)) {
+      RETURN_IF_ERROR(CheckRpusPerFrame(ctx, *settings_, path, info, result));
+    }
     result.checkpoint.facts[kFactMediaInfo] = MediaInfoToJson(info);
     return result;
   }
@@ -137,6 +203,26 @@ std::map<std::string, std::string> DiskNeedsFor(const std::string& plan, const M
     needs["publish"] = absl::StrCat(source.size_bytes + kFreeSpaceMargin, " ", publish.backup_dir);
   }
   return needs;
+}
+
+absl::StatusOr<RpuPatches> RpuRepairsFor(StepContext& ctx) {
+  absl::StatusOr<std::string> expected = EarlierFact(ctx, "probe", kFactRpusRepaired);
+  absl::StatusOr<std::string> missing = EarlierFact(ctx, "probe", kFactFramesWithoutRpu);
+  // Nothing to repair, or only frames with several RPUs: PacketRewriter keeps their first itself.
+  if (!expected.ok() || !missing.ok() || *missing == "0") return RpuPatches{};
+  ASSIGN_OR_RETURN(const dvstream::FrameRpuTable table,
+                   ReadFrameRpus(ctx.source_path(), ctx.cancel_flag(), nullptr));
+  ASSIGN_OR_RETURN(RpuRepairPlan plan, PlanRpuRepair(table));
+  if (absl::StrCat(plan.notes.size()) != *expected) {
+    return absl::DataLossError(absl::StrCat(ctx.source_path(), ": the probe found ", *expected,
+                                            " frames to repair, now ", plan.notes.size(),
+                                            " (the source changed?)"));
+  }
+  ctx.Log(LogLevel::kInfo,
+          absl::StrCat("rpu repair: ", plan.patches.size(),
+                       " frames without an RPU get their repaired RPU (the probe's lines above "
+                       "list them)"));
+  return std::move(plan.patches);
 }
 
 std::unique_ptr<Step> MakeProbeStep(SharedSettings settings) {

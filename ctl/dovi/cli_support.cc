@@ -56,4 +56,13 @@ absl::Status WriteAtomically(const std::string& final_path,
   return out->Commit();
 }
 
+std::function<bool()> GlobalJsonGiven(CLI::App& cmd) {
+  CLI::App* root = &cmd;
+  while (root->get_parent() != nullptr) root = root->get_parent();
+  return [root] {
+    const CLI::Option* json = root->get_option_no_throw("--json");
+    return json != nullptr && json->count() > 0;
+  };
+}
+
 }  // namespace mkvfleet::ctl

@@ -33,6 +33,10 @@ absl::StatusOr<T> NameFile(const std::string& file, absl::StatusOr<T> value) {
   return NameFile(file, value.status());
 }
 
+// Whether mkvctl's global --json (accepted before the verb) was given, for verbs that also take
+// their own --json: call the result when the verb runs. `cmd` is any command of the tree.
+std::function<bool()> GlobalJsonGiven(CLI::App& cmd);
+
 // Adds `--mode M` (0 rewrite, 1 to MEL, 2 to 8.1, 4 to 8.4, 5 to 8.1 keeping the mapping).
 CLI::Option* AddModeOption(CLI::App& cmd, std::optional<int>& mode);
 

@@ -8,8 +8,12 @@
 
 namespace mkvfleet::ctl {
 
+// analyze_command.cc: analyze.
+void AddAnalyzeVerb(CLI::App& dovi, VerbAction& action);
 // info_command.cc: info.
 void AddInfoVerb(CLI::App& dovi, VerbAction& action);
+// plot_command.cc: plot.
+void AddPlotVerb(CLI::App& dovi, VerbAction& action);
 // rpu_commands.cc: convert-rpu, extract-rpu.
 void AddRpuVerbs(CLI::App& dovi, VerbAction& action);
 // stream_commands.cc: inject-rpu, demux, mux, remove, convert.

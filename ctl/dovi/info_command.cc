@@ -1,5 +1,6 @@
 // `mkvctl dovi info FILE [--json]`: profile, EL type, RPU count, CM version and L1 statistics of
-// an RPU file, an HEVC stream or an MKV (detected by content).
+// an RPU file, an HEVC stream or an MKV (detected by content); for an MKV also its frames and
+// which of them carry no RPU or several.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -26,7 +27,7 @@ absl::Status RunInfo(const InfoArgs& a) {
   report.kind = kind;
   InfoCollector collector;
   auto add = [&collector](absl::Span<const uint8_t> rpu) { return collector.Add(rpu); };
-  RETURN_IF_ERROR(NameFile(a.input, ForEachRpu(a.input, kind, add, &report.video)));
+  RETURN_IF_ERROR(NameFile(a.input, ForEachRpu(a.input, kind, add, &report.video, &report.census)));
   collector.Finish(&report);
   if (a.json) {
     std::cout << InfoJson(report).dump(2) << std::endl;
@@ -46,12 +47,8 @@ void AddInfoVerb(CLI::App& dovi, VerbAction& action) {
   c->add_option("file", args->input, "RPU file, HEVC stream (Annex B) or MKV (detected by content)")
       ->required();
   c->add_flag("--json", args->json, "Print one JSON object instead of text");
-  // mkvctl also has a global --json (accepted before the verb); honour it too.
-  CLI::App* root = &dovi;
-  while (root->get_parent() != nullptr) root = root->get_parent();
-  c->callback(Verb(action, [args, root] {
-    const CLI::Option* global_json = root->get_option_no_throw("--json");
-    if (global_json != nullptr && global_json->count() > 0) args->json = true;
+  c->callback(Verb(action, [args, global_json = GlobalJsonGiven(dovi)] {
+    if (global_json()) args->json = true;
     return RunInfo(*args);
   }));
 }

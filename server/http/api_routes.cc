@@ -1,10 +1,13 @@
 // The dashboard's JSON API: reads (jobs, one job, its log, agents) and the actions (enqueue,
 // reset, cancel, drain), each a thin call into DashboardBackend, i.e. the admin API.
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "common/plot/brightness_series.h"
+#include "common/plot/brightness_svg.h"
 #include "common/status/status_macros.h"
 #include "server/http/dashboard_routes.h"
 #include "server/http/json_view.h"
@@ -174,6 +177,30 @@ absl::StatusOr<nlohmann::json> DrainAgent(const httplib::Request& req, RouteCont
   return AgentToJson(agent);
 }
 
+// GET /api/jobs/ID/brightness.svg: the title's Dolby Vision brightness plot, drawn from the probe
+// step's brightness fact (the agent folds every frame's L1 into it); 204 (no content) before the
+// probe or for a title without RPUs, 404 for an unknown job. The job page inlines it.
+void BrightnessSvg(const httplib::Request& req, httplib::Response& res, RouteContext& ctx) {
+  if (!Guard(req, res, ctx, /*state_changing=*/false)) return;
+  absl::StatusOr<int64_t> id = JobId(req);
+  if (!id.ok()) return SendError(res, id.status());
+  absl::StatusOr<v1::Job> job = ctx.backend.GetJob(*id);
+  if (!job.ok()) return SendError(res, job.status());
+  for (const v1::Step& step : job->steps()) {
+    const auto fact = step.checkpoint().facts().find(plot::kBrightnessFact);
+    if (fact == step.checkpoint().facts().end()) continue;
+    absl::StatusOr<plot::BrightnessSeries> series = plot::DecodeBrightness(fact->second);
+    if (!series.ok()) return SendError(res, absl::InternalError(series.status().message()));
+    plot::BrightnessPlotOptions options;
+    options.title = std::filesystem::path(job->path()).filename().string();
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(plot::RenderBrightnessSvg(*series, options), "image/svg+xml");
+    return;
+  }
+  res.status = 204;  // no plot (yet, or a title without RPUs): nothing to draw, not an error
+  res.set_header("Cache-Control", "no-store");
+}
+
 // A JSON API handler: the reply body, or an error that becomes {"error": message}.
 using ApiHandler = absl::StatusOr<nlohmann::json> (*)(const httplib::Request&, RouteContext&);
 
@@ -194,6 +221,10 @@ void AddApiRoutes(httplib::Server& server, RouteContext& ctx) {
   server.Get("/api/jobs", ApiRoute(ctx, /*state_changing=*/false, ListJobs));
   server.Get(R"(/api/jobs/(\d+))", ApiRoute(ctx, /*state_changing=*/false, GetJob));
   server.Get(R"(/api/jobs/(\d+)/log)", ApiRoute(ctx, /*state_changing=*/false, GetJobLog));
+  server.Get(R"(/api/jobs/(\d+)/brightness\.svg)",
+             [&ctx](const httplib::Request& req, httplib::Response& res) {
+               BrightnessSvg(req, res, ctx);
+             });
   server.Get("/api/agents", ApiRoute(ctx, /*state_changing=*/false, ListAgents));
   server.Post("/api/enqueue", ApiRoute(ctx, /*state_changing=*/true, Enqueue));
   server.Post(R"(/api/jobs/(\d+)/reset)", ApiRoute(ctx, /*state_changing=*/true, ResetJob));

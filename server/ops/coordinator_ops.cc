@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "common/auth/client_channel.h"
 #include "common/status/status_macros.h"
+#include "server/ops/webhook_formats.h"
 #include "spdlog/spdlog.h"
 
 namespace mkvfleet::ops {
@@ -34,8 +35,7 @@ absl::StatusOr<CoordinatorOpsOptions> LoadCoordinatorOpsOptions(
   }
   ASSIGN_OR_RETURN(o.webhooks.urls, layers.GetStringList("webhook_urls"));
   for (const std::string& u : o.webhooks.urls) {
-    std::string origin, path;
-    if (absl::Status s = SplitUrl(u, &origin, &path); !s.ok()) {
+    if (absl::Status s = ParseWebhookTarget(u).status(); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "webhook_urls (", layers.OriginOf("webhook_urls"), "): \"", u, "\": ", s.message()));
     }

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "httplib.h"
 #include "server/http/json_view.h"
+#include "server/ops/webhook_formats.h"
 #include "spdlog/spdlog.h"
 
 namespace mkvfleet::ops {
@@ -92,9 +93,13 @@ void WebhookNotifier::OnEvent(const v1::Event& event) {
     if (notified_.size() > 100000) notified_.erase(notified_.begin());
   }
   const int64_t now_ms = event.time_ms() > 0 ? event.time_ms() : absl::ToUnixMillis(absl::Now());
-  const std::string body = WebhookPayload(job, now_ms).dump();
-  for (const std::string& url : options_.urls) {
-    Queue({"webhook", "POST", url, body, {{"Content-Type", "application/json"}}, 1, {}});
+  for (const std::string& configured : options_.urls) {
+    // Config loading refuses bad entries; one that slips through is tried as plain JSON and
+    // dropped by Attempt with its reason.
+    const WebhookTarget target =
+        ParseWebhookTarget(configured).value_or(WebhookTarget{WebhookFormat::kJson, configured});
+    WebhookMessage m = FormatWebhook(target.format, job, now_ms);
+    Queue({"webhook", "POST", target.url, std::move(m.body), std::move(m.headers), 1, {}});
   }
   // A library refresh only makes sense once a new file was published.
   if (job.state() != v1::JOB_STATE_COMPLETED || job.output().empty()) return;
@@ -149,11 +154,19 @@ absl::Status WebhookNotifier::Attempt(const Delivery& d) const {
   client.set_connection_timeout(timeout_us / 1000000, timeout_us % 1000000);
   client.set_read_timeout(timeout_us / 1000000, timeout_us % 1000000);
   client.set_write_timeout(timeout_us / 1000000, timeout_us % 1000000);
-  httplib::Headers headers(d.headers.begin(), d.headers.end());
+  httplib::Headers headers;
+  std::string content_type = "application/json";
+  for (const auto& [name, value] : d.headers) {
+    if (name == "Content-Type") {
+      content_type = value;  // httplib sets the header from Post's argument
+    } else {
+      headers.emplace(name, value);
+    }
+  }
   headers.emplace("User-Agent", "mkvfleet-coordinator");
   httplib::Result res = d.method == "GET"
                             ? client.Get(path.c_str(), headers)
-                            : client.Post(path.c_str(), headers, d.body, "application/json");
+                            : client.Post(path.c_str(), headers, d.body, content_type);
   if (!res) {
     return absl::UnavailableError(absl::StrCat("no answer: ", httplib::to_string(res.error())));
   }

@@ -1,7 +1,8 @@
 // Drives the mkvfleet dashboard in headless Debian chromium through puppeteer-core: log in with the
 // admin token, watch a running job's progress advance live (no reload), see a chunked job's chunks
 // in the list and on its page (with a chunk error rendered as text), reset a failed job from its
-// detail page, and see an agent go stale; then, with 100,000 jobs, page through the list, filter it
+// detail page, see an agent go stale, and see a library file named like HTML shown as text on
+// every view (no element, no script, no dialog); then, with 100,000 jobs, page through the list, filter it
 // by state and see only one page of rows in the DOM. The server is tests/browser/fixture_server
 // (the real DashboardServer over a scripted in-memory backend).
 //
@@ -67,6 +68,8 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
     await page.setViewport({width: 1400, height: 900});
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    const dialogs = [];  // an alert() from injected markup would land here
+    page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
 
     // 1. Without credentials the login form appears; a wrong token is refused.
     await page.goto(base + '/');
@@ -115,6 +118,11 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
     assert.equal(await page.$eval('#job-chunks tr[data-chunk="2"] .error', (e) => e.textContent),
       '<img src=x onerror=alert(1)> RPU 12 differs');
     assert.equal(await page.$('#job-chunks img'), null, 'a chunk error is text, not markup');
+    // The brightness plot the probe recorded, inlined as SVG (drawn by the coordinator).
+    await page.waitForSelector('#job-brightness svg polyline', WAIT);
+    assert.equal(await page.$eval('#job-brightness', (e) => e.hidden), false);
+    assert.equal(await page.$$eval('#job-brightness svg polyline', (l) => l.length), 2);
+    assert.match(await page.$eval('#job-brightness svg', (e) => e.textContent), /scene starts \(125\)/);
     const chunkBar = '#job-chunks tr[data-chunk="1"] .progress-bar';
     const chunkFirst = Number(await page.$eval(chunkBar, (e) => e.dataset.percent));
     await page.waitForFunction((sel, p) => {
@@ -151,6 +159,33 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
     await page.waitForSelector('#agents tr[data-agent="vm2"][data-status="stale"]', WAIT);
     assert.match(await page.$eval('#agents tr[data-agent="vm2"] .heartbeat', (e) => e.textContent), /ago/);
     if (shots) await page.screenshot({path: path.join(shots, 'agents.png')});
+
+    // 6. A library file named like HTML is text everywhere: jobs list, job page, log, agents.
+    const MARKUP = '<img src=x onerror=alert(1)>';
+    const FILE = '/library/Movies/' + MARKUP + '.mkv';
+    const noElements = async (where) => assert.equal(
+      await page.evaluate(() => document.querySelectorAll('main img, main [onerror]').length), 0,
+      'markup became elements on ' + where);
+    assert.match(await page.$eval('#agents tr[data-agent="vm4"]', (e) => e.textContent), /<img src=x onerror=alert\(1\)>/);
+    assert.equal(await page.$eval('#agents tr[data-agent="vm4"] div.tools', (e) => e.textContent), MARKUP);
+    assert.match(await page.$eval('#agents tr[data-agent="vm4"] td.tools', (e) => e.textContent),
+      /^ffmpeg <img src=x onerror=alert\(1\)>, x265 1\.0/);
+    await noElements('agents');
+    await page.click('#nav-jobs');
+    await page.waitForSelector('#jobs tr[data-job-id="5"]', WAIT);
+    assert.equal(await page.$eval('#jobs tr[data-job-id="5"] td.path', (e) => e.textContent), MARKUP + '.mkv');
+    assert.equal(await page.$eval('#jobs tr[data-job-id="5"] td.path', (e) => e.title), FILE);
+    await noElements('jobs');
+    await page.goto(base + '/#/job/5');
+    await page.waitForFunction((f) => document.querySelector('#job-log').textContent.includes(f), WAIT, FILE);
+    assert.equal(await page.$eval('#job-summary dd', (e) => e.textContent), FILE);
+    assert.equal(await page.$eval('#job-error', (e) => e.textContent), 'ffprobe cannot read ' + FILE);
+    assert.equal(await page.$eval('#job-steps tr[data-step="0"] td:last-child', (e) => e.textContent),
+      'cannot open ' + MARKUP + '.mkv');
+    assert.match(await page.$eval('#job-log', (e) => e.textContent), /enqueued: \/library\/Movies\/<img src=x onerror=alert\(1\)>\.mkv/);
+    await noElements('job 5');
+    if (shots) await page.screenshot({path: path.join(shots, 'markup-named.png'), fullPage: true});
+    assert.deepEqual(dialogs, [], 'no script ran from a file name');
 
     assert.deepEqual(pageErrors, [], 'no script errors or CSP violations');
   } finally {

@@ -2,9 +2,11 @@
 // (dashboard.test.mjs): job 1 runs and its progress advances, job 2 failed permanently and waits
 // for a reset, agent vm1 works on job 1, agent vm2 goes stale when this process gets SIGUSR1,
 // job 4 is a chunked re-encode (3 chunks: one done, one advancing on vm3 (a retry), one failed
-// with an error that carries markup, to show it is rendered as text).
-// With `--jobs N` (N > 4) the table holds N jobs: ids 5..N are filler (FillerState says which
-// state each has), for the test of the paged list at library scale.
+// with an error that carries markup, to show it is rendered as text), job 5 is a library file
+// named like HTML ("<img src=x onerror=alert(1)>.mkv", failed with the name in its error and its
+// log) and agent vm4 reports markup as its version and a tool's version.
+// With `--jobs N` (N > 4) the table holds N jobs instead of job 5: ids 5..N are filler
+// (FillerState says which state each has), for the test of the paged list at library scale.
 // Prints "PORT <n>" on stdout once serving; exits on SIGTERM/SIGINT.
 #include <signal.h>
 
@@ -13,8 +15,10 @@
 #include <cstring>
 #include <iostream>
 #include <thread>
+#include <vector>
 
 #include "absl/time/clock.h"
+#include "common/plot/brightness_series.h"
 #include "server/http/dashboard_server.h"
 #include "tests/unit/http/fake_backend.h"
 
@@ -53,6 +57,16 @@ Job MakeChunkedJob() {
   j.set_attempts(1);
   j.set_chunk_manifest("/shared/mkvfleet-chunks/job-4/manifest.json");
   for (int i = 0; i < 3; ++i) j.mutable_steps(i)->set_state(mkvfleet::v1::STEP_STATE_DONE);
+  // What the probe records for the brightness plot: 30000 frames, a scene every 240.
+  std::vector<mkvfleet::plot::FrameBrightness> frames(30000);
+  for (size_t f = 0; f < frames.size(); ++f) {
+    frames[f].max_pq = static_cast<uint16_t>(2500 + (f * 29) % 1100);
+    frames[f].avg_pq = static_cast<uint16_t>(1200 + (f * 17) % 800);
+    frames[f].scene_start = f % 240 == 0;
+  }
+  (*j.mutable_steps(0)->mutable_checkpoint()->mutable_facts())[mkvfleet::plot::kBrightnessFact] =
+      mkvfleet::plot::EncodeBrightness(
+          mkvfleet::plot::FoldBrightness(frames, mkvfleet::plot::kBrightnessFactBuckets));
   j.mutable_steps(3)->set_state(mkvfleet::v1::STEP_STATE_RUNNING);
   j.mutable_steps(3)->set_started_ms(NowMs() - 120000);
   j.mutable_progress()->set_frames_total(30000);
@@ -124,6 +138,23 @@ void PutFillerJobs(mkvfleet::testing::FakeBackend& backend, int64_t last) {
   }
 }
 
+// Job 5 and agent vm4: untrusted text that looks like HTML, which every view must show as text.
+void PutMarkupNamed(mkvfleet::testing::FakeBackend& backend) {
+  const std::string name = "<img src=x onerror=alert(1)>";
+  Job j = MakeJob(5, name, mkvfleet::v1::JOB_STATE_FAILED);
+  j.set_path("/library/Movies/" + name + ".mkv");
+  j.set_step("probe");
+  j.set_attempts(1);
+  j.set_error("ffprobe cannot read /library/Movies/" + name + ".mkv");
+  j.mutable_steps(0)->set_state(mkvfleet::v1::STEP_STATE_FAILED);
+  j.mutable_steps(0)->set_message("cannot open " + name + ".mkv");
+  backend.PutJob(j);
+  Agent a = MakeAgent("vm4", mkvfleet::v1::AGENT_STATUS_IDLE, 0);
+  a.set_version(name);
+  a.mutable_capabilities()->mutable_tools(0)->set_version(name);
+  backend.PutAgent(a);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -168,7 +199,11 @@ int main(int argc, char** argv) {
   backend.PutJob(chunked);
   backend.PutAgent(MakeAgent("vm1", mkvfleet::v1::AGENT_STATUS_BUSY, 1));
   backend.PutAgent(MakeAgent("vm2", mkvfleet::v1::AGENT_STATUS_IDLE, 0));
-  PutFillerJobs(backend, total_jobs);
+  if (total_jobs > 4) {
+    PutFillerJobs(backend, total_jobs);
+  } else {
+    PutMarkupNamed(backend);
+  }
 
   mkvfleet::metrics::Registry registry;
   mkvfleet::http::OpsMetrics metrics(registry);

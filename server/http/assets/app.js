@@ -233,6 +233,29 @@ function renderJob(j) {
   if (chosen && options.some((s) => String(s.index) === chosen)) select.value = chosen;
   $('#job-cancel').disabled = ['completed', 'skipped', 'failed_permanent', 'cancelled'].includes(j.state);
   renderChunks(j);
+  renderBrightness(j);
+}
+
+// The title's Dolby Vision brightness plot, an SVG the coordinator draws (escaped, no script) from
+// what the agent's probe recorded; fetched once per job once the probe is done, then inlined.
+const brightness = {job: 0, loading: false};
+async function renderBrightness(j) {
+  const probe = (j.steps || []).find((s) => s.name === 'probe');
+  const figure = $('#job-brightness');
+  if (brightness.job !== j.id) { figure.hidden = true; figure.replaceChildren(); brightness.job = 0; }
+  if (brightness.job === j.id || brightness.loading || !probe || probe.state !== 'done') return;
+  brightness.loading = true;
+  try {
+    const res = await fetch('/api/jobs/' + j.id + '/brightness.svg', {credentials: 'same-origin'});
+    brightness.job = j.id;  // 204 (no RPUs) is an answer too: do not ask again
+    if (res.status !== 200) return;
+    const doc = new DOMParser().parseFromString(await res.text(), 'image/svg+xml');
+    if (doc.documentElement.nodeName !== 'svg' || detailId !== j.id) return;
+    figure.replaceChildren(document.importNode(doc.documentElement, true));
+    figure.hidden = false;
+  } finally {
+    brightness.loading = false;
+  }
 }
 
 // What the job asked for at enqueue, for the summary before it is chunked.

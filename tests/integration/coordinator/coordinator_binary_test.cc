@@ -3,6 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include <set>
 
@@ -48,6 +52,31 @@ TEST_CASE("refusals exit non-zero with one line on stderr") {
     CHECK(second->Wait() != 0);
     CHECK_THAT(Slurp(second->err), Catch::Contains("already using state dir"));
   }
+}
+
+TEST_CASE("relative paths on the command line mean the current directory") {
+  CoordinatorSetup s;
+  char* cwd = getcwd(nullptr, 0);
+  REQUIRE(cwd != nullptr);
+  REQUIRE(chdir(s.dir.c_str()) == 0);  // the child inherits it
+  auto c = Spawn({MKV_COORDINATOR_BIN, "--listen", "127.0.0.1:0", "--state-dir", "state",
+                  "--library", "./lib", "--output-dir", "out/../lib"},
+                 s.dir, "relative");
+  REQUIRE(chdir(cwd) == 0);
+  std::free(cwd);
+  const std::string address = WaitListening(*c);
+  CHECK(std::filesystem::exists(s.state + "/jobs.db"));
+  auth::ClientConnectOptions options;
+  options.target = address;
+  auto channel = auth::MakeChannel(options);
+  REQUIRE(channel.ok());
+  auto admin = v1::AdminService::NewStub(*channel);
+  v1::EnqueueRequest enqueue;
+  enqueue.add_paths(s.library_files[0]);  // inside the root given as ./lib
+  v1::EnqueueResponse enqueued;
+  REQUIRE(admin->Enqueue(Ctx().get(), enqueue, &enqueued).ok());
+  REQUIRE(enqueued.results_size() == 1);
+  CHECK(enqueued.results(0).outcome() == v1::ENQUEUE_OUTCOME_CREATED);
 }
 
 TEST_CASE("SIGKILL and restart lose nothing and double-assign nothing") {

@@ -10,8 +10,15 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <regex>
 #include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
 
 #include "httplib.h"
 #include "tests/integration/backbone/fleet_harness.h"
@@ -43,6 +50,40 @@ double Sample(const std::string& text, const std::string& name) {
 }
 
 std::string JobState(Fleet& fleet, int64_t id) { return fleet.Show(id).value("state", ""); }
+
+// deploy/grafana's dashboard queries only what the coordinator exposes: every metric it names has
+// a "# TYPE" line in `metrics` (histogram series by their base name), and every label value it
+// selects (each alternative of a =~"a|b" too) appears on a sample of that metric.
+void CheckGrafanaDashboardAgainst(const std::string& metrics) {
+  std::ifstream in(std::string(MKVFLEET_SOURCE_DIR) + "/deploy/grafana/mkvfleet-dashboard.json");
+  REQUIRE(in);
+  const nlohmann::json dashboard = nlohmann::json::parse(in);
+  int queries = 0;
+  static const std::regex selector(R"((mkvfleet_[a-z_]+)(\{([^}]*)\})?)");
+  static const std::regex matcher(R"re(([a-z_]+)=~?"([^"]*)")re");
+  for (const auto& panel : dashboard.at("panels")) {
+    for (const auto& target : panel.at("targets")) {
+      const std::string expr = target.at("expr");
+      ++queries;
+      for (std::sregex_iterator it(expr.begin(), expr.end(), selector), end; it != end; ++it) {
+        std::string name = (*it)[1];
+        for (const char* suffix : {"_bucket", "_count", "_sum"}) {
+          if (absl::EndsWith(name, suffix)) name.resize(name.size() - strlen(suffix));
+        }
+        INFO("panel \"" << panel.at("title").get<std::string>() << "\": " << expr);
+        CHECK(metrics.find("# TYPE " + name + " ") != std::string::npos);
+        const std::string labels = (*it)[3];
+        for (std::sregex_iterator l(labels.begin(), labels.end(), matcher); l != end; ++l) {
+          for (absl::string_view value : absl::StrSplit(std::string((*l)[2]), '|')) {
+            CHECK(metrics.find(absl::StrCat(name, "{", std::string((*l)[1]), "=\"", value, "\"")) !=
+                  std::string::npos);
+          }
+        }
+      }
+    }
+  }
+  CHECK(queries >= 10);
+}
 
 TEST_CASE("metrics counters are fed: lease expiries, retries, bytes written") {
   const int port = FreePort();
@@ -84,6 +125,7 @@ TEST_CASE("metrics counters are fed: lease expiries, retries, bytes written") {
   CHECK(Sample(m, "mkvfleet_bytes_read_total") >= 0);
   CHECK(m.find("mkvfleet_jobs{state=\"completed\"} 2\n") != std::string::npos);
   CHECK(m.find("mkvfleet_step_duration_seconds_count{step=\"one\"}") != std::string::npos);
+  CheckGrafanaDashboardAgainst(m);
 }
 
 }  // namespace

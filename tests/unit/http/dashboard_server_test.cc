@@ -6,6 +6,7 @@
 #include <future>
 #include <thread>
 
+#include "common/plot/brightness_series.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tests/unit/http/fake_backend.h"
@@ -334,6 +335,45 @@ TEST_CASE("JSON API: a chunked job's chunks in its detail and in the list") {
   CHECK(jobs[0]["chunks"][0]["state"] == "done");
   CHECK(jobs[1]["chunks"] == nlohmann::json::array());
   CHECK(f.backend.get_job_calls() == gets_before + 1);
+}
+
+TEST_CASE("JSON API: a job's brightness plot from its probe fact, 204 without one") {
+  Fixture f;
+  v1::Job job = MakeJob(5, v1::JOB_STATE_RUNNING);
+  job.set_path("/library/<img src=x onerror=alert(1)>.mkv");
+  v1::Step* probe = job.add_steps();
+  probe->set_name("probe");
+  std::vector<plot::FrameBrightness> frames(48);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    frames[i].max_pq = static_cast<uint16_t>(2000 + 10 * i);
+    frames[i].avg_pq = 1200;
+    frames[i].scene_start = i % 24 == 0;
+  }
+  (*probe->mutable_checkpoint()->mutable_facts())[plot::kBrightnessFact] =
+      plot::EncodeBrightness(plot::FoldBrightness(frames, plot::kBrightnessFactBuckets));
+  f.backend.PutJob(job);
+  auto c = f.Client();
+
+  auto svg = c.Get("/api/jobs/5/brightness.svg", Fixture::Bearer());
+  REQUIRE(svg);
+  REQUIRE(svg->status == 200);
+  CHECK(svg->get_header_value("Content-Type") == "image/svg+xml");
+  CHECK(svg->get_header_value("Cache-Control") == "no-store");
+  CHECK(svg->body.rfind("<svg ", 0) == 0);
+  CHECK(svg->body.find("scene starts (2)") != std::string::npos);
+  CHECK(svg->body.find("&lt;img src=x onerror=alert(1)&gt;.mkv") != std::string::npos);
+  CHECK(svg->body.find("<img") == std::string::npos);
+
+  auto none = c.Get("/api/jobs/1/brightness.svg", Fixture::Bearer());  // not probed yet
+  REQUIRE(none);
+  CHECK(none->status == 204);
+  CHECK(none->body.empty());
+  auto unknown = c.Get("/api/jobs/99/brightness.svg", Fixture::Bearer());
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  auto unauthenticated = c.Get("/api/jobs/5/brightness.svg");
+  REQUIRE(unauthenticated);
+  CHECK(unauthenticated->status == 401);
 }
 
 TEST_CASE("live events reach an open /events stream") {
