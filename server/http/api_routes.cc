@@ -70,8 +70,25 @@ bool NeedsChunks(const v1::Job& job) {
          !job.chunk_manifest().empty() && job.chunks_size() == 0;
 }
 
+// The queue-wide ETA of GET /api/jobs: what is left (pending + running) at the fleet's measured
+// pace (jobs completed per hour over the last hours); eta_ms null without a pace.
+nlohmann::json QueueEtaJson(const v1::CountJobsResponse& counts, RouteContext& ctx) {
+  int64_t remaining = 0;
+  for (const v1::JobStateCount& c : counts.counts()) {
+    if (c.state() == v1::JOB_STATE_PENDING || c.state() == v1::JOB_STATE_RUNNING) {
+      remaining += c.count();
+    }
+  }
+  const absl::Time now = ctx.clock();
+  const std::optional<absl::Duration> eta = ctx.pace.QueueEta(remaining, now);
+  return {{"remaining", remaining},
+          {"completed_per_hour", ctx.pace.CompletedPerHour(now)},
+          {"eta_ms", eta ? nlohmann::json(absl::ToInt64Milliseconds(*eta)) : nlohmann::json()}};
+}
+
 // GET /api/jobs[?state=a,b&q=text&limit=N&cursor=C&order=oldest|newest]: one page,
-// {"jobs":[..], "next_cursor":"" at the end, "total":N matching, "counts":{state:N} of all jobs}.
+// {"jobs":[..], "next_cursor":"" at the end, "total":N matching, "counts":{state:N} of all jobs,
+// "queue":{remaining, completed_per_hour, eta_ms}}.
 absl::StatusOr<nlohmann::json> ListJobs(const httplib::Request& req, RouteContext& ctx) {
   ASSIGN_OR_RETURN(const v1::ListJobsRequest list, ListRequest(req));
   ASSIGN_OR_RETURN(v1::ListJobsResponse page, ctx.backend.ListJobs(list));
@@ -91,7 +108,8 @@ absl::StatusOr<nlohmann::json> ListJobs(const httplib::Request& req, RouteContex
   return nlohmann::json{{"jobs", std::move(jobs)},
                         {"next_cursor", page.next_page_token()},
                         {"total", page.total()},
-                        {"counts", std::move(by_state)}};
+                        {"counts", std::move(by_state)},
+                        {"queue", QueueEtaJson(counts, ctx)}};
 }
 
 // GET /api/jobs/ID
@@ -119,7 +137,13 @@ absl::StatusOr<nlohmann::json> GetJobLog(const httplib::Request& req, RouteConte
 absl::StatusOr<nlohmann::json> ListAgents(const httplib::Request&, RouteContext& ctx) {
   ASSIGN_OR_RETURN(const std::vector<v1::Agent> agents, ctx.backend.ListAgents());
   nlohmann::json out = nlohmann::json::array();
-  for (const v1::Agent& a : agents) out.push_back(AgentToJson(a));
+  const absl::Time now = ctx.clock();
+  for (const v1::Agent& a : agents) {
+    nlohmann::json j = AgentToJson(a);
+    j["fps_history"] = {{"bucket_seconds", absl::ToInt64Seconds(FleetPace::kBucket)},
+                        {"fps", ctx.pace.AgentFps(a.name(), now)}};
+    out.push_back(std::move(j));
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // events, metrics, health) and api_routes.cc (the JSON API and the actions).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "server/http/dashboard_backend.h"
 #include "server/http/event_hub.h"
+#include "server/http/fleet_pace.h"
 #include "server/http/http_auth.h"
 #include "server/http/login_throttle.h"
 #include "server/http/sessions.h"
@@ -25,6 +27,8 @@ struct RouteContext {
   SessionStore& sessions;
   LoginThrottle& throttle;
   EventHub& hub;
+  FleetPace& pace;
+  std::function<absl::Time()> clock;
   std::string admin_token;
   absl::Duration sse_keepalive;
 };

@@ -148,7 +148,7 @@ absl::Status DashboardServer::Start() {
 
   // The context lives as long as the server: handlers hold a reference to it.
   context_ = std::make_unique<RouteContext>(RouteContext{
-      backend_, metrics_, sessions_, throttle_, hub_, options_.admin_token,
+      backend_, metrics_, sessions_, throttle_, hub_, pace_, options_.clock, options_.admin_token,
       options_.sse_keepalive});
   AddPageRoutes(*server_, *context_);
   AddApiRoutes(*server_, *context_);
@@ -168,6 +168,7 @@ absl::Status DashboardServer::Start() {
   subscription_ = backend_.Subscribe([this](const v1::Event& event) {
     hub_.Publish(event);
     metrics_.ObserveEvent(event);
+    pace_.Observe(event, options_.clock());
   });
   auto listen_returned = std::make_shared<std::atomic<bool>>(false);
   thread_ = std::thread([this, listen_returned] {

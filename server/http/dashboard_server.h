@@ -30,6 +30,7 @@
 #include "absl/time/time.h"
 #include "server/http/dashboard_backend.h"
 #include "server/http/event_hub.h"
+#include "server/http/fleet_pace.h"
 #include "server/http/guarded_server.h"
 #include "server/http/listen_address.h"
 #include "server/http/login_throttle.h"
@@ -82,6 +83,7 @@ class DashboardServer {
   SessionStore sessions_;
   LoginThrottle throttle_;
   EventHub hub_;
+  FleetPace pace_;
   std::unique_ptr<RouteContext> context_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<DashboardSubscription> subscription_;

@@ -158,6 +158,9 @@ test('dashboard: login, live progress, reset a failed job, an agent goes stale',
     fixture.child.kill('SIGUSR1');
     await page.waitForSelector('#agents tr[data-agent="vm2"][data-status="stale"]', WAIT);
     assert.match(await page.$eval('#agents tr[data-agent="vm2"] .heartbeat', (e) => e.textContent), /ago/);
+    // Each agent's last 6 hours of fps as a sparkline (72 five-minute buckets).
+    assert.equal(await page.$eval('#agents tr[data-agent="vm2"] svg.sparkline polyline',
+      (e) => e.getAttribute('points').split(' ').length), 72);
     if (shots) await page.screenshot({path: path.join(shots, 'agents.png')});
 
     // 6. A library file named like HTML is text everywhere: jobs list, job page, log, agents.

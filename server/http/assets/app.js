@@ -142,7 +142,16 @@ async function loadJobs() {
   pager.next = page.next_cursor;
   pager.total = page.total;
   pager.counts = page.counts;
+  pager.queue = page.queue;
   renderJobs();
+}
+
+// "queue: 42 to go, about 5h 20m at 3.0 jobs/h": the fleet's measured pace, from the coordinator.
+function queueEtaText(q) {
+  if (!q || !q.remaining) return '';
+  const left = 'queue: ' + q.remaining + ' to go';
+  if (q.eta_ms === null) return left + ' (no job finished recently to time it)';
+  return `${left}, about ${duration(q.eta_ms)} at ${q.completed_per_hour.toFixed(1)} jobs/h`;
 }
 
 function renderJobs() {
@@ -150,6 +159,7 @@ function renderJobs() {
   const all = Object.values(pager.counts).reduce((a, b) => a + b, 0);
   $('#jobs-empty').hidden = all > 0;
   $('#job-counts').textContent = Object.entries(pager.counts).map(([s, n]) => n + ' ' + s.replace('_', ' ')).join(' · ');
+  $('#queue-eta').textContent = queueEtaText(pager.queue);
   const first = pager.index * PAGE_SIZE;
   const range = $('#jobs-range');
   range.textContent = pager.ids.length ? `${first + 1}–${first + pager.ids.length} of ${pager.total}` : `0 of ${pager.total}`;
@@ -301,6 +311,35 @@ function refreshDetailSoon() {
 }
 
 // ---- agents ----
+// An agent's encode fps over the last hours as a small SVG line (one point per bucket, oldest
+// left), scaled to its own peak; the title says the peak and the span.
+function sparkline(history) {
+  const fps = (history && history.fps) || [];
+  const NS = 'http://www.w3.org/2000/svg';
+  const W = 120, H = 24;
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('class', 'sparkline');
+  svg.setAttribute('width', W);
+  svg.setAttribute('height', H);
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  const peak = Math.max(0, ...fps);
+  const hours = fps.length * ((history && history.bucket_seconds) || 0) / 3600;
+  const title = document.createElementNS(NS, 'title');
+  title.textContent = peak > 0 ? `peak ${peak.toFixed(1)} fps over the last ${hours} h` : `no encoding in the last ${hours} h`;
+  svg.append(title);
+  if (fps.length > 1) {
+    const line = document.createElementNS(NS, 'polyline');
+    const x = (i) => (i * (W - 2) / (fps.length - 1) + 1).toFixed(1);
+    const y = (v) => (H - 2 - (peak > 0 ? v / peak : 0) * (H - 4)).toFixed(1);
+    line.setAttribute('points', fps.map((v, i) => x(i) + ',' + y(v)).join(' '));
+    line.setAttribute('fill', 'none');
+    line.setAttribute('stroke', '#1c7ed6');
+    line.setAttribute('stroke-width', '1.5');
+    svg.append(line);
+  }
+  return svg;
+}
+
 function agentRow(a) {
   const busy = a.current_job_id > 0;
   const drain = el('button', {type: 'button', class: 'drain'}, a.drained ? 'Undrain' : 'Drain');
@@ -312,6 +351,7 @@ function agentRow(a) {
     el('td', {class: 'status'}, badge(a.status)),
     el('td', {}, job),
     el('td', {class: 'num'}, busy && a.progress.fps > 0 ? a.progress.fps.toFixed(1) : ''),
+    el('td', {class: 'throughput'}, sparkline(a.fps_history)),
     el('td', {class: 'tools'}, a.tools.map((t) => t.name + ' ' + t.version).join(', ') || 'none reported'),
     el('td', {class: 'num'}, bytes(a.free_temp_bytes)),
     el('td', {class: 'num heartbeat', 'data-since': a.last_heartbeat_ms}, ago(a.last_heartbeat_ms)),
@@ -427,6 +467,8 @@ function connect() {
   });
   source.addEventListener('agent', (e) => {
     const a = JSON.parse(e.data).agent;
+    const known = agents.get(a.name);
+    if (!a.fps_history && known) a.fps_history = known.fps_history;  // events carry no history
     agents.set(a.name, a);
     renderAgents();
   });

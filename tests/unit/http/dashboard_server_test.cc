@@ -376,6 +376,36 @@ TEST_CASE("JSON API: a job's brightness plot from its probe fact, 204 without on
   CHECK(unauthenticated->status == 401);
 }
 
+TEST_CASE("JSON API: agents carry their fps history, the jobs page the queue ETA") {
+  Fixture f;
+  v1::Event running;
+  running.set_kind(v1::EVENT_KIND_JOB_CHANGED);
+  *running.mutable_job() = MakeJob(1, v1::JOB_STATE_RUNNING);
+  running.mutable_job()->set_agent("vm1");
+  running.mutable_job()->mutable_progress()->set_fps(23.5);
+  f.backend.Emit(running);
+  v1::Event done;
+  done.set_kind(v1::EVENT_KIND_JOB_CHANGED);
+  *done.mutable_job() = MakeJob(7, v1::JOB_STATE_COMPLETED);
+  f.backend.Emit(done);
+  auto c = f.Client();
+
+  auto agents = c.Get("/api/agents", Fixture::Bearer());
+  REQUIRE(agents);
+  REQUIRE(agents->status == 200);
+  const auto vm1 = nlohmann::json::parse(agents->body)[0];
+  CHECK(vm1["fps_history"]["bucket_seconds"] == 300);
+  REQUIRE(vm1["fps_history"]["fps"].size() == 72);
+  CHECK(vm1["fps_history"]["fps"].back() == 23.5);
+
+  auto jobs = c.Get("/api/jobs", Fixture::Bearer());
+  REQUIRE(jobs);
+  const auto queue = nlohmann::json::parse(jobs->body)["queue"];
+  CHECK(queue["remaining"] == 2);  // jobs 1 and 2 pending in the fake's table
+  CHECK(queue["completed_per_hour"].get<double>() > 0);
+  CHECK(queue["eta_ms"].get<int64_t>() > 0);
+}
+
 TEST_CASE("live events reach an open /events stream") {
   Fixture f;
   std::promise<std::string> got;
