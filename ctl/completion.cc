@@ -22,25 +22,24 @@ struct Level {
 bool Hidden(const std::string& group) { return group.empty(); }
 
 void Collect(const CLI::App& app, const std::string& path, std::vector<Level>& out) {
+  const std::vector<const CLI::App*> subs =
+      app.get_subcommands([](const CLI::App* s) { return !Hidden(s->get_group()); });
   Level level;
   level.path = path;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !Hidden(s->get_group()); })) {
-    level.words.push_back(sub->get_name());
-  }
+  for (const CLI::App* sub : subs) level.words.push_back(sub->get_name());
   for (const CLI::Option* opt : app.get_options()) {
     if (!opt->nonpositional() || Hidden(opt->get_group())) continue;
+    const bool takes_value = opt->get_items_expected_max() > 0;
     for (const std::string& name : opt->get_lnames()) {
       level.words.push_back("--" + name);
-      if (opt->get_items_expected_max() > 0) level.valued.push_back("--" + name);
+      if (takes_value) level.valued.push_back("--" + name);
     }
     for (const std::string& name : opt->get_snames()) {
-      if (opt->get_items_expected_max() > 0) level.valued.push_back("-" + name);
+      if (takes_value) level.valued.push_back("-" + name);
     }
   }
   out.push_back(level);
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !Hidden(s->get_group()); })) {
-    Collect(*sub, absl::StrCat(path, " ", sub->get_name()), out);
-  }
+  for (const CLI::App* sub : subs) Collect(*sub, absl::StrCat(path, " ", sub->get_name()), out);
 }
 
 }  // namespace
