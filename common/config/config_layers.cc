@@ -19,8 +19,9 @@ namespace {
 // Flattens `table` into dotted keys. Fails on values we have no use for (arrays of tables, dates).
 absl::Status Flatten(const toml::table& table, const std::string& prefix, const std::string& origin,
                      std::map<std::string, FileValue, std::less<>>& out) {
-  for (const auto& [k, node] : table) {
-    const std::string name(k.str());
+  for (const auto& entry : table) {
+    const toml::node& node = entry.second;  // a plain reference: lambdas may capture it
+    const std::string name(entry.first.str());
     std::string key = prefix.empty() ? name : absl::StrCat(prefix, ".", name);
     auto bad = [&](absl::string_view what) {
       const auto& src = node.source();
