@@ -179,21 +179,18 @@ TEST_CASE("compose closed loop: BL + EL give the known picture back", "[compose]
   REQUIRE(without.ok());
   const Error base = Compare(*without, scene.truth);
 
-  Frame420 el_full;
-  el_full.y = ElPlane(split.residual[0], split.bl.y, 1);
-  el_full.cb = ElPlane(split.residual[1], split.bl.cb, 1);
-  el_full.cr = ElPlane(split.residual[2], split.bl.cr, 1);
-  auto full = composer->Compose(split.bl, &el_full);
-  REQUIRE(full.ok());
-  const Error with_full = Compare(*full, scene.truth);
-
-  Frame420 el_half;
-  el_half.y = ElPlane(split.residual[0], split.bl.y, 2);
-  el_half.cb = ElPlane(split.residual[1], split.bl.cb, 2);
-  el_half.cr = ElPlane(split.residual[2], split.bl.cr, 2);
-  auto half = composer->Compose(split.bl, &el_half);
-  REQUIRE(half.ok());
-  const Error with_half = Compare(*half, scene.truth);
+  // The EL carrying the residual at 1/`ratio` of the BL's size per axis, composed and compared.
+  const auto with_el = [&](int ratio) {
+    Frame420 el;
+    el.y = ElPlane(split.residual[0], split.bl.y, ratio);
+    el.cb = ElPlane(split.residual[1], split.bl.cb, ratio);
+    el.cr = ElPlane(split.residual[2], split.bl.cr, ratio);
+    auto composed = composer->Compose(split.bl, &el);
+    REQUIRE(composed.ok());
+    return Compare(*composed, scene.truth);
+  };
+  const Error with_full = with_el(1);
+  const Error with_half = with_el(2);
 
   const auto print = [](const char* what, const Error& e) {
     std::printf("closed loop %dx%d %-16s PSNR %6.2f dB, max error Y %d Cb %d Cr %d codes\n", kWidth,
